@@ -1,0 +1,99 @@
+using System.CommandLine;
+using MetaBackup.Cli.Commands;
+using MetaBackup.Core.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace MetaBackup.Cli;
+
+/// <summary>
+/// The `metabackup` command line: the command tree, and the one place where failures become
+/// messages and exit codes (docs/exit-codes.md).
+/// </summary>
+public static class CliApp
+{
+    public static async Task<int> RunAsync(string[] args, CliHost host, CancellationToken cancellationToken = default)
+    {
+        var root = BuildRoot(host);
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                await host.Error.WriteLineAsync($"error: {error.Message}");
+            }
+
+            await host.Error.WriteLineAsync($"hint: run `metabackup {string.Join(' ', CommandPath(parse))} --help` for usage.".Replace("  ", " ", StringComparison.Ordinal));
+            return ExitCodes.Usage;
+        }
+
+        return await parse.InvokeAsync(new InvocationConfiguration { Output = host.Out, Error = host.Error, EnableDefaultExceptionHandler = false }, cancellationToken);
+    }
+
+    public static RootCommand BuildRoot(CliHost host)
+    {
+        var root = new RootCommand("MetaBackup: the configuration of a self-hosted database-backup manager, and its disaster recovery.");
+        root.Options.Add(GlobalOptions.DataDir);
+        root.Options.Add(GlobalOptions.Json);
+        foreach (var command in new[]
+                 {
+                     InitCommand.Build(host),
+                     SettingsCommand.Build(host),
+                     CredentialsCommand.Build(host),
+                     AdaptersCommand.Build(host),
+                     JobsCommand.Build(host),
+                     UsersCommand.Build(host),
+                     GroupsCommand.Build(host),
+                     SsoCommand.Build(host),
+                     ApiKeysCommand.Build(host),
+                     ProfilesCommand.Build(host),
+                     SystemKeyCommand.Build(host),
+                 })
+        {
+            root.Subcommands.Add(command);
+        }
+
+        return root;
+    }
+
+    /// <summary>Runs one command's action, turning every failure into a message on stderr and an exit code.</summary>
+    internal static async Task<int> RunActionAsync(ParseResult parse, CliHost host, Func<CommandContext, CancellationToken, Task<int>> action, CancellationToken cancellationToken)
+    {
+        var name = string.Join(' ', CommandPath(parse));
+        await using var context = new CommandContext(parse, host);
+        try
+        {
+            var code = await action(context, cancellationToken);
+            context.Logs.CreateLogger("metabackup").LogInformation("Command {Command} finished with exit code {Code}", name, code);
+            return code;
+        }
+        catch (UsageException e)
+        {
+            context.Print.Error(e.Message, $"run `metabackup {name} --help` for usage.");
+            return ExitCodes.Usage;
+        }
+        catch (MetaBackupException e)
+        {
+            context.Print.Error(e.Message, e.Hint);
+            context.Logs.CreateLogger("metabackup").LogWarning("Command {Command} failed: {Message}", name, e.Message);
+            return ExitCodes.Failure;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // An unexpected failure: say so plainly and keep the details in the log, not on screen.
+            context.Print.Error($"{name} failed unexpectedly: {e.GetType().Name}: {e.Message}", $"details are in {context.DataDirectory.LogsDirectory}.");
+            context.Logs.CreateLogger("metabackup").LogError(e, "Command {Command} failed unexpectedly", name);
+            return ExitCodes.Failure;
+        }
+    }
+
+    private static IEnumerable<string> CommandPath(ParseResult parse)
+    {
+        var names = new Stack<string>();
+        for (var result = parse.CommandResult; result.Parent is System.CommandLine.Parsing.CommandResult parent; result = parent)
+        {
+            names.Push(result.Command.Name);
+        }
+
+        return names;
+    }
+}

@@ -1,0 +1,76 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using MetaBackup.Core.Adapters;
+using static MetaBackup.Cli.CommandBuilder;
+
+namespace MetaBackup.Cli.Commands;
+
+/// <summary><c>metabackup adapters add|list|show|update|remove|types</c>.</summary>
+public static class AdaptersCommand
+{
+    public static Command Build(CliHost host)
+    {
+        var kind = Text("--kind", "database, storage or notification.", "KIND");
+        var type = Text("--type", "The adapter type, e.g. postgres, s3, webhook (see `adapters types`).", "TYPE");
+        var name = Text("--name", "The adapter's name (unique within its kind).", "NAME");
+        var config = Many("--config", "Set a non-secret config key: KEY=VALUE, repeatable.", "KEY=VALUE");
+        var secret = SecretOptions.Secret(["the type's secret keys (see `adapters types`)"]);
+        var unset = SecretOptions.Unset("a config key or secret");
+        var credentials = Text("--credentials", "A credential profile to use (id or name); \"\" detaches it on update.", "REF");
+        var reference = Reference("The adapter's id, KIND/NAME, or a name only one adapter has.");
+        var listKind = Text("--kind", "Only adapters of this kind.", "KIND");
+
+        return Group("adapters", "Connections to databases, storage destinations and notification channels.",
+            Make("add", "Add an adapter; its config is checked against its type's declaration.", host, async (cli, ct) =>
+            {
+                var session = await cli.OpenAsync(ct);
+                var adapter = await new AdaptersService(session).AddAsync(
+                    Kinds.Parse(cli.Get(kind) ?? throw new UsageException("--kind is required.")),
+                    cli.Get(type) ?? throw new UsageException("--type is required."),
+                    cli.Get(name) ?? throw new UsageException("--name is required."),
+                    Change(cli, config, secret, null),
+                    cli.Get(credentials),
+                    ct);
+                return RecordCommands.Done(cli, session, adapter);
+            }, kind, type, name, config, secret, credentials),
+            RecordCommands.List<Adapter>(host, (cli, s, ct) => new AdaptersService(s).ListAsync(cli.Get(listKind) is { } k ? Kinds.Parse(k) : null, ct), ["id", "kind", "type", "name"], listKind),
+            RecordCommands.Show<Adapter>(host, (s, r, ct) => new AdaptersService(s).FindAsync(r, ct)),
+            Make("update", "Change an adapter; keys not given stay as they are.", host, async (cli, ct) =>
+            {
+                var session = await cli.OpenAsync(ct);
+                var adapter = await new AdaptersService(session).UpdateAsync(cli.Get(reference), cli.Get(name), Change(cli, config, secret, unset), cli.Get(credentials), ct);
+                return RecordCommands.Done(cli, session, adapter);
+            }, reference, name, config, secret, unset, credentials),
+            RecordCommands.Remove<Adapter>(host, (s, r, ct) => new AdaptersService(s).RemoveAsync(r, ct)),
+            Make("types", "List the adapter types and their config keys.", host, (cli, ct) =>
+            {
+                var rows = AdapterTypes.All.Select(t => new JsonObject
+                {
+                    ["kind"] = Kinds.Name(t.Kind),
+                    ["type"] = t.Name,
+                    ["required"] = string.Join(",", t.Keys.Where(k => k.Required).Select(k => k.Name)),
+                    ["optional"] = string.Join(",", t.Keys.Where(k => !k.Required).Select(k => k.Name)),
+                    ["secret"] = string.Join(",", t.SecretKeys.Select(k => k.Name)),
+                }).ToList();
+                cli.Print.Table(rows, "kind", "type", "required", "optional", "secret");
+                return Task.FromResult(ExitCodes.Success);
+            }));
+    }
+
+    private static AdapterConfigChange Change(CommandContext cli, Option<string[]> config, Option<string[]> secret, Option<string[]>? unset)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in cli.Get(config) ?? [])
+        {
+            var equals = pair.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                throw new UsageException($"--config wants KEY=VALUE; got '{pair}'.");
+            }
+
+            values[pair[..equals]] = pair[(equals + 1)..];
+        }
+
+        return new AdapterConfigChange(values, cli.Secrets.ReadAll(cli.Get(secret)), unset is null ? [] : cli.Get(unset) ?? []);
+    }
+}

@@ -1,0 +1,47 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using MetaBackup.Core.Settings;
+using static MetaBackup.Cli.CommandBuilder;
+
+namespace MetaBackup.Cli.Commands;
+
+/// <summary><c>metabackup settings get|set|list|unset</c>.</summary>
+public static class SettingsCommand
+{
+    public static Command Build(CliHost host)
+    {
+        var key = new Argument<string>("KEY") { Description = "The setting's key, e.g. config.backup.schedule." };
+        var value = new Argument<string>("VALUE") { Description = "The new value." };
+        var setKey = new Argument<string>("KEY") { Description = key.Description };
+        var unsetKey = new Argument<string>("KEY") { Description = key.Description };
+
+        return Group("settings", "Global settings (key/value).",
+            Make("get", "Print one setting's value.", host, async (cli, ct) =>
+            {
+                var setting = await new SettingsService(await cli.OpenAsync(ct)).GetAsync(cli.Get(key), ct);
+                if (cli.Print.Json)
+                {
+                    cli.Print.Object(new JsonObject { ["key"] = setting.Key, ["value"] = setting.Value });
+                }
+                else
+                {
+                    cli.Host.Out.WriteLine(setting.Value);
+                }
+
+                return ExitCodes.Success;
+            }, key),
+            Make("set", "Set a setting.", host, async (cli, ct) =>
+            {
+                var setting = await new SettingsService(await cli.OpenAsync(ct)).SetAsync(cli.Get(setKey), cli.Get(value), ct);
+                cli.Print.Object(new JsonObject { ["key"] = setting.Key, ["value"] = setting.Value });
+                return ExitCodes.Success;
+            }, setKey, value),
+            Make("unset", "Remove a setting.", host, async (cli, ct) =>
+            {
+                await new SettingsService(await cli.OpenAsync(ct)).RemoveAsync(cli.Get(unsetKey), ct);
+                cli.Print.Object(new JsonObject { ["removed"] = cli.Get(unsetKey) });
+                return ExitCodes.Success;
+            }, unsetKey),
+            RecordCommands.List<Setting>(host, (_, s, ct) => new SettingsService(s).ListAsync(ct), ["key", "value"]));
+    }
+}

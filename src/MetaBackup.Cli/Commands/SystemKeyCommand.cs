@@ -1,0 +1,60 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using MetaBackup.Core.Secrets;
+using static MetaBackup.Cli.CommandBuilder;
+
+namespace MetaBackup.Cli.Commands;
+
+/// <summary><c>metabackup system-key show|rotate</c>.</summary>
+public static class SystemKeyCommand
+{
+    public static Command Build(CliHost host)
+    {
+        var newKeyFile = Text("--new-key-file", "The new key (64 hex characters) in a file. Default: generate one (only when the key lives in the data directory).", "FILE");
+
+        return Group("system-key", "The system key that encrypts every stored secret.",
+            Make("show", "Print the system key's fingerprint and where it comes from (never the key).", host, async (cli, ct) =>
+            {
+                var session = await cli.OpenAsync(ct);
+                cli.Print.Object(new JsonObject { ["fingerprint"] = session.SystemKey.Fingerprint, ["source"] = session.SystemKey.Description });
+                return ExitCodes.Success;
+            }),
+            Make("rotate", "Re-encrypt every stored secret under a new system key, in one transaction.", host, async (cli, ct) =>
+            {
+                var session = await cli.OpenAsync(ct);
+                var store = cli.Store();
+                AesKey newKey;
+                if (cli.Get(newKeyFile) is { } path)
+                {
+                    var full = Path.Combine(cli.Host.CurrentDirectory, path);
+                    newKey = File.Exists(full)
+                        ? AesKey.FromHex(File.ReadAllText(full), $"'{full}'")
+                        : throw new Core.Configuration.InvalidInputException($"'{full}' does not exist.");
+                }
+                else if (session.SystemKey.Origin == SystemKeyOrigin.DataDirectory)
+                {
+                    newKey = AesKey.Generate();
+                }
+                else
+                {
+                    throw new UsageException(
+                        $"The system key comes from {session.SystemKey.Description}, which MetaBackup does not write. Put the new key in a file and pass --new-key-file FILE.");
+                }
+
+                var result = await new SystemKeyRotation(session, store.Keys).RotateAsync(newKey, ct);
+                cli.Print.Object(new JsonObject
+                {
+                    ["oldFingerprint"] = result.OldFingerprint,
+                    ["newFingerprint"] = result.NewFingerprint,
+                    ["secretsReencrypted"] = result.SecretsResealed,
+                    ["keyFileUpdated"] = result.KeyFileUpdated,
+                });
+                if (!result.KeyFileUpdated)
+                {
+                    cli.Print.Warning($"set {session.SystemKey.Description.Split(' ')[0]} to the new key (fingerprint {result.NewFingerprint}) before the next start; with the old key MetaBackup will refuse to start.");
+                }
+
+                return ExitCodes.Success;
+            }, newKeyFile));
+    }
+}

@@ -1,0 +1,118 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MetaBackup.Core.Secrets;
+
+namespace MetaBackup.Cli.Output;
+
+/// <summary>
+/// Writes a command's result: JSON on stdout with --json, readable text otherwise. Messages for
+/// people (warnings, hints, progress) go to stderr so that stdout stays parseable.
+/// </summary>
+public sealed class Printer(TextWriter stdout, TextWriter stderr, bool json)
+{
+    public bool Json { get; } = json;
+
+    /// <summary>One object: JSON as is, or <c>field: value</c> lines.</summary>
+    public void Object(JsonObject value)
+    {
+        if (Json)
+        {
+            stdout.WriteLine(value.ToJsonString(SecretMasking.Options));
+            return;
+        }
+
+        foreach (var (name, text) in Flatten(value, ""))
+        {
+            stdout.WriteLine($"{name}: {text}");
+        }
+    }
+
+    /// <summary>A list: a JSON array, or a table of the chosen columns.</summary>
+    public void Table(IReadOnlyList<JsonObject> rows, params string[] columns)
+    {
+        if (Json)
+        {
+            stdout.WriteLine(new JsonArray(rows.Select(r => (JsonNode)r.DeepClone()).ToArray()).ToJsonString(SecretMasking.Options));
+            return;
+        }
+
+        if (rows.Count == 0)
+        {
+            stderr.WriteLine("(none)");
+            return;
+        }
+
+        var cells = rows.Select(r => columns.Select(c => Text(Lookup(r, c))).ToArray()).ToList();
+        var widths = columns.Select((c, i) => Math.Max(c.Length, cells.Max(row => row[i].Length))).ToArray();
+        stdout.WriteLine(string.Join("  ", columns.Select((c, i) => c.ToUpperInvariant().PadRight(widths[i]))).TrimEnd());
+        foreach (var row in cells)
+        {
+            stdout.WriteLine(string.Join("  ", row.Select((cell, i) => cell.PadRight(widths[i]))).TrimEnd());
+        }
+    }
+
+    /// <summary>A sentence for a person (stdout in text mode; nothing in JSON mode, where the object says it).</summary>
+    public void Line(string text)
+    {
+        if (!Json)
+        {
+            stdout.WriteLine(text);
+        }
+    }
+
+    /// <summary>A warning, always on stderr.</summary>
+    public void Warning(string text) => stderr.WriteLine($"warning: {text}");
+
+    public void Error(string text, string? hint)
+    {
+        stderr.WriteLine($"error: {text}");
+        if (hint is not null)
+        {
+            stderr.WriteLine($"hint: {hint}");
+        }
+    }
+
+    private static JsonNode? Lookup(JsonObject row, string path)
+    {
+        JsonNode? node = row;
+        foreach (var part in path.Split('.'))
+        {
+            node = node is JsonObject o && o.TryGetPropertyValue(part, out var child) ? child : null;
+        }
+
+        return node;
+    }
+
+    private static IEnumerable<(string Name, string Text)> Flatten(JsonObject value, string prefix)
+    {
+        foreach (var (name, node) in value)
+        {
+            if (name == "secrets" && node is JsonObject secrets)
+            {
+                foreach (var (secret, isSet) in secrets)
+                {
+                    yield return ($"{prefix}{secret}", isSet?.GetValue<bool>() == true ? "(secret, set)" : "(secret, not set)");
+                }
+            }
+            else if (node is JsonObject child)
+            {
+                foreach (var line in Flatten(child, $"{prefix}{name}."))
+                {
+                    yield return line;
+                }
+            }
+            else
+            {
+                yield return ($"{prefix}{name}", Text(node));
+            }
+        }
+    }
+
+    private static string Text(JsonNode? node) => node switch
+    {
+        null => "-",
+        JsonArray array => string.Join(", ", array.Select(item => item is JsonObject o ? string.Join(" ", o.Select(p => $"{p.Key}={Text(p.Value)}")) : Text(item))),
+        JsonValue value when value.GetValueKind() == JsonValueKind.String => JsonSerializer.Deserialize<string>(value.ToJsonString())!,
+        _ => node.ToJsonString(),
+    };
+}

@@ -1,0 +1,3 @@
+using MetaBackup.Cli;
+
+return await CliApp.RunAsync(args, CliHost.FromProcess());

@@ -1,0 +1,25 @@
+using MetaBackup.Core.Configuration;
+using MetaBackup.Core.Secrets;
+
+namespace MetaBackup.Core.Adapters;
+
+/// <summary>
+/// A connection to a database, a storage destination or a notification channel.
+/// Natural key: <see cref="Kind"/> + <see cref="Name"/>. Its configuration is split by the
+/// adapter type's declaration: plain keys in <see cref="Config"/>, secret keys sealed together in
+/// <see cref="SecretConfig"/>.
+/// </summary>
+public sealed class Adapter : ConfigRecord
+{
+    public required AdapterKind Kind { get; set; }
+    public required string Type { get; set; }
+    public required string Name { get; set; }
+
+    /// <summary>The non-secret config keys as a JSON object.</summary>
+    public string Config { get; set; } = "{}";
+
+    /// <summary>The secret config keys as a JSON object, sealed under the system key; null when none is set.</summary>
+    public EncryptedSecret? SecretConfig { get; set; }
+
+    public string? CredentialProfileId { get; set; }
+}

@@ -1,0 +1,205 @@
+using MetaBackup.Core.Configuration;
+using MetaBackup.Core.Persistence;
+using MetaBackup.Core.Secrets;
+using Microsoft.EntityFrameworkCore;
+
+namespace MetaBackup.Core.Adapters;
+
+/// <summary>A change to an adapter's configuration: plain values as text, secrets, and keys to remove.</summary>
+public sealed record AdapterConfigChange(
+    IReadOnlyDictionary<string, string> Values,
+    IReadOnlyDictionary<string, SecretText> Secrets,
+    IReadOnlyCollection<string> Unset)
+{
+    public static readonly AdapterConfigChange None = new(new Dictionary<string, string>(), new Dictionary<string, SecretText>(), []);
+}
+
+/// <summary>
+/// Connections to databases, storage and notification channels. Every change is validated
+/// against the adapter type's declaration in <see cref="AdapterTypes"/>.
+/// </summary>
+public sealed class AdaptersService(ConfigurationSession session)
+{
+    private ConfigurationDbContext Db => session.Db;
+
+    /// <summary>Finds an adapter by id, <c>kind/name</c>, or a name that only one adapter has.</summary>
+    public async Task<Adapter> FindAsync(string reference, CancellationToken cancellationToken = default)
+    {
+        if (await Db.Adapters.FirstOrDefaultAsync(a => a.Id == reference, cancellationToken) is { } byId)
+        {
+            return byId;
+        }
+
+        var slash = reference.IndexOf('/', StringComparison.Ordinal);
+        if (slash > 0 && Enum.TryParse<AdapterKind>(reference[..slash], true, out var kind))
+        {
+            var name = reference[(slash + 1)..];
+            return await Db.Adapters.FirstOrDefaultAsync(a => a.Kind == kind && a.Name == name, cancellationToken)
+                ?? throw new RecordNotFoundException(ConfigurationAreas.Adapters, reference);
+        }
+
+        var matches = await Db.Adapters.Where(a => a.Name == reference).ToListAsync(cancellationToken);
+        return matches.Count switch
+        {
+            1 => matches[0],
+            0 => throw new RecordNotFoundException(ConfigurationAreas.Adapters, reference),
+            _ => throw new InvalidInputException(
+                $"Several adapters are named '{reference}' ({string.Join(", ", matches.Select(m => $"{Kinds.Name(m.Kind)}/{m.Name}"))}).",
+                "Name one as KIND/NAME or by its id."),
+        };
+    }
+
+    /// <summary>Finds the adapter a reference names and checks that it is of the kind the caller needs.</summary>
+    public async Task<Adapter> FindOfKindAsync(string reference, AdapterKind kind, string role, CancellationToken cancellationToken = default)
+    {
+        Adapter adapter;
+        try
+        {
+            adapter = await Db.Adapters.FirstOrDefaultAsync(a => a.Id == reference || (a.Kind == kind && a.Name == reference), cancellationToken)
+                ?? await FindAsync(reference, cancellationToken);
+        }
+        catch (RecordNotFoundException)
+        {
+            throw new ReferenceException(
+                $"{role} '{reference}' does not exist.",
+                $"Create it first with `metabackup adapters add --kind {Kinds.Name(kind)} ...`, or list adapters with `metabackup adapters list`.");
+        }
+
+        if (adapter.Kind != kind)
+        {
+            throw new ReferenceException(
+                $"{role} must be a {Kinds.Name(kind)} adapter, but '{adapter.Name}' is a {Kinds.Name(adapter.Kind)} adapter.",
+                $"Choose one from `metabackup adapters list --kind {Kinds.Name(kind)}`.");
+        }
+
+        return adapter;
+    }
+
+    public Task<List<Adapter>> ListAsync(AdapterKind? kind = null, CancellationToken cancellationToken = default) =>
+        Db.Adapters.AsNoTracking().Where(a => kind == null || a.Kind == kind)
+            .OrderBy(a => a.Kind).ThenBy(a => a.Name).ToListAsync(cancellationToken);
+
+    /// <summary>The adapter's configuration, decrypted; for views (which print only which secrets are set) and export.</summary>
+    public AdapterConfig ReadConfig(Adapter adapter) => AdapterConfig.Load(TypeOf(adapter.Kind, adapter.Type), adapter, session.Secrets);
+
+    public async Task<Adapter> AddAsync(
+        AdapterKind kind,
+        string type,
+        string name,
+        AdapterConfigChange config,
+        string? credentialProfile,
+        CancellationToken cancellationToken = default)
+    {
+        var adapterType = TypeOf(kind, type);
+        name = Check.Name(name, "name");
+        await Db.Adapters.EnsureUniqueAsync(a => a.Kind == kind && a.Name == name, $"{Kinds.Name(kind)}/{name}", null, cancellationToken);
+
+        var adapter = new Adapter { Kind = kind, Type = adapterType.Name, Name = name };
+        var values = AdapterConfig.Empty(adapterType);
+        Apply(values, config);
+        values.Validate();
+        values.StoreInto(adapter, session.Secrets);
+        adapter.CredentialProfileId = await ResolveCredentialsAsync(credentialProfile, cancellationToken);
+        Db.Adapters.Add(adapter);
+        await Db.SaveChangesAsync(cancellationToken);
+        return adapter;
+    }
+
+    /// <param name="reference">The adapter to change.</param>
+    /// <param name="name">A new name, or null to keep it.</param>
+    /// <param name="config">Config changes.</param>
+    /// <param name="credentialProfile">A credential profile reference, "" to detach, or null to keep.</param>
+    /// <param name="cancellationToken">Cancels the update.</param>
+    public async Task<Adapter> UpdateAsync(
+        string reference,
+        string? name,
+        AdapterConfigChange config,
+        string? credentialProfile,
+        CancellationToken cancellationToken = default)
+    {
+        var adapter = await FindAsync(reference, cancellationToken);
+        if (name is not null)
+        {
+            name = Check.Name(name, "name");
+            var kind = adapter.Kind;
+            await Db.Adapters.EnsureUniqueAsync(a => a.Kind == kind && a.Name == name, $"{Kinds.Name(kind)}/{name}", adapter.Id, cancellationToken);
+            adapter.Name = name;
+        }
+
+        var values = ReadConfig(adapter);
+        Apply(values, config);
+        values.Validate();
+        values.StoreInto(adapter, session.Secrets);
+        if (credentialProfile is not null)
+        {
+            adapter.CredentialProfileId = await ResolveCredentialsAsync(credentialProfile, cancellationToken);
+        }
+
+        await Db.SaveChangesAsync(cancellationToken);
+        return adapter;
+    }
+
+    public async Task RemoveAsync(string reference, CancellationToken cancellationToken = default)
+    {
+        var adapter = await FindAsync(reference, cancellationToken);
+        var id = adapter.Id;
+        var jobs = await Db.Jobs
+            .Where(j => j.SourceAdapterId == id || j.Destinations.Any(d => d.AdapterId == id) || j.Notifications.Any(n => n.AdapterId == id))
+            .Select(j => j.Name).ToListAsync(cancellationToken);
+        if (jobs.Count > 0)
+        {
+            throw new ReferenceException(
+                $"Adapter '{adapter.Name}' is used by job(s) {string.Join(", ", jobs)}.",
+                "Change or remove those jobs first (`metabackup jobs update` / `metabackup jobs remove`).");
+        }
+
+        var storageSetting = await Db.Settings.FirstOrDefaultAsync(s => s.Key == "config.backup.storageId" && s.Value == id, cancellationToken);
+        if (storageSetting is not null)
+        {
+            throw new ReferenceException(
+                $"Adapter '{adapter.Name}' is the configuration backup destination (setting config.backup.storageId).",
+                "Choose another destination with `metabackup settings set config.backup.storageId ID` first.");
+        }
+
+        Db.Adapters.Remove(adapter);
+        await Db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>The declared type, or an error listing the types of that kind.</summary>
+    public static AdapterType TypeOf(AdapterKind kind, string type) =>
+        AdapterTypes.Find(kind, type) ?? throw new InvalidInputException(
+            $"Unknown {Kinds.Name(kind)} adapter type '{type}'.",
+            $"Known {Kinds.Name(kind)} types: {string.Join(", ", AdapterTypes.OfKind(kind).Select(t => t.Name))}.");
+
+    private static void Apply(AdapterConfig values, AdapterConfigChange change)
+    {
+        foreach (var key in change.Unset)
+        {
+            values.Unset(key);
+        }
+
+        foreach (var (key, text) in change.Values)
+        {
+            values.Set(key, text);
+        }
+
+        foreach (var (key, secret) in change.Secrets)
+        {
+            values.SetSecret(key, secret);
+        }
+    }
+
+    private async Task<string?> ResolveCredentialsAsync(string? reference, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(reference))
+        {
+            return null;
+        }
+
+        var profile = await Db.CredentialProfiles.FirstOrDefaultAsync(c => c.Id == reference || c.Name == reference, cancellationToken)
+            ?? throw new ReferenceException(
+                $"Credential profile '{reference}' does not exist.",
+                "Create it with `metabackup credentials add`, or list them with `metabackup credentials list`.");
+        return profile.Id;
+    }
+}

@@ -1,0 +1,35 @@
+using System.Reflection;
+using MetaBackup.Core.Secrets;
+
+namespace MetaBackup.Core.Configuration;
+
+/// <summary>
+/// One area of the configuration (PRODUCT §2), declared once in <see cref="ConfigurationAreas"/>.
+/// Export, import, key rotation, error messages and the CLI read these declarations instead of
+/// listing the areas again.
+/// </summary>
+/// <param name="Name">The area's JSON array name in a configuration backup, e.g. <c>credentialProfiles</c>.</param>
+/// <param name="Singular">How a message names one record, e.g. <c>credential profile</c>.</param>
+/// <param name="Command">The CLI command group that manages the area.</param>
+/// <param name="EntityType">The stored record type.</param>
+/// <param name="NaturalKey">What identifies "the same thing" across installations whose ids differ.</param>
+/// <param name="DependsOn">Areas whose records this area's records reference.</param>
+public sealed record ConfigurationArea(
+    string Name,
+    string Singular,
+    string Command,
+    Type EntityType,
+    string NaturalKey,
+    IReadOnlyList<string> DependsOn)
+{
+    /// <summary>
+    /// The area's secret fields: exactly the properties typed <see cref="EncryptedSecret"/>.
+    /// The type is the declaration; nothing else lists them.
+    /// </summary>
+    public IReadOnlyList<PropertyInfo> SecretProperties { get; } =
+        EntityType.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.PropertyType == typeof(EncryptedSecret))
+            .ToArray();
+
+    public override string ToString() => Name;
+}

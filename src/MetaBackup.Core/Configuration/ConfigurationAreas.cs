@@ -1,0 +1,34 @@
+using MetaBackup.Core.Adapters;
+using MetaBackup.Core.ApiKeys;
+using MetaBackup.Core.Credentials;
+using MetaBackup.Core.Groups;
+using MetaBackup.Core.Jobs;
+using MetaBackup.Core.Settings;
+using MetaBackup.Core.Sso;
+using MetaBackup.Core.Users;
+using MetaBackup.Core.Vault;
+
+namespace MetaBackup.Core.Configuration;
+
+/// <summary>
+/// The nine areas of the configuration (PRODUCT §2), each declared once, in dependency order:
+/// an area appears after every area it depends on, which is the order an import creates records in.
+/// </summary>
+public static class ConfigurationAreas
+{
+    public static readonly ConfigurationArea Settings = new("settings", "setting", "settings", typeof(Setting), "key", []);
+    public static readonly ConfigurationArea CredentialProfiles = new("credentialProfiles", "credential profile", "credentials", typeof(CredentialProfile), "name", []);
+    public static readonly ConfigurationArea EncryptionProfiles = new("encryptionProfiles", "encryption profile", "profiles", typeof(EncryptionProfile), "fingerprint", []);
+    public static readonly ConfigurationArea Groups = new("groups", "group", "groups", typeof(Group), "name", []);
+    public static readonly ConfigurationArea Adapters = new("adapters", "adapter", "adapters", typeof(Adapter), "kind+name", ["credentialProfiles"]);
+    public static readonly ConfigurationArea Jobs = new("jobs", "job", "jobs", typeof(Job), "name", ["adapters", "encryptionProfiles"]);
+    public static readonly ConfigurationArea Users = new("users", "user", "users", typeof(User), "email", ["groups"]);
+    public static readonly ConfigurationArea SsoProviders = new("ssoProviders", "SSO provider", "sso", typeof(SsoProvider), "providerId", ["groups"]);
+    public static readonly ConfigurationArea ApiKeys = new("apiKeys", "API key", "apikeys", typeof(ApiKey), "prefix", ["users"]);
+
+    public static readonly IReadOnlyList<ConfigurationArea> All =
+        [Settings, CredentialProfiles, EncryptionProfiles, Groups, Adapters, Jobs, Users, SsoProviders, ApiKeys];
+
+    public static ConfigurationArea For<TRecord>() where TRecord : ConfigRecord =>
+        All.Single(a => a.EntityType == typeof(TRecord));
+}

@@ -1,0 +1,26 @@
+namespace MetaBackup.Core.Configuration;
+
+/// <summary>
+/// The data directory (<c>--data-dir</c>, env <c>METABACKUP_DATA_DIR</c>, default <c>./data</c>)
+/// and the well-known files inside it.
+/// </summary>
+public sealed class DataDirectory(string path)
+{
+    public const string EnvironmentVariable = "METABACKUP_DATA_DIR";
+    public const string DefaultPath = "data";
+
+    public string Root { get; } = System.IO.Path.GetFullPath(path);
+
+    /// <summary>The embedded SQLite database holding the configuration.</summary>
+    public string DatabasePath => System.IO.Path.Combine(Root, "metabackup.db");
+
+    /// <summary>The generated system key, used when neither ENCRYPTION_KEY nor ENCRYPTION_KEY_FILE is set.</summary>
+    public string SystemKeyPath => System.IO.Path.Combine(Root, "system.key");
+
+    /// <summary>A new system key staged by `system-key rotate` until its database transaction has committed.</summary>
+    public string PendingSystemKeyPath => System.IO.Path.Combine(Root, "system.key.next");
+
+    public string LogsDirectory => System.IO.Path.Combine(Root, "logs");
+
+    public override string ToString() => Root;
+}

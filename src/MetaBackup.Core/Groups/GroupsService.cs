@@ -1,0 +1,78 @@
+using MetaBackup.Core.Access;
+using MetaBackup.Core.Configuration;
+using MetaBackup.Core.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace MetaBackup.Core.Groups;
+
+/// <summary>RBAC groups. A group still used by a user or an SSO provider cannot be removed.</summary>
+public sealed class GroupsService(ConfigurationSession session)
+{
+    private ConfigurationDbContext Db => session.Db;
+
+    public Task<Group> FindAsync(string reference, CancellationToken cancellationToken = default) =>
+        Db.Groups.FindAsync(reference, g => g.Name == reference, cancellationToken);
+
+    public Task<List<Group>> ListAsync(CancellationToken cancellationToken = default) =>
+        Db.Groups.AsNoTracking().OrderBy(g => g.Name).ToListAsync(cancellationToken);
+
+    public async Task<Group> AddAsync(string name, string? description, IEnumerable<string> permissions, CancellationToken cancellationToken = default)
+    {
+        name = Check.Name(name, "name");
+        await Db.Groups.EnsureUniqueAsync(g => g.Name == name, name, null, cancellationToken);
+        var group = new Group { Name = name, Description = Check.Optional(description), Permissions = Permissions.Parse(permissions) };
+        Db.Groups.Add(group);
+        await Db.SaveChangesAsync(cancellationToken);
+        return group;
+    }
+
+    public async Task<Group> UpdateAsync(string reference, string? name, string? description, IEnumerable<string>? permissions, CancellationToken cancellationToken = default)
+    {
+        var group = await FindAsync(reference, cancellationToken);
+        if (name is not null)
+        {
+            name = Check.Name(name, "name");
+            await Db.Groups.EnsureUniqueAsync(g => g.Name == name, name, group.Id, cancellationToken);
+            group.Name = name;
+        }
+
+        group.Description = description is null ? group.Description : Check.Optional(description);
+        if (permissions is not null)
+        {
+            group.Permissions = Permissions.Parse(permissions);
+        }
+
+        await Db.SaveChangesAsync(cancellationToken);
+        return group;
+    }
+
+    public async Task RemoveAsync(string reference, CancellationToken cancellationToken = default)
+    {
+        var group = await FindAsync(reference, cancellationToken);
+        var users = await Db.Users.Where(u => u.GroupId == group.Id).Select(u => u.Email).ToListAsync(cancellationToken);
+        var providers = await Db.SsoProviders.Where(p => p.DefaultGroupId == group.Id).Select(p => p.ProviderId).ToListAsync(cancellationToken);
+        if (users.Count + providers.Count > 0)
+        {
+            var uses = users.Select(u => $"user {u}").Concat(providers.Select(p => $"SSO provider {p}"));
+            throw new ReferenceException(
+                $"Group '{group.Name}' is still used by {string.Join(", ", uses)}.",
+                "Move them to another group first.");
+        }
+
+        Db.Groups.Remove(group);
+        await Db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>Resolves an optional group reference to its id; null or "" means none.</summary>
+    public async Task<string?> ResolveAsync(string? reference, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(reference))
+        {
+            return null;
+        }
+
+        var group = await Db.Groups.FirstOrDefaultAsync(g => g.Id == reference || g.Name == reference, cancellationToken)
+            ?? throw new ReferenceException($"Group '{reference}' does not exist.", "Create it with `metabackup groups add --name NAME`, or list groups with `metabackup groups list`.");
+        return group.Id;
+    }
+}

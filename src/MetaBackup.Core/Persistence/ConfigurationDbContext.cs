@@ -1,0 +1,175 @@
+using MetaBackup.Core.Adapters;
+using MetaBackup.Core.ApiKeys;
+using MetaBackup.Core.Auditing;
+using MetaBackup.Core.Configuration;
+using MetaBackup.Core.Credentials;
+using MetaBackup.Core.Groups;
+using MetaBackup.Core.Jobs;
+using MetaBackup.Core.Secrets;
+using MetaBackup.Core.Settings;
+using MetaBackup.Core.Sso;
+using MetaBackup.Core.Users;
+using MetaBackup.Core.Vault;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace MetaBackup.Core.Persistence;
+
+/// <summary>
+/// The configuration store. Provider-neutral: the database provider and its migrations are chosen
+/// by MetaBackup.Data. Natural keys are unique indexes; references are foreign keys that refuse
+/// to dangle (<see cref="DeleteBehavior.Restrict"/>), so the database itself guards integrity.
+/// </summary>
+public sealed class ConfigurationDbContext(DbContextOptions<ConfigurationDbContext> options) : DbContext(options)
+{
+    /// <summary>Stamps <see cref="ConfigRecord.CreatedAt"/> and <see cref="ConfigRecord.UpdatedAt"/>; tests substitute their own clock.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    public DbSet<Setting> Settings => Set<Setting>();
+    public DbSet<CredentialProfile> CredentialProfiles => Set<CredentialProfile>();
+    public DbSet<Adapter> Adapters => Set<Adapter>();
+    public DbSet<Job> Jobs => Set<Job>();
+    public DbSet<User> Users => Set<User>();
+    public DbSet<Group> Groups => Set<Group>();
+    public DbSet<SsoProvider> SsoProviders => Set<SsoProvider>();
+    public DbSet<EncryptionProfile> EncryptionProfiles => Set<EncryptionProfile>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    public DbSet<SystemState> SystemState => Set<SystemState>();
+
+    /// <summary>Every record of one area, whatever its type; used by machinery that walks all areas.</summary>
+    public IQueryable<ConfigRecord> RecordsOf(ConfigurationArea area) =>
+        (IQueryable<ConfigRecord>)typeof(DbContext).GetMethod(nameof(Set), Type.EmptyTypes)!
+            .MakeGenericMethod(area.EntityType).Invoke(this, null)!;
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        StampTimes();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        StampTimes();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Every EncryptedSecret column holds the envelope text; the type marks the field secret.
+        configurationBuilder.Properties<EncryptedSecret>().HaveConversion<EncryptedSecretConverter>();
+        configurationBuilder.Properties<AdapterKind>().HaveConversion<AdapterKindConverter>().HaveMaxLength(16);
+    }
+
+    protected override void OnModelCreating(ModelBuilder model)
+    {
+        model.Entity<Setting>(e =>
+        {
+            e.ToTable("settings");
+            e.HasIndex(x => x.Key).IsUnique();
+        });
+        model.Entity<CredentialProfile>(e =>
+        {
+            e.ToTable("credential_profiles");
+            e.HasIndex(x => x.Name).IsUnique();
+        });
+        model.Entity<EncryptionProfile>(e =>
+        {
+            e.ToTable("encryption_profiles");
+            e.HasIndex(x => x.Fingerprint).IsUnique();
+            e.HasIndex(x => x.Name).IsUnique();
+            e.Ignore(x => x.IsLocked);
+        });
+        model.Entity<Group>(e =>
+        {
+            e.ToTable("groups");
+            e.HasIndex(x => x.Name).IsUnique();
+        });
+        model.Entity<Adapter>(e =>
+        {
+            e.ToTable("adapters");
+            e.HasIndex(x => new { x.Kind, x.Name }).IsUnique();
+            e.HasOne<CredentialProfile>().WithMany().HasForeignKey(x => x.CredentialProfileId).OnDelete(DeleteBehavior.Restrict);
+        });
+        model.Entity<Job>(e =>
+        {
+            e.ToTable("jobs");
+            e.HasIndex(x => x.Name).IsUnique();
+            e.HasOne<Adapter>().WithMany().HasForeignKey(x => x.SourceAdapterId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<EncryptionProfile>().WithMany().HasForeignKey(x => x.EncryptionProfileId).OnDelete(DeleteBehavior.Restrict);
+            e.OwnsMany(x => x.Destinations, d =>
+            {
+                d.ToTable("job_destinations");
+                d.WithOwner().HasForeignKey("JobId");
+                d.Property<long>("Id").ValueGeneratedOnAdd();
+                d.HasKey("Id");
+                d.HasOne<Adapter>().WithMany().HasForeignKey(x => x.AdapterId).OnDelete(DeleteBehavior.Restrict);
+            });
+            e.OwnsMany(x => x.Notifications, n =>
+            {
+                n.ToTable("job_notifications");
+                n.WithOwner().HasForeignKey("JobId");
+                n.Property<long>("Id").ValueGeneratedOnAdd();
+                n.HasKey("Id");
+                n.HasOne<Adapter>().WithMany().HasForeignKey(x => x.AdapterId).OnDelete(DeleteBehavior.Restrict);
+            });
+            e.Navigation(x => x.Destinations).AutoInclude();
+            e.Navigation(x => x.Notifications).AutoInclude();
+        });
+        model.Entity<User>(e =>
+        {
+            e.ToTable("users");
+            e.HasIndex(x => x.Email).IsUnique();
+            e.HasOne<Group>().WithMany().HasForeignKey(x => x.GroupId).OnDelete(DeleteBehavior.Restrict);
+        });
+        model.Entity<SsoProvider>(e =>
+        {
+            e.ToTable("sso_providers");
+            e.HasIndex(x => x.ProviderId).IsUnique();
+            e.HasOne<Group>().WithMany().HasForeignKey(x => x.DefaultGroupId).OnDelete(DeleteBehavior.Restrict);
+        });
+        model.Entity<ApiKey>(e =>
+        {
+            e.ToTable("api_keys");
+            e.HasIndex(x => x.Prefix).IsUnique();
+            e.HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Restrict);
+        });
+        model.Entity<AuditEvent>(e => e.ToTable("audit_events"));
+        model.Entity<SystemState>(e =>
+        {
+            e.ToTable("system_state");
+            e.HasKey(x => x.Key);
+        });
+
+        foreach (var area in ConfigurationAreas.All)
+        {
+            model.Entity(area.EntityType).Property(nameof(ConfigRecord.Id)).HasMaxLength(64);
+        }
+    }
+
+    private void StampTimes()
+    {
+        var now = Clock.GetUtcNow();
+        foreach (var entry in ChangeTracker.Entries<ConfigRecord>())
+        {
+            if (entry.State == EntityState.Added)
+            {
+                entry.Entity.CreatedAt = entry.Entity.CreatedAt == default ? now : entry.Entity.CreatedAt;
+                entry.Entity.UpdatedAt = entry.Entity.UpdatedAt == default ? now : entry.Entity.UpdatedAt;
+            }
+            else if (entry.State == EntityState.Modified || HasModifiedOwnedCollections(entry))
+            {
+                entry.Entity.UpdatedAt = now;
+            }
+        }
+    }
+
+    private static bool HasModifiedOwnedCollections(Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry<ConfigRecord> entry) =>
+        entry.Navigations.Any(n => n.IsModified);
+
+    private sealed class EncryptedSecretConverter() : ValueConverter<EncryptedSecret, string>(v => v.Envelope, v => new EncryptedSecret(v));
+
+    private sealed class AdapterKindConverter() : ValueConverter<AdapterKind, string>(
+        v => v.ToString().ToLowerInvariant(),
+        v => Enum.Parse<AdapterKind>(v, true));
+}

@@ -1,0 +1,38 @@
+using MetaBackup.Core.Auditing;
+using MetaBackup.Core.Secrets;
+using Microsoft.Extensions.Logging;
+
+namespace MetaBackup.Core.Persistence;
+
+/// <summary>
+/// An open configuration store: the database context, the cipher under the current system key,
+/// the clock and who is acting. Services are built over one session; dispose it when done.
+/// </summary>
+public sealed class ConfigurationSession(
+    ConfigurationDbContext db,
+    SystemKey systemKey,
+    TimeProvider clock,
+    string actor,
+    ILoggerFactory loggerFactory) : IAsyncDisposable
+{
+    public ConfigurationDbContext Db { get; } = db;
+
+    public SystemKey SystemKey { get; } = systemKey;
+
+    public SecretCipher Secrets { get; } = new(systemKey.Key);
+
+    public TimeProvider Clock { get; } = clock;
+
+    /// <summary>Who is acting, for the audit log: e.g. <c>cli:alice</c>.</summary>
+    public string Actor { get; } = actor;
+
+    public ILoggerFactory LoggerFactory { get; } = loggerFactory;
+
+    public ILogger<T> Logger<T>() => LoggerFactory.CreateLogger<T>();
+
+    /// <summary>Records an audited action; saved with the caller's next <c>SaveChanges</c>.</summary>
+    public void Audit(string action, string target) =>
+        Db.AuditEvents.Add(new AuditEvent { At = Clock.GetUtcNow(), Actor = Actor, Action = action, Target = target });
+
+    public ValueTask DisposeAsync() => Db.DisposeAsync();
+}

@@ -1,0 +1,155 @@
+using MetaBackup.Core.Configuration;
+using MetaBackup.Core.Secrets;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace MetaBackup.Core.Persistence;
+
+/// <summary>What <see cref="ConfigurationStore.InitializeAsync"/> did.</summary>
+/// <param name="Created">False when the data directory was already initialised.</param>
+/// <param name="GeneratedKeyPath">Set when a system key was generated into the data directory.</param>
+public sealed record InitializeResult(bool Created, string? GeneratedKeyPath, SystemKey SystemKey, string Database);
+
+/// <summary>
+/// Opens the configuration store, guarding the system key (PRODUCT §3): the key in force must be
+/// the one the stored secrets are sealed under. That is checked before any migration or write, so a
+/// wrong key changes nothing. A rotation interrupted between its commit and its key-file swap is
+/// finished here.
+/// </summary>
+public sealed class ConfigurationStore(
+    DataDirectory dataDirectory,
+    IDatabaseProvider database,
+    Func<string, string?> environment,
+    ILoggerFactory loggerFactory,
+    TimeProvider? clock = null,
+    string actor = "system")
+{
+    private readonly SystemKeySource _keys = new(dataDirectory, environment);
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+    private readonly ILogger _logger = loggerFactory.CreateLogger<ConfigurationStore>();
+
+    public DataDirectory DataDirectory => dataDirectory;
+
+    public SystemKeySource Keys => _keys;
+
+    /// <summary>Opens an initialised store; fails with a clear message when it is not, or when the key is wrong.</summary>
+    public async Task<ConfigurationSession> OpenAsync(CancellationToken cancellationToken = default)
+    {
+        var db = NewContext();
+        try
+        {
+            var storedFingerprint = await ReadStoredFingerprintAsync(db, cancellationToken)
+                ?? throw new NotInitializedException(dataDirectory.Root);
+            var key = ResolveKey(storedFingerprint);
+            await db.Database.MigrateAsync(cancellationToken);
+            return new ConfigurationSession(db, key, _clock, actor, loggerFactory);
+        }
+        catch
+        {
+            await db.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Creates the data directory, the system key (unless one is configured) and the database.
+    /// On an initialised directory it only checks the key and applies pending migrations.
+    /// </summary>
+    public async Task<InitializeResult> InitializeAsync(CancellationToken cancellationToken = default)
+    {
+        CreatePrivateDirectory(dataDirectory.Root);
+        await using (var existing = NewContext())
+        {
+            if (await ReadStoredFingerprintAsync(existing, cancellationToken) is { } stored)
+            {
+                var key = ResolveKey(stored);
+                await existing.Database.MigrateAsync(cancellationToken);
+                return new InitializeResult(false, null, key, database.Description);
+            }
+        }
+
+        var configured = _keys.TryLoad();
+        var systemKey = configured ?? _keys.GenerateInDataDirectory();
+        await using var db = NewContext();
+        await db.Database.MigrateAsync(cancellationToken);
+        await database.PrepareNewDatabaseAsync(db, cancellationToken);
+        db.SystemState.Add(new SystemState { Key = SystemState.SystemKeyFingerprint, Value = systemKey.Fingerprint });
+        await db.SaveChangesAsync(cancellationToken);
+        _logger.LogInformation("Initialised {Database} with system key {Fingerprint} from {Origin}", database.Description, systemKey.Fingerprint, systemKey.Description);
+        return new InitializeResult(true, configured is null ? systemKey.Description : null, systemKey, database.Description);
+    }
+
+    /// <summary>The data directory holds the key and the database: owner-only from the start (0700).</summary>
+    private static void CreatePrivateDirectory(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(path);
+        }
+        else
+        {
+            Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
+
+    /// <summary>A new context on the same database (e.g. for a second unit of work).</summary>
+    public ConfigurationDbContext NewContext() => new(database.ContextOptions) { Clock = _clock };
+
+    private async Task<string?> ReadStoredFingerprintAsync(ConfigurationDbContext db, CancellationToken cancellationToken)
+    {
+        if (!database.DatabaseExists())
+        {
+            return null;
+        }
+
+        // Read-only checks: nothing is created or migrated before the key is known to be right.
+        var applied = await db.Database.GetAppliedMigrationsAsync(cancellationToken);
+        if (!applied.Any())
+        {
+            return null;
+        }
+
+        var row = await db.SystemState.AsNoTracking()
+            .FirstOrDefaultAsync(s => s.Key == SystemState.SystemKeyFingerprint, cancellationToken);
+        return row?.Value;
+    }
+
+    private SystemKey ResolveKey(string storedFingerprint)
+    {
+        var key = _keys.TryLoad();
+        var pending = _keys.TryLoadPending();
+
+        if (key?.Fingerprint == storedFingerprint)
+        {
+            if (pending is not null)
+            {
+                // A rotation staged its key but never committed: the old key is still the real one.
+                _keys.DiscardPending();
+            }
+
+            return key;
+        }
+
+        if (pending?.Fingerprint == storedFingerprint && key?.Origin is null or SystemKeyOrigin.DataDirectory)
+        {
+            // A rotation committed but stopped before swapping key files: finish it.
+            _keys.PromotePending();
+            _logger.LogWarning("Finished an interrupted system key rotation: {Path} now holds key {Fingerprint}", dataDirectory.SystemKeyPath, storedFingerprint);
+            return _keys.TryLoad()!;
+        }
+
+        if (key is null)
+        {
+            throw new SystemKeyException(
+                $"No system key is configured, but the configuration in '{dataDirectory.Root}' is encrypted under system key {storedFingerprint}.",
+                $"Set {SystemKeySource.KeyVariable} or {SystemKeySource.KeyFileVariable} to that key, or restore '{dataDirectory.SystemKeyPath}' from your records.");
+        }
+
+        throw new SystemKeyException(
+            $"Wrong system key: the key from {key.Description} has fingerprint {key.Fingerprint}, but the configuration in '{dataDirectory.Root}' is encrypted under system key {storedFingerprint}. Nothing was changed.",
+            $"Start with the key whose fingerprint is {storedFingerprint}. If that key is lost, initialise a new data directory and import a configuration backup into it.");
+    }
+}
+
+/// <summary>The system key is missing or is not the one the configuration was written with.</summary>
+public sealed class SystemKeyException(string message, string hint) : MetaBackupException(message, hint);

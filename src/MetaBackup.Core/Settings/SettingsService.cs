@@ -1,0 +1,55 @@
+using System.Text.RegularExpressions;
+using MetaBackup.Core.Configuration;
+using MetaBackup.Core.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace MetaBackup.Core.Settings;
+
+/// <summary>Global key/value settings.</summary>
+public sealed partial class SettingsService(ConfigurationSession session)
+{
+    private ConfigurationDbContext Db => session.Db;
+
+    public async Task<Setting> GetAsync(string key, CancellationToken cancellationToken = default) =>
+        await Db.Settings.FirstOrDefaultAsync(s => s.Key == key, cancellationToken)
+        ?? throw new RecordNotFoundException(ConfigurationAreas.Settings, key);
+
+    public async Task<string?> FindValueAsync(string key, CancellationToken cancellationToken = default) =>
+        (await Db.Settings.AsNoTracking().FirstOrDefaultAsync(s => s.Key == key, cancellationToken))?.Value;
+
+    public Task<List<Setting>> ListAsync(CancellationToken cancellationToken = default) =>
+        Db.Settings.AsNoTracking().OrderBy(s => s.Key).ToListAsync(cancellationToken);
+
+    public async Task<Setting> SetAsync(string key, string value, CancellationToken cancellationToken = default)
+    {
+        if (!KeyPattern().IsMatch(key))
+        {
+            throw new InvalidInputException(
+                $"'{key}' is not a valid setting key.",
+                "Setting keys are dotted words of letters, digits, '_' and '-', e.g. config.backup.schedule.");
+        }
+
+        var setting = await Db.Settings.FirstOrDefaultAsync(s => s.Key == key, cancellationToken);
+        if (setting is null)
+        {
+            setting = new Setting { Key = key, Value = value };
+            Db.Settings.Add(setting);
+        }
+        else
+        {
+            setting.Value = value;
+        }
+
+        await Db.SaveChangesAsync(cancellationToken);
+        return setting;
+    }
+
+    public async Task RemoveAsync(string key, CancellationToken cancellationToken = default)
+    {
+        Db.Settings.Remove(await GetAsync(key, cancellationToken));
+        await Db.SaveChangesAsync(cancellationToken);
+    }
+
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9_-]*(\\.[A-Za-z][A-Za-z0-9_-]*)*$")]
+    private static partial Regex KeyPattern();
+}

@@ -1,0 +1,131 @@
+using System.Net.Mail;
+using MetaBackup.Core.Configuration;
+using MetaBackup.Core.Groups;
+using MetaBackup.Core.Persistence;
+using MetaBackup.Core.Secrets;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace MetaBackup.Core.Users;
+
+/// <summary>The fields of a user; null leaves a field as it is on update. <see cref="Group"/> "" removes the user from their group.</summary>
+public sealed record UserInput(string? Email = null, string? Name = null, string? Group = null, bool? Disabled = null);
+
+/// <summary>
+/// Local accounts. Passwords are kept only as a hash from ASP.NET Core Identity's password hasher
+/// (PBKDF2-HMAC-SHA512 with a random salt, in Identity's versioned format), and that hash is
+/// itself sealed under the system key.
+/// </summary>
+public sealed class UsersService(ConfigurationSession session)
+{
+    public const int MinimumPasswordLength = 10;
+
+    private static readonly PasswordHasher<User> Hasher = new();
+    private readonly GroupsService _groups = new(session);
+
+    private ConfigurationDbContext Db => session.Db;
+
+    public Task<User> FindAsync(string reference, CancellationToken cancellationToken = default)
+    {
+        var email = reference.Trim().ToLowerInvariant();
+        return Db.Users.FindAsync(reference, u => u.Email == email, cancellationToken);
+    }
+
+    public Task<List<User>> ListAsync(CancellationToken cancellationToken = default) =>
+        Db.Users.AsNoTracking().OrderBy(u => u.Email).ToListAsync(cancellationToken);
+
+    public async Task<User> AddAsync(UserInput input, SecretText? password, CancellationToken cancellationToken = default)
+    {
+        var email = ValidEmail(input.Email);
+        await Db.Users.EnsureUniqueAsync(u => u.Email == email, email, null, cancellationToken);
+        var user = new User
+        {
+            Email = email,
+            Name = Check.Name(input.Name ?? email, "name"),
+            GroupId = await _groups.ResolveAsync(input.Group, cancellationToken),
+            Disabled = input.Disabled ?? false,
+        };
+        if (password is not null)
+        {
+            SetPassword(user, password);
+        }
+
+        Db.Users.Add(user);
+        await Db.SaveChangesAsync(cancellationToken);
+        return user;
+    }
+
+    public async Task<User> UpdateAsync(string reference, UserInput input, SecretText? password, CancellationToken cancellationToken = default)
+    {
+        var user = await FindAsync(reference, cancellationToken);
+        if (input.Email is not null)
+        {
+            var email = ValidEmail(input.Email);
+            await Db.Users.EnsureUniqueAsync(u => u.Email == email, email, user.Id, cancellationToken);
+            user.Email = email;
+        }
+
+        user.Name = input.Name is null ? user.Name : Check.Name(input.Name, "name");
+        if (input.Group is not null)
+        {
+            user.GroupId = await _groups.ResolveAsync(input.Group, cancellationToken);
+        }
+
+        user.Disabled = input.Disabled ?? user.Disabled;
+        if (password is not null)
+        {
+            SetPassword(user, password);
+        }
+
+        await Db.SaveChangesAsync(cancellationToken);
+        return user;
+    }
+
+    public async Task RemoveAsync(string reference, CancellationToken cancellationToken = default)
+    {
+        var user = await FindAsync(reference, cancellationToken);
+        var keys = await Db.ApiKeys.Where(k => k.UserId == user.Id).Select(k => k.Prefix).ToListAsync(cancellationToken);
+        if (keys.Count > 0)
+        {
+            throw new ReferenceException(
+                $"User '{user.Email}' still owns API key(s) {string.Join(", ", keys)}.",
+                "Remove them first with `metabackup apikeys remove PREFIX`.");
+        }
+
+        Db.Users.Remove(user);
+        await Db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>Whether <paramref name="password"/> is the user's password. A disabled user or one without a password never matches.</summary>
+    public bool VerifyPassword(User user, SecretText password)
+    {
+        if (user.Disabled || user.PasswordHash is null)
+        {
+            return false;
+        }
+
+        var hash = session.Secrets.Open(user.PasswordHash).Reveal();
+        return Hasher.VerifyHashedPassword(user, hash, password.Reveal()) != PasswordVerificationResult.Failed;
+    }
+
+    private void SetPassword(User user, SecretText password)
+    {
+        if (password.Reveal().Length < MinimumPasswordLength)
+        {
+            throw new InvalidInputException($"The password is too short: it needs at least {MinimumPasswordLength} characters.");
+        }
+
+        user.PasswordHash = session.Secrets.Seal(new SecretText(Hasher.HashPassword(user, password.Reveal())));
+    }
+
+    private static string ValidEmail(string? email)
+    {
+        var trimmed = email?.Trim().ToLowerInvariant();
+        if (string.IsNullOrEmpty(trimmed) || !MailAddress.TryCreate(trimmed, out var parsed) || parsed.Address != trimmed)
+        {
+            throw new InvalidInputException($"'{email}' is not a valid email address.", "Give an address such as alice@example.com.");
+        }
+
+        return trimmed;
+    }
+}

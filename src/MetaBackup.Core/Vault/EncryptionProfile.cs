@@ -1,0 +1,23 @@
+using MetaBackup.Core.Configuration;
+using MetaBackup.Core.Secrets;
+
+namespace MetaBackup.Core.Vault;
+
+/// <summary>
+/// A named 256-bit key that backups are encrypted with (PRODUCT §4). Natural key:
+/// <see cref="Fingerprint"/>, then <see cref="Name"/>. Without its key the profile is
+/// <see cref="IsLocked">locked</see>: it still exists so that references stay intact.
+/// </summary>
+public sealed class EncryptionProfile : ConfigRecord
+{
+    public required string Name { get; set; }
+    public string? Description { get; set; }
+
+    /// <summary>The key's fingerprint (<see cref="AesKey.Fingerprint"/>), never the key itself.</summary>
+    public required string Fingerprint { get; set; }
+
+    /// <summary>The key as 64 hex characters, sealed under the system key; null while locked.</summary>
+    public EncryptedSecret? Key { get; set; }
+
+    public bool IsLocked => Key is null;
+}

@@ -1,0 +1,147 @@
+using MetaBackup.Core.Configuration;
+using MetaBackup.Core.Persistence;
+using MetaBackup.Core.Secrets;
+using Microsoft.EntityFrameworkCore;
+
+namespace MetaBackup.Core.Vault;
+
+/// <summary>What importing a key did.</summary>
+public enum KeyImportOutcome
+{
+    /// <summary>A new profile holds the key.</summary>
+    Created,
+
+    /// <summary>A locked profile with this fingerprint now has its key.</summary>
+    Unlocked,
+
+    /// <summary>The vault already held this key; nothing changed.</summary>
+    AlreadyPresent,
+}
+
+/// <summary>A locked profile was asked for its key.</summary>
+public sealed class ProfileLockedException(EncryptionProfile profile) : MetaBackupException(
+    $"Encryption profile '{profile.Name}' (fingerprint {profile.Fingerprint}) is locked: this server does not have its key.",
+    "Import the key from the profile's Recovery Kit: `metabackup profiles import-key --kit FILE`.");
+
+/// <summary>The vault of Encryption Profiles (PRODUCT §4).</summary>
+public sealed class VaultService(ConfigurationSession session)
+{
+    /// <summary>The setting that names the profile configuration backups are encrypted with (PRODUCT §7).</summary>
+    public const string ConfigBackupProfileSetting = "config.backup.encryptionProfileId";
+
+    private ConfigurationDbContext Db => session.Db;
+
+    public Task<EncryptionProfile> FindAsync(string reference, CancellationToken cancellationToken = default) =>
+        Db.EncryptionProfiles.FindAsync(reference, p => p.Name == reference || p.Fingerprint == reference, cancellationToken);
+
+    public Task<List<EncryptionProfile>> ListAsync(CancellationToken cancellationToken = default) =>
+        Db.EncryptionProfiles.AsNoTracking().OrderBy(p => p.Name).ToListAsync(cancellationToken);
+
+    /// <summary>Creates a profile with a fresh random 256-bit key.</summary>
+    public async Task<EncryptionProfile> CreateAsync(string name, string? description, CancellationToken cancellationToken = default)
+    {
+        name = Check.Name(name, "name");
+        await Db.EncryptionProfiles.EnsureUniqueAsync(p => p.Name == name, name, null, cancellationToken);
+        var key = AesKey.Generate();
+        var profile = new EncryptionProfile
+        {
+            Name = name,
+            Description = Check.Optional(description),
+            Fingerprint = key.Fingerprint,
+            Key = session.Secrets.Seal(new SecretText(key.ToHex())),
+        };
+        Db.EncryptionProfiles.Add(profile);
+        session.Audit("profile.create", $"{profile.Name} ({profile.Fingerprint})");
+        await Db.SaveChangesAsync(cancellationToken);
+        return profile;
+    }
+
+    /// <summary>The profile's key; <see cref="ProfileLockedException"/> when the server does not have it.</summary>
+    public AesKey KeyOf(EncryptionProfile profile) =>
+        profile.Key is { } sealedKey
+            ? AesKey.FromHex(session.Secrets.Open(sealedKey).Reveal(), $"encryption profile '{profile.Name}'")
+            : throw new ProfileLockedException(profile);
+
+    /// <summary>The profile's Recovery Kit. Audited: it hands out the key.</summary>
+    public async Task<RecoveryKit> RecoveryKitAsync(string reference, CancellationToken cancellationToken = default)
+    {
+        var profile = await FindAsync(reference, cancellationToken);
+        var kit = new RecoveryKit(profile.Id, profile.Name, KeyOf(profile));
+        session.Audit("profile.recovery-kit", $"{profile.Name} ({profile.Fingerprint})");
+        await Db.SaveChangesAsync(cancellationToken);
+        return kit;
+    }
+
+    /// <summary>
+    /// Adds a key to the vault. The same fingerprint is never stored twice: a locked profile with it
+    /// is unlocked, an unlocked one is returned unchanged.
+    /// </summary>
+    /// <param name="key">The key.</param>
+    /// <param name="name">The new profile's name (default: the kit's name, else one made from the fingerprint).</param>
+    /// <param name="kit">The kit the key came from, if any: its profile id and name are reused when free.</param>
+    /// <param name="cancellationToken">Cancels the import.</param>
+    public async Task<(EncryptionProfile Profile, KeyImportOutcome Outcome)> ImportKeyAsync(
+        AesKey key,
+        string? name,
+        RecoveryKit? kit,
+        CancellationToken cancellationToken = default)
+    {
+        var existing = await Db.EncryptionProfiles.FirstOrDefaultAsync(p => p.Fingerprint == key.Fingerprint, cancellationToken);
+        if (existing is not null)
+        {
+            if (!existing.IsLocked)
+            {
+                return (existing, KeyImportOutcome.AlreadyPresent);
+            }
+
+            existing.Key = session.Secrets.Seal(new SecretText(key.ToHex()));
+            session.Audit("profile.unlock", $"{existing.Name} ({existing.Fingerprint})");
+            await Db.SaveChangesAsync(cancellationToken);
+            return (existing, KeyImportOutcome.Unlocked);
+        }
+
+        var profileName = Check.Name(name ?? kit?.ProfileName ?? $"imported-{key.Fingerprint[..8]}", "name");
+        await Db.EncryptionProfiles.EnsureUniqueAsync(p => p.Name == profileName, profileName, null, cancellationToken);
+        var profile = new EncryptionProfile
+        {
+            Name = profileName,
+            Fingerprint = key.Fingerprint,
+            Key = session.Secrets.Seal(new SecretText(key.ToHex())),
+        };
+        if (kit is not null && !await Db.EncryptionProfiles.AnyAsync(p => p.Id == kit.ProfileId, cancellationToken))
+        {
+            // Keeping the original id lets later imports of backups that reference it match by id.
+            profile.Id = kit.ProfileId;
+        }
+
+        Db.EncryptionProfiles.Add(profile);
+        session.Audit("profile.import-key", $"{profile.Name} ({profile.Fingerprint})");
+        await Db.SaveChangesAsync(cancellationToken);
+        return (profile, KeyImportOutcome.Created);
+    }
+
+    /// <summary>Deletes a profile that nothing uses. Backups made with it stay readable with its Recovery Kit.</summary>
+    public async Task DeleteAsync(string reference, CancellationToken cancellationToken = default)
+    {
+        var profile = await FindAsync(reference, cancellationToken);
+        var jobs = await Db.Jobs.Where(j => j.EncryptionProfileId == profile.Id).Select(j => j.Name).ToListAsync(cancellationToken);
+        if (jobs.Count > 0)
+        {
+            throw new ReferenceException(
+                $"Encryption profile '{profile.Name}' is used by job(s) {string.Join(", ", jobs)}.",
+                "Give those jobs another profile (`metabackup jobs update JOB --profile OTHER`) before deleting it.");
+        }
+
+        var setting = await Db.Settings.FirstOrDefaultAsync(s => s.Key == ConfigBackupProfileSetting, cancellationToken);
+        if (setting is not null && (setting.Value == profile.Id || setting.Value == profile.Name))
+        {
+            throw new ReferenceException(
+                $"Encryption profile '{profile.Name}' encrypts the configuration backups (setting {ConfigBackupProfileSetting}).",
+                $"Choose another profile with `metabackup settings set {ConfigBackupProfileSetting} ID` before deleting it.");
+        }
+
+        Db.EncryptionProfiles.Remove(profile);
+        session.Audit("profile.delete", $"{profile.Name} ({profile.Fingerprint})");
+        await Db.SaveChangesAsync(cancellationToken);
+    }
+}
