@@ -1,0 +1,121 @@
+using MetaBackup.Core.Configuration;
+using MetaBackup.Core.Credentials;
+using MetaBackup.Core.Persistence;
+using MetaBackup.Core.Secrets;
+using MetaBackup.Testing;
+
+namespace MetaBackup.Core.Tests.Persistence;
+
+public sealed class ConfigurationStoreTests : IDisposable
+{
+    private readonly TestStore _test = new(systemKeyHex: null);
+
+    public void Dispose() => _test.Dispose();
+
+    [Fact]
+    public async Task Initialising_without_a_configured_key_generates_an_owner_only_key_file()
+    {
+        var result = await _test.Store().InitializeAsync();
+
+        Assert.True(result.Created);
+        Assert.Equal(_test.DataDirectory.SystemKeyPath, result.GeneratedKeyPath);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(_test.DataDirectory.SystemKeyPath));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(_test.DataDirectory.DatabasePath));
+        Assert.Equal(result.SystemKey.Fingerprint, AesKey.FromHex(await File.ReadAllTextAsync(_test.DataDirectory.SystemKeyPath), "key").Fingerprint);
+    }
+
+    [Fact]
+    public async Task Initialising_twice_keeps_the_key_and_the_data()
+    {
+        await using (var session = await _test.InitializeAndOpenAsync())
+        {
+            await new CredentialsService(session).AddAsync(new CredentialInput("kept"), new Dictionary<string, SecretText>());
+        }
+
+        var keyBefore = await File.ReadAllTextAsync(_test.DataDirectory.SystemKeyPath);
+        var again = await _test.Store().InitializeAsync();
+
+        Assert.False(again.Created);
+        Assert.Null(again.GeneratedKeyPath);
+        Assert.Equal(keyBefore, await File.ReadAllTextAsync(_test.DataDirectory.SystemKeyPath));
+        await using var reopened = await _test.OpenAsync();
+        Assert.Single(await new CredentialsService(reopened).ListAsync());
+    }
+
+    [Fact]
+    public async Task A_configured_key_is_used_and_no_key_file_is_written()
+    {
+        _test.Environment["ENCRYPTION_KEY"] = TestKeys.A;
+
+        var result = await _test.Store().InitializeAsync();
+
+        Assert.Equal(TestKeys.FingerprintOf(TestKeys.A), result.SystemKey.Fingerprint);
+        Assert.False(File.Exists(_test.DataDirectory.SystemKeyPath));
+    }
+
+    [Fact]
+    public async Task A_key_file_named_by_ENCRYPTION_KEY_FILE_is_used()
+    {
+        var keyFile = Path.Combine(Path.GetDirectoryName(_test.DataDirectory.Root)!, "key.hex");
+        await File.WriteAllTextAsync(keyFile, TestKeys.C + "\n");
+        _test.Environment["ENCRYPTION_KEY_FILE"] = keyFile;
+
+        var result = await _test.Store().InitializeAsync();
+
+        Assert.Equal(TestKeys.FingerprintOf(TestKeys.C), result.SystemKey.Fingerprint);
+    }
+
+    [Fact]
+    public async Task Opening_with_a_different_key_names_both_fingerprints_and_changes_no_byte()
+    {
+        _test.Environment["ENCRYPTION_KEY"] = TestKeys.A;
+        await using (var session = await _test.InitializeAndOpenAsync())
+        {
+            await SampleConfiguration.SeedAsync(session);
+        }
+
+        var before = DatabaseDump.Files(_test.DataDirectory.DatabasePath);
+        _test.Environment["ENCRYPTION_KEY"] = TestKeys.B;
+
+        var error = await Assert.ThrowsAsync<SystemKeyException>(() => _test.OpenAsync());
+
+        Assert.Contains(TestKeys.FingerprintOf(TestKeys.A), error.Message, StringComparison.Ordinal);
+        Assert.Contains(TestKeys.FingerprintOf(TestKeys.B), error.Message, StringComparison.Ordinal);
+        Assert.Contains("ENCRYPTION_KEY", error.Message, StringComparison.Ordinal);
+        var after = DatabaseDump.Files(_test.DataDirectory.DatabasePath);
+        Assert.Equal(before.Keys, after.Keys);
+        Assert.All(before, file => Assert.Equal(file.Value, after[file.Key]));
+    }
+
+    [Fact]
+    public async Task Initialising_again_with_a_different_key_is_refused_too()
+    {
+        _test.Environment["ENCRYPTION_KEY"] = TestKeys.A;
+        await _test.Store().InitializeAsync();
+        _test.Environment["ENCRYPTION_KEY"] = TestKeys.B;
+
+        await Assert.ThrowsAsync<SystemKeyException>(() => _test.Store().InitializeAsync());
+    }
+
+    [Fact]
+    public async Task A_lost_key_file_is_not_silently_replaced()
+    {
+        await _test.Store().InitializeAsync();
+        var fingerprint = AesKey.FromHex(await File.ReadAllTextAsync(_test.DataDirectory.SystemKeyPath), "key").Fingerprint;
+        File.Delete(_test.DataDirectory.SystemKeyPath);
+
+        var error = await Assert.ThrowsAsync<SystemKeyException>(() => _test.OpenAsync());
+
+        Assert.Contains(fingerprint, error.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(_test.DataDirectory.SystemKeyPath));
+    }
+
+    [Fact]
+    public async Task An_uninitialised_directory_is_reported_and_left_alone()
+    {
+        var error = await Assert.ThrowsAsync<NotInitializedException>(() => _test.OpenAsync());
+
+        Assert.Contains("metabackup init", error.Hint, StringComparison.Ordinal);
+        Assert.False(File.Exists(_test.DataDirectory.DatabasePath));
+    }
+}

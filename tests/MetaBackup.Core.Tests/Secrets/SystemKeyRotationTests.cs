@@ -1,0 +1,151 @@
+using MetaBackup.Core.Configuration;
+using MetaBackup.Core.Persistence;
+using MetaBackup.Core.Secrets;
+using MetaBackup.Testing;
+using Microsoft.EntityFrameworkCore;
+
+namespace MetaBackup.Core.Tests.Secrets;
+
+public sealed class SystemKeyRotationTests : IDisposable
+{
+    private readonly TestStore _test = new(systemKeyHex: null);
+
+    public void Dispose() => _test.Dispose();
+
+    [Fact]
+    public async Task After_rotation_every_secret_opens_under_the_new_key_and_none_under_the_old()
+    {
+        await using (var session = await _test.InitializeAndOpenAsync())
+        {
+            await SampleConfiguration.SeedAsync(session);
+        }
+
+        var oldKey = AesKey.FromHex(await File.ReadAllTextAsync(_test.DataDirectory.SystemKeyPath), "old");
+        var before = await ReadAllSecretsAsync(new SecretCipher(oldKey));
+        var newKey = AesKey.Generate();
+
+        RotationResult result;
+        await using (var session = await _test.OpenAsync())
+        {
+            result = await new SystemKeyRotation(session, _test.Store().Keys).RotateAsync(newKey);
+        }
+
+        Assert.Equal(before.Count, result.SecretsResealed);
+        Assert.True(result.KeyFileUpdated);
+        Assert.Equal(newKey.ToHex(), (await File.ReadAllTextAsync(_test.DataDirectory.SystemKeyPath)).Trim());
+        Assert.False(File.Exists(_test.DataDirectory.PendingSystemKeyPath));
+        Assert.Equal(before, await ReadAllSecretsAsync(new SecretCipher(newKey)));
+        await using (var session = await _test.OpenAsync())
+        {
+            Assert.Equal(newKey.Fingerprint, session.SystemKey.Fingerprint);
+            foreach (var envelope in await EnvelopesAsync(session))
+            {
+                Assert.Throws<SecretDecryptionException>(() => new SecretCipher(oldKey).Open(envelope));
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_failure_midway_leaves_every_secret_and_the_key_as_they_were()
+    {
+        await using (var session = await _test.InitializeAndOpenAsync())
+        {
+            await SampleConfiguration.SeedAsync(session);
+        }
+
+        // Damage the last area's secret, so the rotation fails after re-sealing most others in its transaction.
+        DatabaseDump.Execute(_test.DataDirectory.DatabasePath, "UPDATE api_keys SET KeyHash = substr(KeyHash, 1, length(KeyHash) - 4) || 'AAAA'");
+        var dumpBefore = _test.Dump();
+        var keyBefore = await File.ReadAllTextAsync(_test.DataDirectory.SystemKeyPath);
+
+        await using (var session = await _test.OpenAsync())
+        {
+            var error = await Assert.ThrowsAsync<MetaBackupException>(() => new SystemKeyRotation(session, _test.Store().Keys).RotateAsync(AesKey.Generate()));
+            Assert.Contains("nothing was changed", error.Message, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(dumpBefore, _test.Dump());
+        Assert.Equal(keyBefore, await File.ReadAllTextAsync(_test.DataDirectory.SystemKeyPath));
+        Assert.False(File.Exists(_test.DataDirectory.PendingSystemKeyPath));
+        await using var reopened = await _test.OpenAsync();
+        Assert.Equal(AesKey.FromHex(keyBefore, "key").Fingerprint, reopened.SystemKey.Fingerprint);
+    }
+
+    [Fact]
+    public async Task A_rotation_cut_short_after_its_commit_is_finished_at_the_next_start()
+    {
+        await using (var session = await _test.InitializeAndOpenAsync())
+        {
+            await SampleConfiguration.SeedAsync(session);
+        }
+
+        var oldKeyText = await File.ReadAllTextAsync(_test.DataDirectory.SystemKeyPath);
+        var newKey = AesKey.Generate();
+        await using (var session = await _test.OpenAsync())
+        {
+            await new SystemKeyRotation(session, _test.Store().Keys).RotateAsync(newKey);
+        }
+
+        // The state a crash between the commit and the key-file swap leaves behind.
+        await File.WriteAllTextAsync(_test.DataDirectory.PendingSystemKeyPath, newKey.ToHex());
+        await File.WriteAllTextAsync(_test.DataDirectory.SystemKeyPath, oldKeyText);
+
+        await using (var session = await _test.OpenAsync())
+        {
+            Assert.Equal(newKey.Fingerprint, session.SystemKey.Fingerprint);
+        }
+
+        Assert.Equal(newKey.ToHex(), (await File.ReadAllTextAsync(_test.DataDirectory.SystemKeyPath)).Trim());
+        Assert.False(File.Exists(_test.DataDirectory.PendingSystemKeyPath));
+    }
+
+    [Fact]
+    public async Task A_key_staged_by_a_rotation_that_never_committed_is_discarded()
+    {
+        await (await _test.InitializeAndOpenAsync()).DisposeAsync();
+        await File.WriteAllTextAsync(_test.DataDirectory.PendingSystemKeyPath, AesKey.Generate().ToHex());
+        var keyBefore = await File.ReadAllTextAsync(_test.DataDirectory.SystemKeyPath);
+
+        await (await _test.OpenAsync()).DisposeAsync();
+
+        Assert.False(File.Exists(_test.DataDirectory.PendingSystemKeyPath));
+        Assert.Equal(keyBefore, await File.ReadAllTextAsync(_test.DataDirectory.SystemKeyPath));
+    }
+
+    [Fact]
+    public async Task Rotating_to_the_key_in_use_is_refused()
+    {
+        await using var session = await _test.InitializeAndOpenAsync();
+
+        await Assert.ThrowsAsync<InvalidInputException>(() => new SystemKeyRotation(session, _test.Store().Keys).RotateAsync(session.SystemKey.Key));
+    }
+
+    private async Task<Dictionary<string, string>> ReadAllSecretsAsync(SecretCipher cipher)
+    {
+        await using var session = await _test.OpenAsync();
+        return (await EnvelopesWithNamesAsync(session)).ToDictionary(e => e.Name, e => cipher.Open(e.Secret).Reveal());
+    }
+
+    private static async Task<List<EncryptedSecret>> EnvelopesAsync(ConfigurationSession session) =>
+        (await EnvelopesWithNamesAsync(session)).Select(e => e.Secret).ToList();
+
+    private static async Task<List<(string Name, EncryptedSecret Secret)>> EnvelopesWithNamesAsync(ConfigurationSession session)
+    {
+        var all = new List<(string, EncryptedSecret)>();
+        foreach (var area in ConfigurationAreas.All)
+        {
+            foreach (var record in await session.Db.RecordsOf(area).AsNoTracking().ToListAsync())
+            {
+                foreach (var property in area.SecretProperties)
+                {
+                    if (property.GetValue(record) is EncryptedSecret secret)
+                    {
+                        all.Add(($"{area.Name}/{record.Id}/{property.Name}", secret));
+                    }
+                }
+            }
+        }
+
+        return all;
+    }
+}
