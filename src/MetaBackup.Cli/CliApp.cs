@@ -14,7 +14,8 @@ public static class CliApp
     public static async Task<int> RunAsync(string[] args, CliHost host, CancellationToken cancellationToken = default)
     {
         var root = BuildRoot(host);
-        var parse = root.Parse(args);
+        // No @response files: "@daily" is a cron macro, not a file to read arguments from.
+        var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parse.Errors.Count > 0)
         {
             foreach (var error in parse.Errors)

@@ -1,0 +1,109 @@
+using System.Text.Json.Nodes;
+
+namespace MetaBackup.Cli.Tests;
+
+/// <summary>The CLI's contract with scripts (PRODUCT §9): --json anywhere, exit codes, no secrets on the command line.</summary>
+public sealed class CliShapeTests : IDisposable
+{
+    private readonly CliRunner _cli = new();
+
+    public void Dispose() => _cli.Dispose();
+
+    [Fact]
+    public async Task Json_is_accepted_before_or_after_the_command()
+    {
+        await _cli.OkAsync("init");
+        await _cli.OkAsync("settings", "set", "system.timezone", "UTC");
+
+        var before = await _cli.OkAsync("--json", "settings", "list");
+        var after = await _cli.OkAsync("settings", "list", "--json");
+
+        Assert.Equal(before.Out, after.Out);
+        Assert.Equal("UTC", JsonNode.Parse(before.Out)!.AsArray().Single()!["value"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("no-such-command")]
+    [InlineData("settings")]
+    [InlineData("settings", "get")]
+    [InlineData("jobs", "add", "--no-such-option")]
+    public async Task A_malformed_command_line_exits_2_with_a_hint(params string[] args)
+    {
+        var result = await _cli.RunAsync(args);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--help", result.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Help_exits_0()
+    {
+        var result = await _cli.RunAsync("--help");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("profiles", result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_secret_given_on_the_command_line_is_refused_and_never_echoed()
+    {
+        await _cli.OkAsync("init");
+
+        var result = await _cli.RunAsync("credentials", "add", "--name", "db", "--secret", "password=hunter2-hunter2");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("never accepted on the command line", result.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", result.All, StringComparison.Ordinal);
+        Assert.Empty(JsonNode.Parse((await _cli.OkAsync("credentials", "list", "--json")).Out)!.AsArray());
+    }
+
+    [Fact]
+    public async Task A_secret_from_a_missing_variable_or_file_is_a_usage_error()
+    {
+        await _cli.OkAsync("init");
+
+        Assert.Equal(2, (await _cli.RunAsync("credentials", "add", "--name", "db", "--secret", "password=env:NOT_SET_ANYWHERE")).ExitCode);
+        Assert.Equal(2, (await _cli.RunAsync("credentials", "add", "--name", "db", "--secret", "password=file:/no/such/file")).ExitCode);
+    }
+
+    [Fact]
+    public async Task A_command_before_init_says_to_run_init_and_creates_nothing()
+    {
+        var result = await _cli.RunAsync("jobs", "list");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("metabackup init", result.Err, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_cli.DataDirectory));
+    }
+
+    [Fact]
+    public async Task Listing_and_showing_say_whether_a_secret_is_set_without_showing_it()
+    {
+        await _cli.OkAsync("init");
+        _cli.Environment["TOKEN"] = "tok-123456789";
+        await _cli.OkAsync("credentials", "add", "--name", "api", "--secret", "token=env:TOKEN");
+
+        var shown = await _cli.OkAsync("credentials", "show", "api");
+        var json = JsonNode.Parse((await _cli.OkAsync("credentials", "show", "api", "--json")).Out)!;
+
+        Assert.Contains("token: (secret, set)", shown.Out, StringComparison.Ordinal);
+        Assert.Contains("password: (secret, not set)", shown.Out, StringComparison.Ordinal);
+        Assert.True(json["secrets"]!["token"]!.GetValue<bool>());
+        Assert.Null(json["token"]);
+    }
+
+    [Fact]
+    public async Task An_update_changes_only_what_is_given()
+    {
+        await _cli.OkAsync("init");
+        _cli.Environment["PW"] = "first-password";
+        await _cli.OkAsync("adapters", "add", "--kind", "database", "--type", "postgres", "--name", "prod", "--config", "host=db", "--config", "database=app", "--secret", "password=env:PW");
+
+        await _cli.OkAsync("adapters", "update", "prod", "--config", "port=6543");
+        var shown = JsonNode.Parse((await _cli.OkAsync("adapters", "show", "prod", "--json")).Out)!;
+
+        Assert.Equal(6543, shown["config"]!["port"]!.GetValue<int>());
+        Assert.Equal("db", shown["config"]!["host"]!.GetValue<string>());
+        Assert.True(shown["secrets"]!["password"]!.GetValue<bool>());
+    }
+}

@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using MetaBackup.Testing;
+
+namespace MetaBackup.Cli.Tests;
+
+/// <summary>
+/// The README's run command, executed as a user would: the real `./metabackup` script in a real
+/// process (building the CLI on first use). Also checks the process-level contract: exit codes
+/// and a secret piped on stdin.
+/// </summary>
+public sealed class ReadmeCommandsTests : IDisposable
+{
+    private static readonly string RepositoryRoot = FindRepositoryRoot();
+    private readonly TempDirectory _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public async Task The_readme_run_command_initialises_the_embedded_default_and_the_script_serves_every_command()
+    {
+        var readme = await File.ReadAllLinesAsync(Path.Combine(RepositoryRoot, "README.md"));
+        var runCommand = readme.Select(l => l.Trim()).First(l => l.StartsWith("./metabackup ", StringComparison.Ordinal) && l.Contains("# run", StringComparison.Ordinal));
+        var dataDir = _temp.Combine("data");
+
+        var init = await RunAsync(runCommand[..runCommand.IndexOf('#', StringComparison.Ordinal)].Trim(), dataDir);
+
+        Assert.True(init.ExitCode == 0, init.Output);
+        Assert.True(File.Exists(Path.Combine(dataDir, "metabackup.db")), init.Output);
+        Assert.True(File.Exists(Path.Combine(dataDir, "system.key")), init.Output);
+        Assert.Contains("KEEP A COPY", init.Output, StringComparison.Ordinal);
+
+        var add = await RunAsync("printf 'piped-secret-123\\n' | ./metabackup credentials add --name db --secret password=stdin --json", dataDir);
+        Assert.True(add.ExitCode == 0, add.Output);
+        Assert.Contains("\"password\": true", add.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("piped-secret-123", add.Output, StringComparison.Ordinal);
+
+        Assert.Equal(2, (await RunAsync("./metabackup no-such-command", dataDir)).ExitCode);
+        Assert.Equal(1, (await RunAsync("./metabackup credentials show missing", dataDir)).ExitCode);
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(string commandLine, string dataDir)
+    {
+        var start = new ProcessStartInfo("bash", ["-c", commandLine])
+        {
+            WorkingDirectory = RepositoryRoot,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["METABACKUP_DATA_DIR"] = dataDir;
+        start.Environment.Remove("ENCRYPTION_KEY");
+        start.Environment.Remove("ENCRYPTION_KEY_FILE");
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    private static string FindRepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "MetaBackup.slnx")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("The repository root (MetaBackup.slnx) was not found above the test binaries.");
+    }
+}

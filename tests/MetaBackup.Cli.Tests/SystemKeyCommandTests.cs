@@ -1,0 +1,89 @@
+using System.Text.Json.Nodes;
+using MetaBackup.Testing;
+
+namespace MetaBackup.Cli.Tests;
+
+public sealed class SystemKeyCommandTests : IDisposable
+{
+    private readonly CliRunner _cli = new();
+
+    public void Dispose() => _cli.Dispose();
+
+    [Fact]
+    public async Task Starting_with_a_different_system_key_names_both_fingerprints_exits_1_and_changes_nothing()
+    {
+        _cli.Environment["ENCRYPTION_KEY"] = TestKeys.A;
+        await _cli.OkAsync("init");
+        _cli.Environment["PW"] = "pw-of-the-database";
+        await _cli.OkAsync("credentials", "add", "--name", "db", "--secret", "password=env:PW");
+        var before = DatabaseDump.Files(_cli.DatabasePath);
+
+        _cli.Environment["ENCRYPTION_KEY"] = TestKeys.B;
+        foreach (var command in new[] { new[] { "credentials", "list" }, ["credentials", "add", "--name", "other"], ["init"] })
+        {
+            var result = await _cli.RunAsync(command);
+
+            Assert.Equal(1, result.ExitCode);
+            Assert.Contains(TestKeys.FingerprintOf(TestKeys.A), result.Err, StringComparison.Ordinal);
+            Assert.Contains(TestKeys.FingerprintOf(TestKeys.B), result.Err, StringComparison.Ordinal);
+            Assert.Empty(result.Out);
+        }
+
+        var after = DatabaseDump.Files(_cli.DatabasePath);
+        Assert.Equal(before.Keys, after.Keys);
+        Assert.All(before, file => Assert.Equal(file.Value, after[file.Key]));
+    }
+
+    [Fact]
+    public async Task A_malformed_ENCRYPTION_KEY_is_refused_without_echoing_it()
+    {
+        _cli.Environment["ENCRYPTION_KEY"] = "not-hex-at-all-0123";
+
+        var result = await _cli.RunAsync("init");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("ENCRYPTION_KEY", result.Err, StringComparison.Ordinal);
+        Assert.Contains("64 hexadecimal characters", result.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("not-hex-at-all", result.All, StringComparison.Ordinal);
+        Assert.False(File.Exists(_cli.DatabasePath));
+    }
+
+    [Fact]
+    public async Task Rotating_a_data_directory_key_replaces_the_key_file_and_keeps_every_secret_readable()
+    {
+        await _cli.OkAsync("init");
+        _cli.Environment["PW"] = "pw-of-the-database";
+        await _cli.OkAsync("credentials", "add", "--name", "db", "--secret", "password=env:PW");
+        var keyPath = Path.Combine(_cli.DataDirectory, "system.key");
+        var oldKey = await File.ReadAllTextAsync(keyPath);
+
+        var rotated = await _cli.OkAsync("--json", "system-key", "rotate");
+
+        var result = JsonNode.Parse(rotated.Out)!;
+        Assert.Equal(1, result["secretsReencrypted"]!.GetValue<int>());
+        Assert.True(result["keyFileUpdated"]!.GetValue<bool>());
+        Assert.NotEqual(oldKey, await File.ReadAllTextAsync(keyPath));
+        Assert.Equal(result["newFingerprint"]!.GetValue<string>(), JsonNode.Parse((await _cli.OkAsync("system-key", "show", "--json")).Out)!["fingerprint"]!.GetValue<string>());
+        Assert.Contains("\"password\": true", (await _cli.OkAsync("credentials", "show", "db", "--json")).Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Rotating_an_environment_key_needs_the_new_key_in_a_file_and_then_only_the_new_key_opens_the_store()
+    {
+        _cli.Environment["ENCRYPTION_KEY"] = TestKeys.A;
+        await _cli.OkAsync("init");
+        _cli.Environment["PW"] = "pw-of-the-database";
+        await _cli.OkAsync("credentials", "add", "--name", "db", "--secret", "password=env:PW");
+
+        var withoutFile = await _cli.RunAsync("system-key", "rotate");
+        Assert.Equal(2, withoutFile.ExitCode);
+        Assert.Contains("--new-key-file", withoutFile.Err, StringComparison.Ordinal);
+
+        var rotated = await _cli.OkAsync("system-key", "rotate", "--new-key-file", _cli.WriteFile("new.key", TestKeys.C));
+        Assert.Contains("ENCRYPTION_KEY", rotated.Err, StringComparison.Ordinal);
+
+        Assert.Equal(1, (await _cli.RunAsync("credentials", "list")).ExitCode);
+        _cli.Environment["ENCRYPTION_KEY"] = TestKeys.C;
+        await _cli.OkAsync("credentials", "show", "db");
+    }
+}
