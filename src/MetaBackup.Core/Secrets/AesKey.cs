@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
-using System.Text;
 using MetaBackup.Core.Configuration;
+using MetaBackup.Format;
 
 namespace MetaBackup.Core.Secrets;
 
@@ -12,20 +12,15 @@ public sealed class AesKey
 {
     public const int Length = 32;
 
-    private static readonly byte[] FingerprintLabel = Encoding.ASCII.GetBytes("metabackup key fingerprint v1");
-
     private readonly byte[] _bytes;
 
     private AesKey(byte[] bytes)
     {
         _bytes = bytes;
-        Fingerprint = ComputeFingerprint(bytes);
+        Fingerprint = KeyFingerprint.ComputeHex(bytes);
     }
 
-    /// <summary>
-    /// 32 lower-case hex characters: the first 16 bytes of HMAC-SHA-256 keyed with the key over
-    /// the ASCII label "metabackup key fingerprint v1". One-way, and distinct from any other use of the key.
-    /// </summary>
+    /// <summary>32 lower-case hex characters from <see cref="KeyFingerprint"/> (docs/file-format.md §2): one-way.</summary>
     public string Fingerprint { get; }
 
     public static AesKey Generate() => new(RandomNumberGenerator.GetBytes(Length));
@@ -59,14 +54,7 @@ public sealed class AesKey
     public string ToHex() => Convert.ToHexStringLower(_bytes);
 
     /// <summary>The raw key, for the cipher that uses it. Callers must not keep or print it.</summary>
-    internal ReadOnlySpan<byte> Bytes => _bytes;
+    public ReadOnlySpan<byte> Bytes => _bytes;
 
     public override string ToString() => $"key {Fingerprint}";
-
-    private static string ComputeFingerprint(byte[] key)
-    {
-        Span<byte> mac = stackalloc byte[32];
-        HMACSHA256.HashData(key, FingerprintLabel, mac);
-        return Convert.ToHexStringLower(mac[..16]);
-    }
 }
