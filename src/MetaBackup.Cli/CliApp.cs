@@ -1,6 +1,7 @@
 using System.CommandLine;
 using MetaBackup.Cli.Commands;
 using MetaBackup.Core.Configuration;
+using MetaBackup.Format;
 using Microsoft.Extensions.Logging;
 
 namespace MetaBackup.Cli;
@@ -48,6 +49,8 @@ public static class CliApp
                      ApiKeysCommand.Build(host),
                      ProfilesCommand.Build(host),
                      SystemKeyCommand.Build(host),
+                     ExportCommand.Build(host),
+                     RecoverCommand.Build(host),
                  })
         {
             root.Subcommands.Add(command);
@@ -71,6 +74,12 @@ public static class CliApp
         {
             context.Print.Error(e.Message, $"run `metabackup {name} --help` for usage.");
             return ExitCodes.Usage;
+        }
+        catch (BackupFileException e)
+        {
+            context.Print.Error(e.Message, e.Hint);
+            context.Logs.CreateLogger("metabackup").LogWarning("Command {Command} refused a backup file: {Message}", name, e.Message);
+            return ExitCodes.Failure;
         }
         catch (MetaBackupException e)
         {

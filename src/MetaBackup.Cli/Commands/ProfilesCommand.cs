@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using MetaBackup.Cli.Input;
 using MetaBackup.Core.IO;
 using MetaBackup.Core.Secrets;
 using MetaBackup.Core.Vault;
@@ -68,36 +69,13 @@ public static class ProfilesCommand
             }, kitReference, kitOutput),
             Make("import-key", "Add a key from a Recovery Kit or a hex key file. The same key is never stored twice; a locked profile with its fingerprint is unlocked.", host, async (cli, ct) =>
             {
-                var (key, recoveryKit) = ReadKey(cli, cli.Get(kit), cli.Get(keyFile));
+                var (key, recoveryKit) = KeyFileReader.Read(cli.Host, cli.Get(kit), cli.Get(keyFile));
                 var (profile, outcome) = await new VaultService(await cli.OpenAsync(ct)).ImportKeyAsync(key, cli.Get(importName), recoveryKit, ct);
                 var view = View(profile);
                 view["outcome"] = outcome.ToString().ToLowerInvariant();
                 cli.Print.Object(view);
                 return ExitCodes.Success;
             }, kit, keyFile, importName));
-    }
-
-    /// <summary>Reads the key from exactly one of --kit and --key-file.</summary>
-    internal static (AesKey Key, RecoveryKit? Kit) ReadKey(CommandContext cli, string? kitPath, string? keyPath)
-    {
-        if ((kitPath is null) == (keyPath is null))
-        {
-            throw new UsageException("Give exactly one of --kit FILE and --key-file FILE.");
-        }
-
-        var path = Path.Combine(cli.Host.CurrentDirectory, (kitPath ?? keyPath)!);
-        if (!File.Exists(path))
-        {
-            throw new Core.Configuration.InvalidInputException($"'{path}' does not exist.");
-        }
-
-        if (kitPath is not null)
-        {
-            var recoveryKit = RecoveryKit.Parse(File.ReadAllText(path), path);
-            return (recoveryKit.Key, recoveryKit);
-        }
-
-        return (AesKey.FromHex(File.ReadAllText(path), $"'{path}'"), null);
     }
 
     private static async Task<string> WriteKitAsync(CommandContext cli, VaultService vault, string reference, string path, CancellationToken cancellationToken)

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace MetaBackup.Core.Configuration;
 
 /// <summary>
@@ -6,7 +8,12 @@ namespace MetaBackup.Core.Configuration;
 /// </summary>
 public abstract class ConfigRecord
 {
+    [JsonPropertyOrder(-1)]
     public string Id { get; set; } = RecordIds.New();
+
+    [JsonPropertyOrder(1)]
     public DateTimeOffset CreatedAt { get; set; }
+
+    [JsonPropertyOrder(2)]
     public DateTimeOffset UpdatedAt { get; set; }
 }

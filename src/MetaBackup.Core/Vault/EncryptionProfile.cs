@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using MetaBackup.Core.Configuration;
 using MetaBackup.Core.Secrets;
 
@@ -19,5 +20,6 @@ public sealed class EncryptionProfile : ConfigRecord
     /// <summary>The key as 64 hex characters, sealed under the system key; null while locked.</summary>
     public EncryptedSecret? Key { get; set; }
 
+    [JsonIgnore]
     public bool IsLocked => Key is null;
 }

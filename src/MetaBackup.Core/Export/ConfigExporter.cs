@@ -1,0 +1,195 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using MetaBackup.Core.Configuration;
+using MetaBackup.Core.Persistence;
+using MetaBackup.Core.Secrets;
+using MetaBackup.Core.Vault;
+using MetaBackup.Format;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace MetaBackup.Core.Export;
+
+/// <summary>Secrets could not be decrypted, so the export stopped rather than drop them silently.</summary>
+public sealed class ExportSecretsException(IReadOnlyList<SecretFailure> failures) : MetaBackupException(
+    $"The export stopped: {failures.Count} stored secret(s) could not be decrypted — {string.Join("; ", failures.Take(5))}{(failures.Count > 5 ? "; …" : "")}. No file was written.",
+    "Re-enter those secrets (`update … --secret`), or export anyway with --continue-on-secret-errors: they are then exported as \"\" and named in the export's warnings.")
+{
+    public IReadOnlyList<SecretFailure> Failures { get; } = failures;
+}
+
+/// <summary>
+/// ExportConfig (PRODUCT §5): load every area → decrypt system-encrypted secrets → strip them unless
+/// asked for → the JSON document → compression → encryption under an Encryption Profile → output.
+/// Streaming throughout: records are read one at a time inside one read transaction (a consistent
+/// snapshot) and written as they come, so memory does not grow with the configuration.
+/// </summary>
+public sealed class ConfigExporter(ConfigurationSession session)
+{
+    private ConfigurationDbContext Db => session.Db;
+
+    /// <summary>Checks the options and resolves the profile's key; nothing is written. Fails for secrets without a profile and for a locked profile.</summary>
+    public async Task<PreparedExport> PrepareAsync(ExportOptions options, CancellationToken cancellationToken = default)
+    {
+        if (options.IncludeSecrets && string.IsNullOrEmpty(options.EncryptionProfile))
+        {
+            throw new InvalidInputException(
+                "Exporting secrets needs an Encryption Profile: secrets never leave MetaBackup unencrypted.",
+                "Name a profile with --profile NAME (see `metabackup profiles list`), or export without --include-secrets.");
+        }
+
+        if (!Enum.IsDefined(options.Compression))
+        {
+            throw new InvalidInputException($"Unknown compression '{options.Compression}'.", "Choose none, gzip or brotli.");
+        }
+
+        EncryptionProfile? profile = null;
+        AesKey? key = null;
+        if (!string.IsNullOrEmpty(options.EncryptionProfile))
+        {
+            var vault = new VaultService(session);
+            profile = await vault.FindAsync(options.EncryptionProfile, cancellationToken);
+            key = vault.KeyOf(profile);
+        }
+
+        var at = session.Clock.GetUtcNow();
+        return new PreparedExport(options, profile, key, at, BackupFileName.For(at, options.Compression, key is not null));
+    }
+
+    /// <summary>Exports to a stream (left open).</summary>
+    public async Task<ExportResult> ExportAsync(ExportOptions options, Stream output, CancellationToken cancellationToken = default) =>
+        await WriteAsync(await PrepareAsync(options, cancellationToken), output, cancellationToken);
+
+    /// <summary>
+    /// Exports to a file: <paramref name="target"/> is a file path, or an existing directory in which the
+    /// conventional name is used. The file is written under a temporary name (owner-only) and renamed
+    /// only when complete; on any failure nothing is left behind.
+    /// </summary>
+    public async Task<ExportResult> ExportToFileAsync(ExportOptions options, string target, CancellationToken cancellationToken = default)
+    {
+        var prepared = await PrepareAsync(options, cancellationToken);
+        var path = Path.GetFullPath(Directory.Exists(target) ? Path.Combine(target, prepared.FileName) : target);
+        if (File.Exists(path))
+        {
+            throw new InvalidInputException($"'{path}' already exists; an export never overwrites a file.", "Give another file name, or a directory.");
+        }
+
+        var temporary = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.partial");
+        try
+        {
+            ExportResult result;
+            await using (var file = new FileStream(temporary, PrivateFileOptions()))
+            {
+                result = await WriteAsync(prepared, file, cancellationToken);
+                await file.FlushAsync(cancellationToken);
+                file.Flush(flushToDisk: true);
+            }
+
+            File.Move(temporary, path);
+            return result with { Path = path, Bytes = new FileInfo(path).Length };
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+
+    private async Task<ExportResult> WriteAsync(PreparedExport prepared, Stream output, CancellationToken cancellationToken)
+    {
+        var options = prepared.Options;
+        var exporter = new RecordExporter(session.Secrets, options.IncludeSecrets);
+
+        // One read transaction: the counts, the check and the records all see the same snapshot.
+        await using var snapshot = await Db.Database.BeginTransactionAsync(cancellationToken);
+        var counts = new Dictionary<string, int>();
+        foreach (var area in ConfigurationAreas.All)
+        {
+            counts[area.Name] = await Db.RecordsOf(area).CountAsync(cancellationToken);
+        }
+
+        var failures = new List<SecretFailure>();
+        foreach (var area in ConfigurationAreas.All.Where(a => a.SecretProperties.Count > 0))
+        {
+            await foreach (var record in Records(area, cancellationToken))
+            {
+                exporter.Check(area, record, failures);
+            }
+        }
+
+        if (failures.Count > 0 && !options.ContinueOnSecretErrors)
+        {
+            throw new ExportSecretsException(failures);
+        }
+
+        var warnings = failures.Select(f => f.ToString()).ToList();
+        var body = prepared.Key is { } key
+            ? EncryptedBackup.Create(new NonClosingStream(output), [key.Bytes.ToArray()], options.Compression)
+            : Compressions.Compress(new NonClosingStream(output), options.Compression);
+        await using (body)
+        {
+            await using var json = new Utf8JsonWriter(body, new JsonWriterOptions { Indented = true, Encoder = SecretMasking.Options.Encoder });
+            json.WriteStartObject();
+            WriteMetadata(json, prepared, counts, warnings);
+            foreach (var area in ConfigurationAreas.All)
+            {
+                json.WriteStartArray(area.Name);
+                await foreach (var record in Records(area, cancellationToken))
+                {
+                    exporter.Export(area, record, []).WriteTo(json, SecretMasking.Options);
+                    if (json.BytesPending > 32 * 1024)
+                    {
+                        await json.FlushAsync(cancellationToken);
+                    }
+                }
+
+                json.WriteEndArray();
+            }
+
+            json.WriteEndObject();
+        }
+
+        session.Logger<ConfigExporter>().LogInformation(
+            "Exported the configuration ({Records} records, secrets {Secrets}, {Encryption})",
+            counts.Values.Sum(), options.IncludeSecrets ? "included" : "stripped", prepared.Profile is null ? "unencrypted" : $"encrypted with profile {prepared.Profile.Name} ({prepared.Profile.Fingerprint})");
+        return new ExportResult(prepared.FileName, prepared.At, options.IncludeSecrets, prepared.Key is not null, prepared.Profile?.Name, prepared.Profile?.Fingerprint, counts, warnings);
+    }
+
+    private ConfiguredCancelableAsyncEnumerable<ConfigRecord> Records(ConfigurationArea area, CancellationToken cancellationToken) =>
+        Db.RecordsOf(area).AsNoTracking().OrderBy(r => r.Id).AsAsyncEnumerable().WithCancellation(cancellationToken);
+
+    private static void WriteMetadata(Utf8JsonWriter json, PreparedExport prepared, Dictionary<string, int> counts, List<string> warnings)
+    {
+        json.WriteStartObject("metadata");
+        json.WriteString("format", ExportDocument.Format);
+        json.WriteNumber("schemaVersion", ExportDocument.SchemaVersion);
+        json.WriteString("appVersion", ExportDocument.AppVersion);
+        json.WriteString("exportedAt", prepared.At.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture));
+        json.WriteBoolean("includeSecrets", prepared.Options.IncludeSecrets);
+        json.WriteString("source", prepared.Options.Source.ToString().ToLowerInvariant());
+        json.WriteStartObject("counts");
+        foreach (var (area, count) in counts)
+        {
+            json.WriteNumber(area, count);
+        }
+
+        json.WriteEndObject();
+        json.WriteStartArray("warnings");
+        warnings.ForEach(json.WriteStringValue);
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    private static FileStreamOptions PrivateFileOptions()
+    {
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Options = FileOptions.Asynchronous };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        return options;
+    }
+}
+
+/// <summary>An export whose options were checked and whose key was resolved; nothing written yet.</summary>
+public sealed record PreparedExport(ExportOptions Options, EncryptionProfile? Profile, AesKey? Key, DateTimeOffset At, string FileName);

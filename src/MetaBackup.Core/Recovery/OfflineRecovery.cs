@@ -1,0 +1,58 @@
+using MetaBackup.Core.Configuration;
+using MetaBackup.Core.Secrets;
+using MetaBackup.Format;
+
+namespace MetaBackup.Core.Recovery;
+
+/// <summary>What a recovery wrote.</summary>
+public sealed record RecoveryResult(string OutputPath, long Bytes, BackupCompression Compression, string KeyFingerprint);
+
+/// <summary>
+/// The day the server is gone (PRODUCT §11, drill 5): decrypt a backup with its key alone — no
+/// database, no system key — into the plain JSON document. The output is written under a temporary
+/// name and renamed only after the whole file has authenticated, so a wrong key or a damaged file
+/// leaves nothing behind.
+/// </summary>
+public static class OfflineRecovery
+{
+    public static async Task<RecoveryResult> RecoverAsync(string inputPath, AesKey key, string outputPath, CancellationToken cancellationToken = default)
+    {
+        if (!File.Exists(inputPath))
+        {
+            throw new InvalidInputException($"'{inputPath}' does not exist.");
+        }
+
+        var output = Path.GetFullPath(outputPath);
+        if (File.Exists(output))
+        {
+            throw new InvalidInputException($"'{output}' already exists; recover never overwrites a file.", "Give another output file name.");
+        }
+
+        var temporary = Path.Combine(Path.GetDirectoryName(output)!, $".{Path.GetFileName(output)}.partial");
+        try
+        {
+            await using var input = File.OpenRead(inputPath);
+            var header = EncryptedBackup.ReadHeader(input);
+            await using (var body = EncryptedBackup.OpenBody(input, header, key.Bytes))
+            {
+                var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+                if (!OperatingSystem.IsWindows())
+                {
+                    // The plaintext may hold every secret of the configuration.
+                    options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+                }
+
+                await using var file = new FileStream(temporary, options);
+                await body.CopyToAsync(file, cancellationToken);
+                file.Flush(flushToDisk: true);
+            }
+
+            File.Move(temporary, output);
+            return new RecoveryResult(output, new FileInfo(output).Length, header.Compression, key.Fingerprint);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+}
