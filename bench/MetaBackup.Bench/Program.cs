@@ -1,0 +1,54 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using MetaBackup.Bench;
+
+// Usage: dotnet run -c Release --project bench/MetaBackup.Bench [-- --records N]
+// The parent generates a configuration, then measures each export strategy in a child process of its
+// own, so that each peak-memory figure belongs to that strategy alone.
+if (args.Length >= 3 && args[0] == "--measure")
+{
+    var measurement = await ExportMeasurement.RunAsync(args[1], args[2]);
+    Console.WriteLine(JsonSerializer.Serialize(measurement));
+    return 0;
+}
+
+var records = args.Length >= 2 && args[0] == "--records" ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000;
+var directory = Path.Combine(Path.GetTempPath(), "metabackup-bench", Guid.NewGuid().ToString("N"));
+try
+{
+    Console.Error.WriteLine($"Generating a configuration of {records:N0} records in {directory} …");
+    var generated = await ConfigurationGenerator.GenerateAsync(directory, records);
+    Console.Error.WriteLine($"… done in {generated.TotalSeconds:F1} s. Measuring.");
+
+    var baseline = Measure("baseline", directory);
+    var streaming = Measure("streaming", directory);
+    Report.Print(records, baseline, streaming);
+    return 0;
+}
+finally
+{
+    Directory.Delete(directory, recursive: true);
+}
+
+static Measurement Measure(string strategy, string directory)
+{
+    var start = new ProcessStartInfo(Environment.ProcessPath!, [typeof(Program).Assembly.Location, "--measure", strategy, directory])
+    {
+        RedirectStandardOutput = true,
+    };
+    if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) != "dotnet")
+    {
+        start = new ProcessStartInfo(Environment.ProcessPath!, ["--measure", strategy, directory]) { RedirectStandardOutput = true };
+    }
+
+    using var process = Process.Start(start)!;
+    var output = process.StandardOutput.ReadToEnd();
+    process.WaitForExit();
+    if (process.ExitCode != 0)
+    {
+        throw new InvalidOperationException($"The {strategy} measurement failed.");
+    }
+
+    return JsonSerializer.Deserialize<Measurement>(output.Trim().Split('\n')[^1])!;
+}
