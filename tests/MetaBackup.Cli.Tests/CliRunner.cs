@@ -59,6 +59,14 @@ public sealed class CliRunner : IDisposable
 
     public string Dump() => DatabaseDump.Of(DatabasePath);
 
+    /// <summary>Opens the runner's store directly (after `init`), e.g. to seed a full sample configuration.</summary>
+    public Task<Core.Persistence.ConfigurationSession> OpenStoreAsync()
+    {
+        var directory = new Core.Configuration.DataDirectory(DataDirectory);
+        string? Env(string name) => Environment.GetValueOrDefault(name);
+        return new Core.Persistence.ConfigurationStore(directory, Data.DatabaseProviders.For(directory, Env), Env, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance).OpenAsync();
+    }
+
     public string WriteFile(string name, string content)
     {
         var path = Path.Combine(WorkingDirectory, name);

@@ -64,6 +64,37 @@ public sealed class ExportCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Every_area_and_every_secret_value_comes_back_byte_for_byte_from_the_file_and_the_kit_alone()
+    {
+        await _server.OkAsync("init");
+        Dictionary<string, string> secrets;
+        await using (var session = await _server.OpenStoreAsync())
+        {
+            secrets = await SampleConfiguration.SeedAsync(session);
+        }
+
+        var kit = Path.Combine(_server.WorkingDirectory, "offsite.kit");
+        await _server.OkAsync("profiles", "recovery-kit", "offsite", "-o", kit);
+        var backup = JsonNode.Parse((await _server.OkAsync("export", "--include-secrets", "--profile", "offsite", "-o", _server.WorkingDirectory, "--json")).Out)!["file"]!.GetValue<string>();
+        var output = Path.Combine(_elsewhere.WorkingDirectory, "config.json");
+
+        await _elsewhere.OkAsync("recover", backup, "--kit", kit, "-o", output);
+
+        var text = await File.ReadAllTextAsync(output);
+        var document = BackupDocument.ParseValid(text);
+        foreach (var area in Core.Configuration.ConfigurationAreas.All)
+        {
+            Assert.NotEmpty(document[area.Name]!.AsArray());
+        }
+
+        foreach (var (field, value) in secrets.Where(s => s.Key is not "users.password" and not "apiKeys.key"))
+        {
+            // Each secret is a JSON string value, exactly as it was entered.
+            Assert.Contains(System.Text.Json.JsonSerializer.Serialize(value), text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task A_wrong_key_is_refused_naming_the_right_fingerprint_and_recover_writes_nothing()
     {
         var (backup, kit, _) = await ExportWithSecretsAsync();
