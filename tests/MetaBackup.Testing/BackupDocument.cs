@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Json.Schema;
+using MetaBackup.Core.Export;
+using MetaBackup.Core.Import;
 using MetaBackup.Format;
 using Xunit;
 
@@ -9,9 +10,6 @@ namespace MetaBackup.Testing;
 /// <summary>Reads backup files back into their JSON document, and checks documents against the published JSON Schema.</summary>
 public static class BackupDocument
 {
-    private static readonly Lazy<JsonSchema> Schema = new(() =>
-        JsonSchema.FromFile(Path.Combine(AppContext.BaseDirectory, "schema", "config-backup.v1.schema.json")));
-
     /// <summary>The document's text: decrypted with <paramref name="key"/> when the file is encrypted, decompressed as its name says.</summary>
     public static string ReadText(string path, byte[]? key)
     {
@@ -41,10 +39,8 @@ public static class BackupDocument
     public static JsonObject ParseValid(string text)
     {
         using var document = JsonDocument.Parse(text);
-        var result = Schema.Value.Evaluate(document.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List, RequireFormatValidation = true });
-        var errors = (result.Details ?? []).Where(d => d.Errors is { Count: > 0 })
-            .SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Value}"));
-        Assert.True(result.IsValid, "The document does not match its JSON Schema:\n" + string.Join("\n", errors));
+        var errors = DocumentSchema.Validate(document.RootElement, ExportDocument.SchemaVersion);
+        Assert.True(errors.Count == 0, "The document does not match its JSON Schema:\n" + string.Join("\n", errors));
         return JsonNode.Parse(text)!.AsObject();
     }
 }

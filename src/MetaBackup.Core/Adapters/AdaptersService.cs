@@ -1,6 +1,7 @@
 using MetaBackup.Core.Configuration;
 using MetaBackup.Core.Persistence;
 using MetaBackup.Core.Secrets;
+using MetaBackup.Core.Settings;
 using Microsoft.EntityFrameworkCore;
 
 namespace MetaBackup.Core.Adapters;
@@ -153,12 +154,12 @@ public sealed class AdaptersService(ConfigurationSession session)
                 "Change or remove those jobs first (`metabackup jobs update` / `metabackup jobs remove`).");
         }
 
-        var storageSetting = await Db.Settings.FirstOrDefaultAsync(s => s.Key == "config.backup.storageId" && s.Value == id, cancellationToken);
+        var storageSetting = await Db.Settings.FirstOrDefaultAsync(s => s.Key == SettingKeys.ConfigBackupStorageId && s.Value == id, cancellationToken);
         if (storageSetting is not null)
         {
             throw new ReferenceException(
-                $"Adapter '{adapter.Name}' is the configuration backup destination (setting config.backup.storageId).",
-                "Choose another destination with `metabackup settings set config.backup.storageId ID` first.");
+                $"Adapter '{adapter.Name}' is the configuration backup destination (setting {SettingKeys.ConfigBackupStorageId}).",
+                $"Choose another destination with `metabackup settings set {SettingKeys.ConfigBackupStorageId} ID` first.");
         }
 
         Db.Adapters.Remove(adapter);

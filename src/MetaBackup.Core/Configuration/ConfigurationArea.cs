@@ -13,15 +13,18 @@ namespace MetaBackup.Core.Configuration;
 /// <param name="Command">The CLI command group that manages the area.</param>
 /// <param name="EntityType">The stored record type.</param>
 /// <param name="NaturalKey">What identifies "the same thing" across installations whose ids differ.</param>
-/// <param name="DependsOn">Areas whose records this area's records reference.</param>
+/// <param name="References">The fields that hold ids of other areas' records.</param>
 public sealed record ConfigurationArea(
     string Name,
     string Singular,
     string Command,
     Type EntityType,
     string NaturalKey,
-    IReadOnlyList<string> DependsOn)
+    IReadOnlyList<RecordReference> References)
 {
+    /// <summary>Areas whose records this area's records reference.</summary>
+    public IReadOnlyList<string> DependsOn { get; } = References.Select(r => r.Target).Distinct().ToArray();
+
     /// <summary>
     /// The area's secret fields: exactly the properties typed <see cref="EncryptedSecret"/>.
     /// The type is the declaration; nothing else lists them.

@@ -20,11 +20,25 @@ public static class ConfigurationAreas
     public static readonly ConfigurationArea CredentialProfiles = new("credentialProfiles", "credential profile", "credentials", typeof(CredentialProfile), "name", []);
     public static readonly ConfigurationArea EncryptionProfiles = new("encryptionProfiles", "encryption profile", "profiles", typeof(EncryptionProfile), "fingerprint", []);
     public static readonly ConfigurationArea Groups = new("groups", "group", "groups", typeof(Group), "name", []);
-    public static readonly ConfigurationArea Adapters = new("adapters", "adapter", "adapters", typeof(Adapter), "kind+name", ["credentialProfiles"]);
-    public static readonly ConfigurationArea Jobs = new("jobs", "job", "jobs", typeof(Job), "name", ["adapters", "encryptionProfiles"]);
-    public static readonly ConfigurationArea Users = new("users", "user", "users", typeof(User), "email", ["groups"]);
-    public static readonly ConfigurationArea SsoProviders = new("ssoProviders", "SSO provider", "sso", typeof(SsoProvider), "providerId", ["groups"]);
-    public static readonly ConfigurationArea ApiKeys = new("apiKeys", "API key", "apikeys", typeof(ApiKey), "prefix", ["users"]);
+    public static readonly ConfigurationArea Adapters = new("adapters", "adapter", "adapters", typeof(Adapter), "kind+name",
+        [new("credentialProfileId", "credentialProfiles", Optional: true)]);
+
+    public static readonly ConfigurationArea Jobs = new("jobs", "job", "jobs", typeof(Job), "name",
+    [
+        new("sourceAdapterId", "adapters", AdapterKind.Database),
+        new("destinations[].adapterId", "adapters", AdapterKind.Storage),
+        new("notifications[].adapterId", "adapters", AdapterKind.Notification),
+        new("encryptionProfileId", "encryptionProfiles", Optional: true),
+    ]);
+
+    public static readonly ConfigurationArea Users = new("users", "user", "users", typeof(User), "email",
+        [new("groupId", "groups", Optional: true)]);
+
+    public static readonly ConfigurationArea SsoProviders = new("ssoProviders", "SSO provider", "sso", typeof(SsoProvider), "providerId",
+        [new("defaultGroupId", "groups", Optional: true)]);
+
+    public static readonly ConfigurationArea ApiKeys = new("apiKeys", "API key", "apikeys", typeof(ApiKey), "prefix",
+        [new("userId", "users")]);
 
     public static readonly IReadOnlyList<ConfigurationArea> All =
         [Settings, CredentialProfiles, EncryptionProfiles, Groups, Adapters, Jobs, Users, SsoProviders, ApiKeys];

@@ -1,6 +1,7 @@
 using MetaBackup.Core.Configuration;
 using MetaBackup.Core.Persistence;
 using MetaBackup.Core.Secrets;
+using MetaBackup.Core.Settings;
 using Microsoft.EntityFrameworkCore;
 
 namespace MetaBackup.Core.Vault;
@@ -27,7 +28,7 @@ public sealed class ProfileLockedException(EncryptionProfile profile) : MetaBack
 public sealed class VaultService(ConfigurationSession session)
 {
     /// <summary>The setting that names the profile configuration backups are encrypted with (PRODUCT §7).</summary>
-    public const string ConfigBackupProfileSetting = "config.backup.encryptionProfileId";
+    public const string ConfigBackupProfileSetting = SettingKeys.ConfigBackupEncryptionProfileId;
 
     private ConfigurationDbContext Db => session.Db;
 

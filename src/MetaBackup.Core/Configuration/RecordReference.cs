@@ -1,0 +1,20 @@
+using MetaBackup.Core.Adapters;
+
+namespace MetaBackup.Core.Configuration;
+
+/// <summary>
+/// A field of one area's records that holds the id of another area's record, declared once in
+/// <see cref="ConfigurationAreas"/>. Import remaps, checks and orders by these declarations.
+/// </summary>
+/// <param name="Path">The field's JSON name; <c>list[].field</c> for a field of each item of a list.</param>
+/// <param name="Target">The area the id belongs to.</param>
+/// <param name="Kind">For adapter references: the kind the adapter must be.</param>
+/// <param name="Optional">Whether the field may be null.</param>
+public sealed record RecordReference(string Path, string Target, AdapterKind? Kind = null, bool Optional = false)
+{
+    /// <summary>The list holding the field, for <c>list[].field</c> paths; null for a plain field.</summary>
+    public string? List => Path.Contains("[].", StringComparison.Ordinal) ? Path[..Path.IndexOf("[]", StringComparison.Ordinal)] : null;
+
+    /// <summary>The field's own name.</summary>
+    public string Field => Path[(Path.LastIndexOf('.') + 1)..];
+}
