@@ -1,6 +1,7 @@
 using System.CommandLine;
 using MetaBackup.Cli.Commands;
 using MetaBackup.Core.Configuration;
+using MetaBackup.Core.Import;
 using MetaBackup.Format;
 using Microsoft.Extensions.Logging;
 
@@ -51,6 +52,8 @@ public static class CliApp
                      SystemKeyCommand.Build(host),
                      ExportCommand.Build(host),
                      RecoverCommand.Build(host),
+                     ImportCommands.BuildValidate(host),
+                     ImportCommands.BuildImport(host),
                  })
         {
             root.Subcommands.Add(command);
@@ -74,6 +77,12 @@ public static class CliApp
         {
             context.Print.Error(e.Message, $"run `metabackup {name} --help` for usage.");
             return ExitCodes.Usage;
+        }
+        catch (ImportRefusedException e)
+        {
+            context.Print.Error(e.Message, e.Hint);
+            context.Logs.CreateLogger("metabackup").LogWarning("Command {Command} refused a backup: {Message}", name, e.Message);
+            return ExitCodes.ValidationRefused;
         }
         catch (BackupFileException e)
         {

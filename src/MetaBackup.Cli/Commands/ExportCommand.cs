@@ -17,6 +17,7 @@ public static class ExportCommand
         var output = new Option<string?>("--output", "-o") { Description = "The file to write, or a directory to write config_backup_<timestamp>.json[.gz|.br][.enc] into (default: the current directory).", HelpName = "FILE|DIR" };
         var includeSecrets = Flag("--include-secrets", "Include secret values (passwords, keys, tokens). Needs an Encryption Profile.");
         var profile = Text("--profile", $"The Encryption Profile to encrypt with (id, name or fingerprint). Default: the profile in setting {VaultService.ConfigBackupProfileSetting}, if any.", "PROFILE");
+        var noEncryption = Flag("--no-encryption", "Write a plain (unencrypted) export even if a default profile is configured; not with --include-secrets.");
         var compression = Text("--compression", "none, gzip or brotli (default gzip).", "KIND");
         var continueOnErrors = Flag("--continue-on-secret-errors", "Export even if a stored secret cannot be decrypted; it is exported as \"\" and named in the warnings.");
         var preview = Flag("--preview", "Show what the export would contain, and write nothing.");
@@ -37,8 +38,13 @@ public static class ExportCommand
                 return ExitCodes.Success;
             }
 
+            if (cli.Get(noEncryption) && cli.Get(profile) is not null)
+            {
+                throw new UsageException("--profile and --no-encryption cannot be given together.");
+            }
+
             var profileReference = cli.Get(profile);
-            if (profileReference is null && await new SettingsService(session).FindValueAsync(VaultService.ConfigBackupProfileSetting, ct) is { Length: > 0 } configured)
+            if (profileReference is null && !cli.Get(noEncryption) && await new SettingsService(session).FindValueAsync(VaultService.ConfigBackupProfileSetting, ct) is { Length: > 0 } configured)
             {
                 profileReference = configured;
                 cli.Print.Warning($"encrypting with the profile named by {VaultService.ConfigBackupProfileSetting}.");
@@ -70,7 +76,7 @@ public static class ExportCommand
                 ["warnings"] = new JsonArray(exported.Warnings.Select(w => (JsonNode)w).ToArray()),
             });
             return ExitCodes.Success;
-        }, output, includeSecrets, profile, compression, continueOnErrors, preview);
+        }, output, includeSecrets, profile, noEncryption, compression, continueOnErrors, preview);
     }
 
     private static BackupCompression ParseCompression(string? text) =>

@@ -14,13 +14,15 @@ namespace MetaBackup.Core.Configuration;
 /// <param name="EntityType">The stored record type.</param>
 /// <param name="NaturalKey">What identifies "the same thing" across installations whose ids differ.</param>
 /// <param name="References">The fields that hold ids of other areas' records.</param>
+/// <param name="AlsoUnique">Other fields that must be unique in the area besides the natural key (JSON names).</param>
 public sealed record ConfigurationArea(
     string Name,
     string Singular,
     string Command,
     Type EntityType,
     string NaturalKey,
-    IReadOnlyList<RecordReference> References)
+    IReadOnlyList<RecordReference> References,
+    IReadOnlyList<string>? AlsoUnique = null)
 {
     /// <summary>Areas whose records this area's records reference.</summary>
     public IReadOnlyList<string> DependsOn { get; } = References.Select(r => r.Target).Distinct().ToArray();
@@ -33,6 +35,13 @@ public sealed record ConfigurationArea(
         EntityType.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.PropertyType == typeof(EncryptedSecret))
             .ToArray();
+
+    /// <summary>The JSON fields that make up the natural key (e.g. kind and name for adapters).</summary>
+    public IReadOnlyList<string> NaturalKeyFields { get; } = NaturalKey.Split('+');
+
+    /// <summary>The natural key of a record in its JSON form, e.g. "database/prod"; emails compare case-insensitively.</summary>
+    public string NaturalKeyOf(System.Text.Json.Nodes.JsonObject record) =>
+        string.Join("/", NaturalKeyFields.Select(f => record[f]?.ToString() is { } v ? (f == "email" ? v.ToLowerInvariant() : v) : ""));
 
     public override string ToString() => Name;
 }

@@ -18,7 +18,7 @@ public static class ConfigurationAreas
 {
     public static readonly ConfigurationArea Settings = new("settings", "setting", "settings", typeof(Setting), "key", []);
     public static readonly ConfigurationArea CredentialProfiles = new("credentialProfiles", "credential profile", "credentials", typeof(CredentialProfile), "name", []);
-    public static readonly ConfigurationArea EncryptionProfiles = new("encryptionProfiles", "encryption profile", "profiles", typeof(EncryptionProfile), "fingerprint", []);
+    public static readonly ConfigurationArea EncryptionProfiles = new("encryptionProfiles", "encryption profile", "profiles", typeof(EncryptionProfile), "fingerprint", [], AlsoUnique: ["name"]);
     public static readonly ConfigurationArea Groups = new("groups", "group", "groups", typeof(Group), "name", []);
     public static readonly ConfigurationArea Adapters = new("adapters", "adapter", "adapters", typeof(Adapter), "kind+name",
         [new("credentialProfileId", "credentialProfiles", Optional: true)]);

@@ -22,5 +22,8 @@ public sealed class DataDirectory(string path)
 
     public string LogsDirectory => System.IO.Path.Combine(Root, "logs");
 
+    /// <summary>Where an import saves the configuration before changing it.</summary>
+    public string SnapshotsDirectory => System.IO.Path.Combine(Root, "snapshots");
+
     public override string ToString() => Root;
 }

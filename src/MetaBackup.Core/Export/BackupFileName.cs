@@ -11,8 +11,11 @@ public static class BackupFileName
 {
     public const string Prefix = "config_backup_";
 
-    public static string For(DateTimeOffset at, BackupCompression compression, bool encrypted) =>
-        Prefix
+    /// <summary>The prefix of the safety snapshots an import writes into the data directory.</summary>
+    public const string SnapshotPrefix = "pre-import_";
+
+    public static string For(DateTimeOffset at, BackupCompression compression, bool encrypted, string prefix = Prefix) =>
+        prefix
         + at.UtcDateTime.ToString("yyyy-MM-dd'T'HH-mm-ss-fff'Z'", CultureInfo.InvariantCulture)
         + ".json" + Compressions.Extension(compression) + (encrypted ? ".enc" : "");
 

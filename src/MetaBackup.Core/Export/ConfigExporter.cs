@@ -56,6 +56,21 @@ public sealed class ConfigExporter(ConfigurationSession session)
         return new PreparedExport(options, profile, key, at, BackupFileName.For(at, options.Compression, key is not null));
     }
 
+    /// <summary>
+    /// Saves the whole configuration, secrets included, into <paramref name="directory"/>, encrypted under
+    /// this server's system key: the safety snapshot an import takes first. Import finds that key, so
+    /// importing the snapshot rolls the import back.
+    /// </summary>
+    public async Task<string> ExportSnapshotAsync(string directory, CancellationToken cancellationToken = default)
+    {
+        Directory.CreateDirectory(directory);
+        var at = session.Clock.GetUtcNow();
+        var options = new ExportOptions(IncludeSecrets: true, Compression: BackupCompression.Gzip);
+        var prepared = new PreparedExport(options, null, session.SystemKey.Key, at, BackupFileName.For(at, options.Compression, encrypted: true, BackupFileName.SnapshotPrefix));
+        var result = await WriteFileAsync(prepared, Path.Combine(directory, prepared.FileName), cancellationToken);
+        return result.Path!;
+    }
+
     /// <summary>Exports to a stream (left open).</summary>
     public async Task<ExportResult> ExportAsync(ExportOptions options, Stream output, CancellationToken cancellationToken = default) =>
         await WriteAsync(await PrepareAsync(options, cancellationToken), output, cancellationToken);
@@ -68,7 +83,11 @@ public sealed class ConfigExporter(ConfigurationSession session)
     public async Task<ExportResult> ExportToFileAsync(ExportOptions options, string target, CancellationToken cancellationToken = default)
     {
         var prepared = await PrepareAsync(options, cancellationToken);
-        var path = Path.GetFullPath(Directory.Exists(target) ? Path.Combine(target, prepared.FileName) : target);
+        return await WriteFileAsync(prepared, Path.GetFullPath(Directory.Exists(target) ? Path.Combine(target, prepared.FileName) : target), cancellationToken);
+    }
+
+    private async Task<ExportResult> WriteFileAsync(PreparedExport prepared, string path, CancellationToken cancellationToken)
+    {
         if (File.Exists(path))
         {
             throw new InvalidInputException($"'{path}' already exists; an export never overwrites a file.", "Give another file name, or a directory.");

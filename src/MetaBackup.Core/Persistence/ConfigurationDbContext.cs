@@ -25,6 +25,9 @@ public sealed class ConfigurationDbContext(DbContextOptions<ConfigurationDbConte
     /// <summary>Stamps <see cref="ConfigRecord.CreatedAt"/> and <see cref="ConfigRecord.UpdatedAt"/>; tests substitute their own clock.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 
+    /// <summary>When set, saving keeps the times records carry (an import restores them as they were).</summary>
+    public bool PreserveTimestamps { get; set; }
+
     public DbSet<Setting> Settings => Set<Setting>();
     public DbSet<CredentialProfile> CredentialProfiles => Set<CredentialProfile>();
     public DbSet<Adapter> Adapters => Set<Adapter>();
@@ -149,6 +152,11 @@ public sealed class ConfigurationDbContext(DbContextOptions<ConfigurationDbConte
 
     private void StampTimes()
     {
+        if (PreserveTimestamps)
+        {
+            return;
+        }
+
         var now = Clock.GetUtcNow();
         foreach (var entry in ChangeTracker.Entries<ConfigRecord>())
         {

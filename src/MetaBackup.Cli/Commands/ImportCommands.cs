@@ -1,0 +1,133 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using MetaBackup.Cli.Input;
+using MetaBackup.Core.Import;
+using MetaBackup.Core.Secrets;
+using static MetaBackup.Cli.CommandBuilder;
+
+namespace MetaBackup.Cli.Commands;
+
+/// <summary><c>metabackup validate</c> and <c>metabackup import</c>: bring a backup into this server, never making things worse.</summary>
+public static class ImportCommands
+{
+    public static Command BuildValidate(CliHost host)
+    {
+        var file = new Argument<string>("FILE") { Description = "The backup: an encrypted export, or plain .json / .json.gz / .json.br." };
+        var (kit, keyFile) = KeyOptions();
+
+        return Make("validate", "Check a backup without changing anything: it decrypts and authenticates, its schema version is known, it is well-formed, and it does not clash with this database. Exit 3 when refused.", host, async (cli, ct) =>
+        {
+            var session = await cli.OpenAsync(ct);
+            var report = await new ConfigImporter(session, cli.DataDirectory).ValidateImportAsync(Path.Combine(cli.Host.CurrentDirectory, cli.Get(file)), SuppliedKey(cli, kit, keyFile), ct);
+            foreach (var warning in report.Plan.Warnings)
+            {
+                cli.Print.Warning(warning);
+            }
+
+            var view = Summary(report.Source, report.Document, report.Plan);
+            view["valid"] = true;
+            cli.Print.Object(view);
+            return ExitCodes.Success;
+        }, file, kit, keyFile);
+    }
+
+    public static Command BuildImport(CliHost host)
+    {
+        var file = new Argument<string>("FILE") { Description = "The backup: an encrypted export, or plain .json / .json.gz / .json.br." };
+        var mode = new Option<string>("--mode") { Description = "full: afterwards the configuration equals the backup (records absent from it are deleted); merge: add and update, delete nothing; selective: only --areas (and --ids), merge semantics.", HelpName = "full|merge|selective", Required = true };
+        mode.AcceptOnlyFromAmong("full", "merge", "selective");
+        var areas = Many("--areas", "For selective: the areas to import, comma-separated (settings, credentialProfiles, encryptionProfiles, groups, adapters, jobs, users, ssoProviders, apiKeys).", "A,B");
+        var ids = Many("--ids", "For selective: only these record ids of the backup, comma-separated.", "ID,...");
+        var dryRun = Flag("--dry-run", "Print the plan — per record: create, update (changed fields; secrets only as changed), delete, skip (reason), unchanged — and change nothing.");
+        var (kit, keyFile) = KeyOptions();
+
+        return Make("import", "Import a backup: validate, plan, save a safety snapshot, then apply in one transaction. Exit 0 applied, 1 failed (nothing changed), 3 refused by validation.", host, async (cli, ct) =>
+        {
+            var session = await cli.OpenAsync(ct);
+            var options = new ImportOptions(
+                Enum.Parse<ImportMode>(cli.Get(mode), ignoreCase: true),
+                cli.Get(areas) is { Length: > 0 } a ? List(a) : null,
+                cli.Get(ids) is { Length: > 0 } i ? List(i) : null,
+                cli.Get(dryRun));
+            var result = await new ConfigImporter(session, cli.DataDirectory).ImportConfigAsync(
+                Path.Combine(cli.Host.CurrentDirectory, cli.Get(file)),
+                options,
+                SuppliedKey(cli, kit, keyFile),
+                step => cli.Host.Error.WriteLine($"import: {step}"),
+                ct);
+
+            foreach (var warning in result.Plan.Warnings)
+            {
+                cli.Print.Warning(warning);
+            }
+
+            if (!cli.Print.Json)
+            {
+                cli.Print.Table(result.Plan.Entries.Where(e => e.Action != PlanAction.Unchanged).Select(Row).ToList(), "area", "action", "key", "details");
+            }
+
+            var view = Summary(result.Source, result.Plan.Document, result.Plan);
+            view["mode"] = options.Mode.ToString().ToLowerInvariant();
+            view["applied"] = result.Applied;
+            view["safetySnapshot"] = result.SafetySnapshot;
+            if (cli.Print.Json)
+            {
+                view["plan"] = new JsonArray(result.Plan.Entries.Select(e => (JsonNode)Entry(e)).ToArray());
+            }
+
+            cli.Print.Object(view);
+            if (result.Applied)
+            {
+                cli.Print.Line($"Applied. To roll back: metabackup import {result.SafetySnapshot} --mode full");
+            }
+            else
+            {
+                cli.Print.Line("Dry run: nothing was changed.");
+            }
+
+            return ExitCodes.Success;
+        }, file, mode, areas, ids, dryRun, kit, keyFile);
+    }
+
+    private static (Option<string?> Kit, Option<string?> KeyFile) KeyOptions() => (
+        Text("--kit", "A Recovery Kit, if the key is not in this server's vault.", "FILE"),
+        Text("--key-file", "A file holding the key (64 hex), if it is not in this server's vault.", "FILE"));
+
+    private static AesKey? SuppliedKey(CommandContext cli, Option<string?> kit, Option<string?> keyFile) =>
+        cli.Get(kit) is null && cli.Get(keyFile) is null ? null : KeyFileReader.Read(cli.Host, cli.Get(kit), cli.Get(keyFile)).Key;
+
+    private static JsonObject Summary(OpenedBackup source, DocumentInfo document, ImportPlan plan) => new()
+    {
+        ["encrypted"] = source.Encrypted,
+        ["keyFingerprint"] = source.KeyFingerprint,
+        ["openedWith"] = source.KeySource,
+        ["schemaVersion"] = document.OriginalSchemaVersion,
+        ["exportedAt"] = document.ExportedAt,
+        ["includeSecrets"] = document.IncludeSecrets,
+        ["counts"] = new JsonObject(plan.Counts.Select(c => KeyValuePair.Create(c.Key, (JsonNode?)new JsonObject(c.Value.Where(v => v.Value > 0).Select(v => KeyValuePair.Create(v.Key, (JsonNode?)v.Value)))))),
+        ["warnings"] = new JsonArray(plan.Warnings.Select(w => (JsonNode)w).ToArray()),
+        ["needsSecret"] = new JsonArray(plan.NeedsSecret.Select(n => (JsonNode)n).ToArray()),
+    };
+
+    private static JsonObject Row(PlanEntry entry) => new()
+    {
+        ["area"] = entry.Area,
+        ["action"] = entry.Action.ToString().ToLowerInvariant(),
+        ["key"] = entry.Key,
+        ["details"] = string.Join("; ", entry.Changes.Select(c => c.ToString()).Append(entry.Reason).Where(d => d is not null)),
+    };
+
+    private static JsonObject Entry(PlanEntry entry) => new()
+    {
+        ["area"] = entry.Area,
+        ["id"] = entry.Id,
+        ["backupId"] = entry.BackupId,
+        ["key"] = entry.Key,
+        ["action"] = entry.Action.ToString().ToLowerInvariant(),
+        ["changes"] = new JsonArray(entry.Changes.Select(c => (JsonNode)(c.Secret
+            ? new JsonObject { ["field"] = c.Field, ["secret"] = true }
+            : new JsonObject { ["field"] = c.Field, ["old"] = c.Old?.DeepClone(), ["new"] = c.New?.DeepClone() })).ToArray()),
+        ["reason"] = entry.Reason,
+        ["needsSecret"] = new JsonArray(entry.NeedsSecret.Select(n => (JsonNode)n).ToArray()),
+    };
+}

@@ -1,0 +1,126 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MetaBackup.Core.Persistence;
+using MetaBackup.Core.Secrets;
+using MetaBackup.Core.Vault;
+using MetaBackup.Format;
+using Microsoft.EntityFrameworkCore;
+
+namespace MetaBackup.Core.Import;
+
+/// <summary>A backup read into memory: its document and how it was opened.</summary>
+/// <param name="Document">The JSON document, as read (not yet validated).</param>
+/// <param name="Encrypted">Whether the file was encrypted.</param>
+/// <param name="KeyFingerprint">The fingerprint of the key that opened it.</param>
+/// <param name="KeySource">Which key opened it, for the operator: a profile, a supplied kit or key, this server's system key.</param>
+public sealed record OpenedBackup(JsonObject Document, bool Encrypted, string? KeyFingerprint, string? KeySource);
+
+/// <summary>
+/// Opens a backup file for import (PRODUCT §6, "Finding the key"): an encrypted file is opened with
+/// the key whose fingerprint its header names — found among every profile of the vault whatever its
+/// id, or supplied by the operator (Recovery Kit or key file), or this server's system key (which
+/// encrypts the local safety snapshots). Plain <c>.json</c>, <c>.json.gz</c> and <c>.json.br</c> open without a key.
+/// Every problem is an <see cref="ImportRefusedException"/>, raised before anything changes.
+/// </summary>
+public sealed class BackupOpener(ConfigurationSession session)
+{
+    private static readonly byte[] GzipMagic = [0x1f, 0x8b];
+
+    public async Task<OpenedBackup> OpenAsync(string path, AesKey? suppliedKey, CancellationToken cancellationToken = default)
+    {
+        if (!File.Exists(path))
+        {
+            throw new ImportRefusedException($"'{path}' does not exist.");
+        }
+
+        try
+        {
+            await using var input = File.OpenRead(path);
+            if (EncryptedBackup.LooksEncrypted(input))
+            {
+                var header = EncryptedBackup.ReadHeader(input);
+                var (key, source) = await FindKeyAsync(header, suppliedKey, cancellationToken);
+                await using var body = EncryptedBackup.OpenBody(input, header, key.Bytes);
+                return new OpenedBackup(await ParseAsync(body, cancellationToken), true, key.Fingerprint, source);
+            }
+
+            await using var plain = Compressions.Decompress(input, PlainCompression(input, path));
+            return new OpenedBackup(await ParseAsync(plain, cancellationToken), false, null, null);
+        }
+        catch (BackupFileException e)
+        {
+            throw new ImportRefusedException(e.Message, e.Hint, [e.Message], e);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ImportRefusedException($"The backup's compressed data is damaged: {e.Message}", "Use another copy of the backup.", [e.Message], e);
+        }
+    }
+
+    private async Task<(AesKey Key, string Source)> FindKeyAsync(FileHeader header, AesKey? supplied, CancellationToken cancellationToken)
+    {
+        var fingerprints = header.Fingerprints.ToList();
+        if (supplied is not null && fingerprints.Contains(supplied.Fingerprint))
+        {
+            return (supplied, "the key supplied");
+        }
+
+        var profiles = await session.Db.EncryptionProfiles.AsNoTracking().Where(p => fingerprints.Contains(p.Fingerprint)).ToListAsync(cancellationToken);
+        var vault = new VaultService(session);
+        if (profiles.FirstOrDefault(p => !p.IsLocked) is { } unlocked)
+        {
+            return (vault.KeyOf(unlocked), $"encryption profile '{unlocked.Name}'");
+        }
+
+        if (fingerprints.Contains(session.SystemKey.Fingerprint))
+        {
+            return (session.SystemKey.Key, "this server's system key");
+        }
+
+        var needed = string.Join(" or ", fingerprints);
+        if (supplied is not null)
+        {
+            throw new ImportRefusedException(
+                $"The key supplied (fingerprint {supplied.Fingerprint}) does not open this backup; it opens with the key whose fingerprint is {needed}.",
+                "Supply the Recovery Kit of the Encryption Profile with that fingerprint.");
+        }
+
+        var known = profiles.FirstOrDefault();
+        throw new ImportRefusedException(
+            known is not null
+                ? $"This backup is encrypted with Encryption Profile '{known.Name}' (fingerprint {known.Fingerprint}), which is locked on this server: its key is missing."
+                : $"This backup is encrypted with a key this server does not have (fingerprint {needed}).",
+            "Supply the key with --kit RECOVERY_KIT or --key-file KEY_FILE (or import it first with `metabackup profiles import-key`).");
+    }
+
+    private static BackupCompression PlainCompression(Stream input, string path)
+    {
+        var start = new byte[2];
+        var read = input.Read(start);
+        input.Position = 0;
+        if (read == 2 && start.AsSpan().SequenceEqual(GzipMagic))
+        {
+            return BackupCompression.Gzip;
+        }
+
+        return path.EndsWith(".br", StringComparison.OrdinalIgnoreCase) ? BackupCompression.Brotli : BackupCompression.None;
+    }
+
+    private static async Task<JsonObject> ParseAsync(Stream json, CancellationToken cancellationToken)
+    {
+        JsonNode? node;
+        try
+        {
+            node = await JsonNode.ParseAsync(json, cancellationToken: cancellationToken);
+        }
+        catch (JsonException e)
+        {
+            throw new ImportRefusedException(
+                $"The backup is not a valid JSON document: {e.Message}",
+                "It may be damaged, or not a MetaBackup configuration backup.",
+                [$"{e.Path ?? "$"}: {e.Message}"]);
+        }
+
+        return node as JsonObject ?? throw new ImportRefusedException("The backup's JSON is not an object, so it is not a MetaBackup configuration backup.");
+    }
+}

@@ -1,0 +1,57 @@
+using MetaBackup.Core.Configuration;
+using MetaBackup.Core.Export;
+using MetaBackup.Core.Persistence;
+using MetaBackup.Core.Secrets;
+using Microsoft.Extensions.Logging;
+
+namespace MetaBackup.Core.Import;
+
+/// <summary>What validation found, without changing anything.</summary>
+/// <param name="Source">How the backup was opened.</param>
+/// <param name="Document">What the document says about itself.</param>
+/// <param name="Plan">What a merge import of it would do (matches by natural key, skips and their reasons).</param>
+public sealed record ValidationReport(OpenedBackup Source, DocumentInfo Document, ImportPlan Plan);
+
+/// <summary>
+/// ValidateImport and ImportConfig (PRODUCT §6). Validation opens and authenticates the file, checks
+/// its version and schema and its consistency, and plans against the database, changing nothing; any
+/// problem is an <see cref="ImportRefusedException"/>. Importing validates the same way, then (unless a
+/// dry run) takes a safety snapshot and applies the plan in one transaction.
+/// </summary>
+public sealed class ConfigImporter(ConfigurationSession session, DataDirectory dataDirectory)
+{
+    public async Task<ValidationReport> ValidateImportAsync(string path, AesKey? suppliedKey, CancellationToken cancellationToken = default)
+    {
+        var (source, info) = await OpenAndValidateAsync(path, suppliedKey, cancellationToken);
+        var plan = await new ImportPlanner(session, source.Document, info, new ImportOptions(ImportMode.Merge)).PlanAsync(cancellationToken);
+        return new ValidationReport(source, info, plan);
+    }
+
+    public async Task<ImportResult> ImportConfigAsync(string path, ImportOptions options, AesKey? suppliedKey, Action<string>? progress = null, CancellationToken cancellationToken = default)
+    {
+        progress ??= _ => { };
+        var (source, info) = await OpenAndValidateAsync(path, suppliedKey, cancellationToken);
+        progress("validated");
+        var plan = await new ImportPlanner(session, source.Document, info, options).PlanAsync(cancellationToken);
+        if (options.DryRun)
+        {
+            return new ImportResult(plan, false, null, source);
+        }
+
+        var snapshot = await new ConfigExporter(session).ExportSnapshotAsync(dataDirectory.SnapshotsDirectory, cancellationToken);
+        progress($"safety snapshot {snapshot}");
+        await new ImportApplier(session).ApplyAsync(plan, progress, cancellationToken);
+        session.Audit("config.import", $"{Path.GetFileName(path)} ({options.Mode.ToString().ToLowerInvariant()}); snapshot {Path.GetFileName(snapshot)}");
+        await session.Db.SaveChangesAsync(cancellationToken);
+        session.Logger<ConfigImporter>().LogInformation(
+            "Imported {File} in {Mode} mode: {Summary}; safety snapshot {Snapshot}",
+            Path.GetFileName(path), options.Mode, string.Join(", ", plan.Entries.GroupBy(e => e.Action).Select(g => $"{g.Count()} {g.Key}")), snapshot);
+        return new ImportResult(plan, true, snapshot, source);
+    }
+
+    private async Task<(OpenedBackup, DocumentInfo)> OpenAndValidateAsync(string path, AesKey? suppliedKey, CancellationToken cancellationToken)
+    {
+        var source = await new BackupOpener(session).OpenAsync(path, suppliedKey, cancellationToken);
+        return (source, DocumentValidator.Validate(source.Document));
+    }
+}

@@ -1,0 +1,127 @@
+using System.Reflection;
+using MetaBackup.Core.Configuration;
+using MetaBackup.Core.Persistence;
+using MetaBackup.Core.Secrets;
+using Microsoft.EntityFrameworkCore;
+
+namespace MetaBackup.Core.Import;
+
+/// <summary>
+/// Applies a plan in one transaction (PRODUCT §6, "All or nothing"): deletions, then creations and
+/// updates in dependency order; then, still inside the transaction, every stored secret must decrypt
+/// under the current system key and every reference must resolve — else everything rolls back.
+/// A process killed at any point leaves the database as it was, since nothing commits before the end.
+/// </summary>
+internal sealed class ImportApplier(ConfigurationSession session)
+{
+    public async Task ApplyAsync(ImportPlan plan, Action<string> progress, CancellationToken cancellationToken)
+    {
+        var db = session.Db;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        db.PreserveTimestamps = true;
+        try
+        {
+            progress("applying");
+            foreach (var item in plan.Work.Where(w => w.Action == PlanAction.Delete))
+            {
+                db.Remove(item.Existing!);
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+            // Area by area, in dependency order, so that each record's references already exist when it is saved.
+            foreach (var area in ConfigurationAreas.All)
+            {
+                foreach (var item in plan.Work.Where(w => w.Area == area && w.Action is PlanAction.Create or PlanAction.Update))
+                {
+                    if (item.Action == PlanAction.Create)
+                    {
+                        SetSecrets(item.Incoming!, item.Secrets);
+                        db.Add(item.Incoming!);
+                    }
+                    else
+                    {
+                        CopyValues(item.Area, item.Incoming!, item.Existing!);
+                        SetSecrets(item.Existing!, item.Secrets);
+                    }
+                }
+
+                await db.SaveChangesAsync(cancellationToken);
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+            await VerifyAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            progress("committed");
+        }
+        catch
+        {
+            await transaction.RollbackAsync(CancellationToken.None);
+            db.ChangeTracker.Clear();
+            throw;
+        }
+        finally
+        {
+            db.PreserveTimestamps = false;
+        }
+    }
+
+    /// <summary>Every non-secret value of the backup's record onto the stored one (its id stays).</summary>
+    private static void CopyValues(ConfigurationArea area, ConfigRecord incoming, ConfigRecord existing)
+    {
+        foreach (var property in area.EntityType.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            if (property.CanWrite && property.Name != nameof(ConfigRecord.Id) && property.PropertyType != typeof(EncryptedSecret))
+            {
+                property.SetValue(existing, property.GetValue(incoming));
+            }
+        }
+    }
+
+    private void SetSecrets(ConfigRecord record, IReadOnlyDictionary<string, SecretText?> secrets)
+    {
+        foreach (var (property, value) in secrets)
+        {
+            record.GetType().GetProperty(property)!.SetValue(record, value is null ? null : session.Secrets.Seal(value));
+        }
+    }
+
+    /// <summary>After applying: every secret opens under the current key, and every declared reference resolves.</summary>
+    private async Task VerifyAsync(CancellationToken cancellationToken)
+    {
+        var ids = new Dictionary<string, HashSet<string>>();
+        foreach (var area in ConfigurationAreas.All)
+        {
+            var records = await session.Db.RecordsOf(area).AsNoTracking().ToListAsync(cancellationToken);
+            ids[area.Name] = records.Select(r => r.Id).ToHashSet();
+            foreach (var record in records)
+            {
+                foreach (var property in area.SecretProperties)
+                {
+                    if (property.GetValue(record) is EncryptedSecret secret)
+                    {
+                        session.Secrets.Open(secret);
+                    }
+                }
+            }
+        }
+
+        foreach (var area in ConfigurationAreas.All)
+        {
+            foreach (var record in await session.Db.RecordsOf(area).AsNoTracking().ToListAsync(cancellationToken))
+            {
+                var json = System.Text.Json.JsonSerializer.SerializeToNode(record, area.EntityType, SecretMasking.Options)!.AsObject();
+                foreach (var reference in area.References)
+                {
+                    var holders = reference.List is { } list ? json[list]!.AsArray().Select(i => i!.AsObject()).ToList() : [json];
+                    foreach (var target in holders.Select(h => h[reference.Field]?.GetValue<string>()).OfType<string>())
+                    {
+                        if (!ids[reference.Target].Contains(target))
+                        {
+                            throw new MetaBackupException($"After the import, {area.Singular} {record.Id} would point to a missing {reference.Target} record {target}; nothing was changed.");
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,84 @@
+using System.Text.Json.Nodes;
+using MetaBackup.Core.Configuration;
+using MetaBackup.Core.Secrets;
+
+namespace MetaBackup.Core.Import;
+
+/// <summary>What an import does to one record.</summary>
+public enum PlanAction
+{
+    Create,
+    Update,
+    Delete,
+    Skip,
+    Unchanged,
+}
+
+/// <summary>A changed field. Secrets never show values: <see cref="Old"/> and <see cref="New"/> are null and <see cref="Secret"/> is set.</summary>
+public sealed record FieldChange(string Field, JsonNode? Old, JsonNode? New, bool Secret = false)
+{
+    public override string ToString() => Secret ? $"{Field}: changed" : $"{Field}: {Old?.ToJsonString() ?? "null"} → {New?.ToJsonString() ?? "null"}";
+}
+
+/// <summary>One line of the plan (PRODUCT §6, "Plan first").</summary>
+/// <param name="Area">The area.</param>
+/// <param name="Id">The record's id after the import (the database's id when it was matched by natural key).</param>
+/// <param name="BackupId">The record's id in the backup; null for deletions.</param>
+/// <param name="Key">The record's natural key, for people.</param>
+/// <param name="Action">create, update, delete, skip or unchanged.</param>
+/// <param name="Changes">For updates: what changes.</param>
+/// <param name="Reason">For skips: why; for natural-key matches: which record was matched.</param>
+/// <param name="NeedsSecret">Secret fields the record will lack after the import.</param>
+public sealed record PlanEntry(
+    string Area,
+    string Id,
+    string? BackupId,
+    string Key,
+    PlanAction Action,
+    IReadOnlyList<FieldChange> Changes,
+    string? Reason,
+    IReadOnlyList<string> NeedsSecret);
+
+/// <summary>The whole plan: every record of the backup in scope, and every deletion.</summary>
+public sealed class ImportPlan
+{
+    internal ImportPlan(ImportOptions options, DocumentInfo document, IReadOnlyList<PlanEntry> entries, IReadOnlyList<PlannedRecord> work, IReadOnlyList<string> warnings)
+    {
+        Options = options;
+        Document = document;
+        Entries = entries;
+        Work = work;
+        Warnings = warnings;
+    }
+
+    public ImportOptions Options { get; }
+
+    public DocumentInfo Document { get; }
+
+    public IReadOnlyList<PlanEntry> Entries { get; }
+
+    public IReadOnlyList<string> Warnings { get; }
+
+    /// <summary>Records that will lack a secret, e.g. "adapter 'database/prod': password".</summary>
+    public IEnumerable<string> NeedsSecret =>
+        Entries.Where(e => e.Action != PlanAction.Delete && e.Action != PlanAction.Skip)
+            .SelectMany(e => e.NeedsSecret.Select(secretField => $"{e.Area} '{e.Key}': {secretField}"));
+
+    /// <summary>Per area, how many records each action touches.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> Counts =>
+        ConfigurationAreas.All.ToDictionary(
+            a => a.Name,
+            a => (IReadOnlyDictionary<string, int>)Enum.GetValues<PlanAction>().ToDictionary(
+                action => action.ToString().ToLowerInvariant(),
+                action => Entries.Count(e => e.Area == a.Name && e.Action == action)));
+
+    internal IReadOnlyList<PlannedRecord> Work { get; }
+}
+
+/// <summary>The work behind one plan entry: the record as stored now, and as it will be.</summary>
+internal sealed record PlannedRecord(
+    ConfigurationArea Area,
+    PlanAction Action,
+    ConfigRecord? Existing,
+    ConfigRecord? Incoming,
+    IReadOnlyDictionary<string, SecretText?> Secrets);

@@ -1,0 +1,406 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MetaBackup.Core.Adapters;
+using MetaBackup.Core.Configuration;
+using MetaBackup.Core.Export;
+using MetaBackup.Core.Persistence;
+using MetaBackup.Core.Secrets;
+using MetaBackup.Core.Settings;
+using Microsoft.EntityFrameworkCore;
+
+namespace MetaBackup.Core.Import;
+
+/// <summary>
+/// Works out what an import will do, record by record (PRODUCT §6, "Conflict resolution"), changing
+/// nothing: same id → update; new id whose natural key matches → update that record and remap every
+/// reference to it; new id → create; a reference to a record in neither the backup nor the database →
+/// skip with a warning naming it; in full mode, records absent from the backup → delete.
+/// </summary>
+internal sealed class ImportPlanner(ConfigurationSession session, JsonObject document, DocumentInfo info, ImportOptions options)
+{
+    private readonly Dictionary<string, List<ConfigRecord>> _db = [];
+    private readonly Dictionary<string, Dictionary<string, ConfigRecord>> _dbById = [];
+    private readonly Dictionary<(string Area, string BackupId), ConfigRecord> _matched = [];
+    private readonly Dictionary<(string Area, string BackupId), string> _finalIds = [];
+    private readonly Dictionary<(string Area, string BackupId), bool> _imported = [];
+    private readonly HashSet<(string Area, string Id)> _deleted = [];
+    private readonly List<string> _warnings = [];
+    private readonly List<string> _problems = [];
+
+    private bool IncludeSecrets => info.IncludeSecrets;
+
+    /// <summary>
+    /// Dependency order, except that settings come last: a few settings name records of other areas
+    /// (<see cref="SettingKeys.References"/>), so whether those records will exist must be known first.
+    /// Settings have no foreign keys, so the order they are written in does not matter.
+    /// </summary>
+    private static IEnumerable<ConfigurationArea> PlanningOrder =>
+        ConfigurationAreas.All.Where(a => a != ConfigurationAreas.Settings).Append(ConfigurationAreas.Settings);
+
+    public async Task<ImportPlan> PlanAsync(CancellationToken cancellationToken)
+    {
+        CheckOptions();
+        foreach (var area in ConfigurationAreas.All)
+        {
+            var records = await session.Db.RecordsOf(area).ToListAsync(cancellationToken);
+            _db[area.Name] = records;
+            _dbById[area.Name] = records.ToDictionary(r => r.Id);
+        }
+
+        Match();
+        if (options.Mode == ImportMode.Full)
+        {
+            foreach (var area in ConfigurationAreas.All)
+            {
+                var targeted = _matched.Where(m => m.Key.Area == area.Name).Select(m => m.Value.Id).ToHashSet();
+                _deleted.UnionWith(_db[area.Name].Where(r => !targeted.Contains(r.Id)).Select(r => (area.Name, r.Id)));
+            }
+        }
+
+        var entries = new List<PlanEntry>();
+        var work = new List<PlannedRecord>();
+        foreach (var area in PlanningOrder)
+        {
+            foreach (var record in DocumentValidator.Records(document, area).Where(r => InScope(area, r)))
+            {
+                var (entry, planned) = PlanRecord(area, record);
+                entries.Add(entry);
+                work.Add(planned);
+            }
+        }
+
+        ProtectWhatSkippedRecordsStillUse(work);
+        foreach (var area in ConfigurationAreas.All.Reverse())
+        {
+            foreach (var record in _db[area.Name].Where(r => _deleted.Contains((area.Name, r.Id))))
+            {
+                entries.Add(new PlanEntry(area.Name, record.Id, null, KeyOf(area, record), PlanAction.Delete, [], "not in the backup (full mode)", []));
+                work.Add(new PlannedRecord(area, PlanAction.Delete, record, null, new Dictionary<string, SecretText?>()));
+            }
+        }
+
+        var position = ConfigurationAreas.All.Select((a, i) => (a.Name, i)).ToDictionary(p => p.Name, p => p.i);
+        entries = [.. entries.OrderBy(e => e.Action == PlanAction.Delete ? 1 : 0).ThenBy(e => e.Action == PlanAction.Delete ? 0 : position[e.Area])];
+        CheckFinalUniqueness(work);
+        if (_problems.Count > 0)
+        {
+            throw new ImportRefusedException(
+                $"The backup conflicts with this database: {string.Join("; ", _problems.Take(5))}{(_problems.Count > 5 ? $"; and {_problems.Count - 5} more" : "")}.",
+                "Nothing was changed. A full import replaces the records in the way; or rename them first.",
+                _problems);
+        }
+
+        return new ImportPlan(options, info, entries, work, [.. info.Warnings, .. _warnings]);
+    }
+
+    private void CheckOptions()
+    {
+        if (options.Mode != ImportMode.Selective && (options.Areas is { Count: > 0 } || options.Ids is { Count: > 0 }))
+        {
+            throw new InvalidInputException("--areas and --ids choose what a selective import takes.", "Use --mode selective with them.");
+        }
+
+        if (options.Mode == ImportMode.Selective && options.Areas is not { Count: > 0 })
+        {
+            throw new InvalidInputException("A selective import needs --areas.", $"Areas: {string.Join(", ", ConfigurationAreas.All.Select(a => a.Name))}.");
+        }
+
+        var unknown = (options.Areas ?? []).Where(a => ConfigurationAreas.All.All(x => x.Name != a)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new InvalidInputException($"Unknown area(s): {string.Join(", ", unknown)}.", $"Areas: {string.Join(", ", ConfigurationAreas.All.Select(a => a.Name))}.");
+        }
+    }
+
+    private bool InScope(ConfigurationArea area, JsonObject record) =>
+        options.Mode != ImportMode.Selective
+        || (options.Areas!.Contains(area.Name) && (options.Ids is not { Count: > 0 } || options.Ids.Contains(record["id"]!.GetValue<string>())));
+
+    /// <summary>Pairs every record of the backup with the database record it will update, by id, else by natural key.</summary>
+    private void Match()
+    {
+        foreach (var area in ConfigurationAreas.All)
+        {
+            var byKey = _db[area.Name].GroupBy(r => KeyOf(area, r)).ToDictionary(g => g.Key, g => g.First());
+            var claimed = new Dictionary<string, string>();
+            foreach (var record in DocumentValidator.Records(document, area))
+            {
+                var backupId = record["id"]!.GetValue<string>();
+                var match = _dbById[area.Name].GetValueOrDefault(backupId) ?? byKey.GetValueOrDefault(area.NaturalKeyOf(record));
+                _finalIds[(area.Name, backupId)] = match?.Id ?? backupId;
+                if (match is null)
+                {
+                    continue;
+                }
+
+                if (claimed.TryGetValue(match.Id, out var other))
+                {
+                    _problems.Add($"{area.Name}: backup records {other} and {backupId} both match the database's {area.Singular} {KeyOf(area, match)} (one by id, one by {area.NaturalKey})");
+                    continue;
+                }
+
+                claimed[match.Id] = backupId;
+                _matched[(area.Name, backupId)] = match;
+            }
+        }
+    }
+
+    private (PlanEntry, PlannedRecord) PlanRecord(ConfigurationArea area, JsonObject record)
+    {
+        var backupId = record["id"]!.GetValue<string>();
+        var key = area.NaturalKeyOf(record);
+        var finalId = _finalIds[(area.Name, backupId)];
+        var existing = _matched.GetValueOrDefault((area.Name, backupId));
+        var remapNote = existing is not null && existing.Id != backupId ? $"matched the existing {area.Singular} {existing.Id} by {area.NaturalKey}; references to {backupId} now point to it" : null;
+
+        var incomingJson = record.DeepClone().AsObject();
+        var missing = UnknownAdapterType(area, record) ?? ResolveReferences(area, incomingJson);
+        if (missing is not null)
+        {
+            _imported[(area.Name, backupId)] = false;
+            _warnings.Add($"Skipped {area.Singular} '{key}': {missing}.");
+            return (new PlanEntry(area.Name, finalId, backupId, key, PlanAction.Skip, [], missing, []),
+                new PlannedRecord(area, PlanAction.Skip, existing, null, new Dictionary<string, SecretText?>()));
+        }
+
+        _imported[(area.Name, backupId)] = true;
+        var (incoming, secrets, needsSecret) = Build(area, incomingJson, existing);
+        incoming.Id = finalId;
+        if (existing is null)
+        {
+            return (new PlanEntry(area.Name, finalId, backupId, key, PlanAction.Create, [], remapNote, needsSecret),
+                new PlannedRecord(area, PlanAction.Create, null, incoming, secrets));
+        }
+
+        var changes = Compare(area, existing, incoming, secrets);
+        var action = changes.Count == 0 ? PlanAction.Unchanged : PlanAction.Update;
+        return (new PlanEntry(area.Name, finalId, backupId, key, action, changes, remapNote, needsSecret),
+            new PlannedRecord(area, action, existing, incoming, secrets));
+    }
+
+    /// <summary>Rewrites the record's references to the ids they will have, or says what is missing.</summary>
+    private string? ResolveReferences(ConfigurationArea area, JsonObject record)
+    {
+        foreach (var reference in area.References)
+        {
+            var holders = reference.List is { } list ? record[list]!.AsArray().Select(i => i!.AsObject()).ToList() : [record];
+            foreach (var holder in holders)
+            {
+                if (holder[reference.Field]?.GetValue<string>() is not { } target)
+                {
+                    continue;
+                }
+
+                if (Resolve(reference.Target, target, reference.Kind) is { } resolved)
+                {
+                    holder[reference.Field] = resolved;
+                }
+                else
+                {
+                    return $"its {reference.Path} points to {reference.Target} record '{target}'{(reference.Kind is { } k ? $" (a {Kinds.Name(k)} adapter)" : "")}, which is in neither the backup nor the database";
+                }
+            }
+        }
+
+        if (area == ConfigurationAreas.Settings && SettingKeys.References.TryGetValue(record["key"]!.GetValue<string>(), out var targetArea)
+            && record["value"]!.GetValue<string>() is { Length: > 0 } value)
+        {
+            if (Resolve(targetArea, value, null) is { } resolved)
+            {
+                record["value"] = resolved;
+            }
+            else
+            {
+                return $"its value names {targetArea} record '{value}', which is in neither the backup nor the database";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The id a reference will point to after the import, if the record it names will exist (and is of the right kind).</summary>
+    private string? Resolve(string areaName, string backupId, AdapterKind? kind)
+    {
+        var area = ConfigurationAreas.All.Single(a => a.Name == areaName);
+        if (DocumentValidator.Records(document, area).FirstOrDefault(r => r["id"]!.GetValue<string>() == backupId) is { } inBackup)
+        {
+            var finalId = _finalIds[(areaName, backupId)];
+            var willExist = _imported.GetValueOrDefault((areaName, backupId))
+                || (_dbById[areaName].ContainsKey(finalId) && !_deleted.Contains((areaName, finalId)));
+            var kindMatches = kind is null || inBackup["kind"]?.GetValue<string>() == Kinds.Name(kind.Value);
+            return willExist && kindMatches ? finalId : null;
+        }
+
+        return _dbById[areaName].GetValueOrDefault(backupId) is { } stored && !_deleted.Contains((areaName, backupId))
+            && (kind is null || (stored is Adapter adapter && adapter.Kind == kind))
+            ? backupId
+            : null;
+    }
+
+    private static string? UnknownAdapterType(ConfigurationArea area, JsonObject record) =>
+        area == ConfigurationAreas.Adapters && AdapterTypes.Find(Kinds.Parse(record["kind"]!.GetValue<string>()), record["type"]!.GetValue<string>()) is null
+            ? $"its type {record["kind"]}/{record["type"]} is not one this MetaBackup knows"
+            : null;
+
+    /// <summary>
+    /// The record as it will be stored, and its secrets: with secrets, a value sets the secret and null
+    /// clears it; "" (not exported) — and anything in a backup without secrets — keeps what the database holds.
+    /// </summary>
+    private (ConfigRecord Incoming, Dictionary<string, SecretText?> Secrets, List<string> NeedsSecret) Build(ConfigurationArea area, JsonObject json, ConfigRecord? existing)
+    {
+        var secrets = new Dictionary<string, SecretText?>();
+        var needsSecret = new List<string>();
+        JsonObject? config = null;
+        if (area == ConfigurationAreas.Adapters)
+        {
+            config = json["config"]!.AsObject();
+            json.Remove("config");
+        }
+
+        var incoming = (ConfigRecord)json.Deserialize(area.EntityType, SecretMasking.Options)!;
+        if (incoming is Adapter adapter)
+        {
+            BuildAdapterConfig(adapter, config!, existing as Adapter, secrets, needsSecret);
+            return (incoming, secrets, needsSecret);
+        }
+
+        foreach (var property in area.SecretProperties)
+        {
+            var field = SecretFields.NameOf(property);
+            var value = json[field]?.GetValue<string>();
+            var held = existing is not null && property.GetValue(existing) is not null;
+            if (IncludeSecrets && value is { Length: > 0 })
+            {
+                secrets[property.Name] = new SecretText(value);
+            }
+            else if (IncludeSecrets && value is null)
+            {
+                secrets[property.Name] = null;
+            }
+            else if (value is not null && !held)
+            {
+                needsSecret.Add(field);
+            }
+        }
+
+        return (incoming, secrets, needsSecret);
+    }
+
+    private void BuildAdapterConfig(Adapter adapter, JsonObject config, Adapter? existing, Dictionary<string, SecretText?> secrets, List<string> needsSecret)
+    {
+        var type = AdapterTypes.Find(adapter.Kind, adapter.Type)!;
+        var held = existing?.SecretConfig is { } sealedConfig
+            ? JsonSerializer.Deserialize<Dictionary<string, string>>(session.Secrets.Open(sealedConfig).Reveal()) ?? []
+            : [];
+        var final = IncludeSecrets ? new Dictionary<string, string>() : new Dictionary<string, string>(held);
+        var plain = new JsonObject();
+        foreach (var (key, value) in config)
+        {
+            if (type.FindKey(key) is not { Secret: true })
+            {
+                plain[key] = value?.DeepClone();
+                continue;
+            }
+
+            var text = value?.GetValue<string>() ?? "";
+            if (IncludeSecrets && text.Length > 0)
+            {
+                final[key] = text;
+            }
+            else if (held.TryGetValue(key, out var kept))
+            {
+                final[key] = kept;
+            }
+            else
+            {
+                needsSecret.Add($"config.{key}");
+            }
+        }
+
+        adapter.Config = plain.ToJsonString();
+        secrets[nameof(Adapter.SecretConfig)] = final.Count == 0
+            ? null
+            : new SecretText(JsonSerializer.Serialize(final.OrderBy(f => f.Key, StringComparer.Ordinal).ToDictionary(f => f.Key, f => f.Value)));
+    }
+
+    /// <summary>The fields an update changes; secrets only as "changed".</summary>
+    private List<FieldChange> Compare(ConfigurationArea area, ConfigRecord existing, ConfigRecord incoming, IReadOnlyDictionary<string, SecretText?> secrets)
+    {
+        var before = JsonSerializer.SerializeToNode(existing, area.EntityType, SecretMasking.Options)!.AsObject();
+        var after = JsonSerializer.SerializeToNode(incoming, area.EntityType, SecretMasking.Options)!.AsObject();
+        if (area == ConfigurationAreas.Adapters)
+        {
+            before["config"] = JsonNode.Parse(((Adapter)existing).Config);
+            after["config"] = JsonNode.Parse(((Adapter)incoming).Config);
+        }
+
+        var changes = new List<FieldChange>();
+        foreach (var name in before.Select(p => p.Key).Union(after.Select(p => p.Key)).Where(n => n is not ("id" or "createdAt" or "updatedAt")))
+        {
+            if (!JsonNode.DeepEquals(before[name], after[name]))
+            {
+                changes.Add(new FieldChange(name, before[name]?.DeepClone(), after[name]?.DeepClone()));
+            }
+        }
+
+        foreach (var (property, value) in secrets)
+        {
+            var current = area.EntityType.GetProperty(property)!.GetValue(existing) is EncryptedSecret stored ? session.Secrets.Open(stored).Reveal() : null;
+            if (current != value?.Reveal())
+            {
+                changes.Add(new FieldChange(SecretFields.NameOf(area.EntityType.GetProperty(property)!), null, null, Secret: true));
+            }
+        }
+
+        return changes;
+    }
+
+    /// <summary>In full mode, a skipped record that stays keeps what it references from being deleted (and so on, transitively).</summary>
+    private void ProtectWhatSkippedRecordsStillUse(List<PlannedRecord> work)
+    {
+        var kept = new Queue<(ConfigurationArea Area, ConfigRecord Record)>(
+            work.Where(w => w.Action == PlanAction.Skip && w.Existing is not null).Select(w => (w.Area, w.Existing!)));
+        while (kept.TryDequeue(out var item))
+        {
+            var json = View(item.Area, item.Record);
+            foreach (var reference in item.Area.References)
+            {
+                var holders = reference.List is { } list ? json[list]!.AsArray().Select(i => i!.AsObject()).ToList() : [json];
+                foreach (var target in holders.Select(h => h[reference.Field]?.GetValue<string>()).OfType<string>())
+                {
+                    if (_deleted.Remove((reference.Target, target)))
+                    {
+                        _warnings.Add($"Kept {reference.Target} record {target}: the {item.Area.Singular} {KeyOf(item.Area, item.Record)}, which stays, uses it.");
+                        kept.Enqueue((ConfigurationAreas.All.Single(a => a.Name == reference.Target), _dbById[reference.Target][target]));
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>After the import, every natural key (and other unique field) must still be unique.</summary>
+    private void CheckFinalUniqueness(List<PlannedRecord> work)
+    {
+        foreach (var area in ConfigurationAreas.All)
+        {
+            var replaced = work.Where(w => w.Area == area && w.Existing is not null && w.Action is PlanAction.Update or PlanAction.Delete)
+                .Select(w => w.Existing!.Id).ToHashSet();
+            var final = _db[area.Name].Where(r => !replaced.Contains(r.Id)).Select(r => (Json: View(area, r), r.Id))
+                .Concat(work.Where(w => w.Area == area && w.Incoming is not null && w.Action is PlanAction.Create or PlanAction.Update).Select(w => (Json: View(area, w.Incoming!), w.Incoming!.Id)))
+                .ToList();
+            foreach (var field in new[] { area.NaturalKey }.Concat(area.AlsoUnique ?? []))
+            {
+                Func<JsonObject, string> keyOf = field == area.NaturalKey ? area.NaturalKeyOf : j => j[field]?.ToString() ?? "";
+                foreach (var clash in final.GroupBy(f => keyOf(f.Json)).Where(g => g.Count() > 1))
+                {
+                    _problems.Add($"{area.Name}: after the import, {string.Join(" and ", clash.Select(c => c.Id))} would share the {field} '{clash.Key}'");
+                }
+            }
+        }
+    }
+
+    private static JsonObject View(ConfigurationArea area, ConfigRecord record) =>
+        JsonSerializer.SerializeToNode(record, area.EntityType, SecretMasking.Options)!.AsObject();
+
+    private static string KeyOf(ConfigurationArea area, ConfigRecord record) => area.NaturalKeyOf(View(area, record));
+}
