@@ -41,7 +41,7 @@ public sealed class ConfigurationStore(
             var storedFingerprint = await ReadStoredFingerprintAsync(db, cancellationToken)
                 ?? throw new NotInitializedException(dataDirectory.Root);
             var key = ResolveKey(storedFingerprint);
-            await db.Database.MigrateAsync(cancellationToken);
+            await MigrateIfNeededAsync(db, cancellationToken);
             return new ConfigurationSession(db, key, _clock, actor, loggerFactory);
         }
         catch
@@ -63,7 +63,7 @@ public sealed class ConfigurationStore(
             if (await ReadStoredFingerprintAsync(existing, cancellationToken) is { } stored)
             {
                 var key = ResolveKey(stored);
-                await existing.Database.MigrateAsync(cancellationToken);
+                await MigrateIfNeededAsync(existing, cancellationToken);
                 return new InitializeResult(false, null, key, database.Description);
             }
         }
@@ -77,6 +77,18 @@ public sealed class ConfigurationStore(
         await db.SaveChangesAsync(cancellationToken);
         _logger.LogInformation("Initialised {Database} with system key {Fingerprint} from {Origin}", database.Description, systemKey.Fingerprint, systemKey.Description);
         return new InitializeResult(true, configured is null ? systemKey.Description : null, systemKey, database.Description);
+    }
+
+    /// <summary>
+    /// Applies pending migrations only when there are some: migrating takes a lock by writing to the
+    /// database, and a command that changes nothing must leave the database file byte for byte as it was.
+    /// </summary>
+    private static async Task MigrateIfNeededAsync(ConfigurationDbContext db, CancellationToken cancellationToken)
+    {
+        if ((await db.Database.GetPendingMigrationsAsync(cancellationToken)).Any())
+        {
+            await db.Database.MigrateAsync(cancellationToken);
+        }
     }
 
     /// <summary>The data directory holds the key and the database: owner-only from the start (0700).</summary>
