@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using MetaBackup.Core.Adapters;
 
 namespace MetaBackup.Core.Configuration;
@@ -17,4 +18,12 @@ public sealed record RecordReference(string Path, string Target, AdapterKind? Ki
 
     /// <summary>The field's own name.</summary>
     public string Field => Path[(Path.LastIndexOf('.') + 1)..];
+
+    /// <summary>The JSON objects holding the field in a record: the record itself, or each item of its list.</summary>
+    public IEnumerable<JsonObject> HoldersIn(JsonObject record) =>
+        List is { } list ? record[list]?.AsArray().Select(i => i!.AsObject()) ?? [] : [record];
+
+    /// <summary>The ids this reference holds in a record (none when the optional field is null).</summary>
+    public IEnumerable<string> TargetsIn(JsonObject record) =>
+        HoldersIn(record).Select(h => h[Field]?.GetValue<string>()).OfType<string>();
 }

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using MetaBackup.Core.Configuration;
+using MetaBackup.Core.IO;
 using MetaBackup.Core.Persistence;
 using MetaBackup.Core.Secrets;
 using MetaBackup.Core.Vault;
@@ -88,29 +89,9 @@ public sealed class ConfigExporter(ConfigurationSession session)
 
     private async Task<ExportResult> WriteFileAsync(PreparedExport prepared, string path, CancellationToken cancellationToken)
     {
-        if (File.Exists(path))
-        {
-            throw new InvalidInputException($"'{path}' already exists; an export never overwrites a file.", "Give another file name, or a directory.");
-        }
-
-        var temporary = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.partial");
-        try
-        {
-            ExportResult result;
-            await using (var file = new FileStream(temporary, PrivateFileOptions()))
-            {
-                result = await WriteAsync(prepared, file, cancellationToken);
-                await file.FlushAsync(cancellationToken);
-                file.Flush(flushToDisk: true);
-            }
-
-            File.Move(temporary, path);
-            return result with { Path = path, Bytes = new FileInfo(path).Length };
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
+        ExportResult? result = null;
+        await PrivateFile.WriteAtomicAsync(path, async file => result = await WriteAsync(prepared, file, cancellationToken), cancellationToken: cancellationToken);
+        return result! with { Path = path, Bytes = new FileInfo(path).Length };
     }
 
     private async Task<ExportResult> WriteAsync(PreparedExport prepared, Stream output, CancellationToken cancellationToken)
@@ -196,17 +177,6 @@ public sealed class ConfigExporter(ConfigurationSession session)
         warnings.ForEach(json.WriteStringValue);
         json.WriteEndArray();
         json.WriteEndObject();
-    }
-
-    private static FileStreamOptions PrivateFileOptions()
-    {
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Options = FileOptions.Asynchronous };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        return options;
     }
 }
 

@@ -1,38 +1,45 @@
 using System.Text;
+using MetaBackup.Core.Configuration;
 
 namespace MetaBackup.Core.IO;
 
 /// <summary>
-/// Writes files that hold key material (system key, Recovery Kits): readable by the owner only
-/// (mode 0600 from the moment they exist, never widened later), written to a temporary name,
-/// flushed to disk and renamed, so a crash never leaves a half-written key under the final name.
+/// Writes files that hold keys or configuration (system key, Recovery Kits, exports, recovered
+/// JSON): readable by the owner only (mode 0600 from the moment they exist), written under a
+/// temporary name in the same directory, flushed to disk and renamed — so a crash or a failure never
+/// leaves a half-written file under the final name, and a failed write leaves nothing at all.
 /// </summary>
 public static class PrivateFile
 {
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
-    public static void WriteAtomic(string path, string content, bool overwrite = false)
+    public static void WriteAtomic(string path, string content, bool overwrite = false) =>
+        WriteAtomicAsync(path, stream => stream.WriteAsync(Encoding.UTF8.GetBytes(content)).AsTask(), overwrite).GetAwaiter().GetResult();
+
+    /// <summary>Creates <paramref name="path"/> from what <paramref name="write"/> writes; refuses to replace an existing file unless <paramref name="overwrite"/>.</summary>
+    public static async Task WriteAtomicAsync(string path, Func<Stream, Task> write, bool overwrite = false, CancellationToken cancellationToken = default)
     {
         var full = Path.GetFullPath(path);
         var directory = Path.GetDirectoryName(full)!;
         Directory.CreateDirectory(directory);
         if (!overwrite && File.Exists(full))
         {
-            throw new IOException($"'{full}' already exists; refusing to overwrite it.");
+            throw new InvalidInputException($"'{full}' already exists; it is never overwritten.", "Choose another file name.");
         }
 
-        var temporary = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        var temporary = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.partial");
         try
         {
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, Options = FileOptions.Asynchronous };
             if (!OperatingSystem.IsWindows())
             {
                 options.UnixCreateMode = OwnerOnly;
             }
 
-            using (var stream = new FileStream(temporary, options))
+            await using (var stream = new FileStream(temporary, options))
             {
-                stream.Write(Encoding.UTF8.GetBytes(content));
+                await write(stream);
+                await stream.FlushAsync(cancellationToken);
                 stream.Flush(flushToDisk: true);
             }
 
@@ -40,10 +47,7 @@ public static class PrivateFile
         }
         finally
         {
-            if (File.Exists(temporary))
-            {
-                File.Delete(temporary);
-            }
+            File.Delete(temporary);
         }
     }
 }

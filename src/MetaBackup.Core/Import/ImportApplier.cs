@@ -112,8 +112,7 @@ internal sealed class ImportApplier(ConfigurationSession session)
                 var json = System.Text.Json.JsonSerializer.SerializeToNode(record, area.EntityType, SecretMasking.Options)!.AsObject();
                 foreach (var reference in area.References)
                 {
-                    var holders = reference.List is { } list ? json[list]!.AsArray().Select(i => i!.AsObject()).ToList() : [json];
-                    foreach (var target in holders.Select(h => h[reference.Field]?.GetValue<string>()).OfType<string>())
+                    foreach (var target in reference.TargetsIn(json))
                     {
                         if (!ids[reference.Target].Contains(target))
                         {

@@ -183,8 +183,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, JsonObject doc
     {
         foreach (var reference in area.References)
         {
-            var holders = reference.List is { } list ? record[list]!.AsArray().Select(i => i!.AsObject()).ToList() : [record];
-            foreach (var holder in holders)
+            foreach (var holder in reference.HoldersIn(record))
             {
                 if (holder[reference.Field]?.GetValue<string>() is not { } target)
                 {
@@ -365,8 +364,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, JsonObject doc
             var json = View(item.Area, item.Record);
             foreach (var reference in item.Area.References)
             {
-                var holders = reference.List is { } list ? json[list]!.AsArray().Select(i => i!.AsObject()).ToList() : [json];
-                foreach (var target in holders.Select(h => h[reference.Field]?.GetValue<string>()).OfType<string>())
+                foreach (var target in reference.TargetsIn(json))
                 {
                     if (_deleted.Remove((reference.Target, target)))
                     {

@@ -1,4 +1,5 @@
 using MetaBackup.Core.Configuration;
+using MetaBackup.Core.IO;
 using MetaBackup.Core.Secrets;
 using MetaBackup.Format;
 
@@ -22,37 +23,13 @@ public static class OfflineRecovery
             throw new InvalidInputException($"'{inputPath}' does not exist.");
         }
 
+        await using var input = File.OpenRead(inputPath);
+        var header = EncryptedBackup.ReadHeader(input);
+        await using var body = EncryptedBackup.OpenBody(input, header, key.Bytes);
+
+        // The plaintext may hold every secret of the configuration: owner-only, and only once all of it has authenticated.
         var output = Path.GetFullPath(outputPath);
-        if (File.Exists(output))
-        {
-            throw new InvalidInputException($"'{output}' already exists; recover never overwrites a file.", "Give another output file name.");
-        }
-
-        var temporary = Path.Combine(Path.GetDirectoryName(output)!, $".{Path.GetFileName(output)}.partial");
-        try
-        {
-            await using var input = File.OpenRead(inputPath);
-            var header = EncryptedBackup.ReadHeader(input);
-            await using (var body = EncryptedBackup.OpenBody(input, header, key.Bytes))
-            {
-                var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-                if (!OperatingSystem.IsWindows())
-                {
-                    // The plaintext may hold every secret of the configuration.
-                    options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-                }
-
-                await using var file = new FileStream(temporary, options);
-                await body.CopyToAsync(file, cancellationToken);
-                file.Flush(flushToDisk: true);
-            }
-
-            File.Move(temporary, output);
-            return new RecoveryResult(output, new FileInfo(output).Length, header.Compression, key.Fingerprint);
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
+        await PrivateFile.WriteAtomicAsync(output, file => body.CopyToAsync(file, cancellationToken), cancellationToken: cancellationToken);
+        return new RecoveryResult(output, new FileInfo(output).Length, header.Compression, key.Fingerprint);
     }
 }
