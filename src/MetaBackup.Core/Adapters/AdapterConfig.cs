@@ -45,6 +45,9 @@ public sealed class AdapterConfig
     /// <summary>The names of the secret keys that hold a value.</summary>
     public IEnumerable<string> SecretKeysSet => _secrets.Keys.Order(StringComparer.Ordinal);
 
+    /// <summary>A secret value, for the backend that uses it (never for display).</summary>
+    public SecretText? Secret(string key) => _secrets.GetValueOrDefault(key);
+
     /// <summary>The plain (non-secret) values.</summary>
     public JsonObject Plain => (JsonObject)_plain.DeepClone();
 

@@ -1,0 +1,86 @@
+using MetaBackup.Core.Adapters;
+
+namespace MetaBackup.Core.Storage;
+
+/// <summary>
+/// A directory on this machine (or a mounted share). Uploads go to a hidden temporary file that is
+/// flushed to disk and renamed over the final name, so readers never see half a file.
+/// </summary>
+public sealed class LocalBackupStore(string adapterName, string directory) : IBackupStore
+{
+    private const string PartialPrefix = ".partial-";
+
+    public string Description => $"local destination '{adapterName}' ({directory})";
+
+    public async Task UploadAsync(string name, Stream content, CancellationToken cancellationToken)
+    {
+        var target = PathOf(name);
+        var temporary = Path.Combine(directory, $"{PartialPrefix}{Guid.NewGuid():N}-{name}");
+        try
+        {
+            Directory.CreateDirectory(directory);
+            await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
+            {
+                await content.CopyToAsync(file, cancellationToken);
+                file.Flush(flushToDisk: true);
+            }
+
+            File.Move(temporary, target, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new StorageException($"Upload of '{name}' to {Description} failed: {e.Message}", "Check that the directory exists, is writable and has space.", e);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+
+    public Task<IReadOnlyList<StoredFile>> ListAsync(CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(directory))
+        {
+            return Task.FromResult<IReadOnlyList<StoredFile>>([]);
+        }
+
+        IReadOnlyList<StoredFile> files = new DirectoryInfo(directory).EnumerateFiles()
+            .Where(f => !f.Name.StartsWith(PartialPrefix, StringComparison.Ordinal))
+            .Select(f => new StoredFile(f.Name, f.Length, f.LastWriteTimeUtc))
+            .OrderBy(f => f.Name, StringComparer.Ordinal)
+            .ToList();
+        return Task.FromResult(files);
+    }
+
+    public Task<Stream> OpenReadAsync(string name, CancellationToken cancellationToken)
+    {
+        var path = PathOf(name);
+        return File.Exists(path)
+            ? Task.FromResult<Stream>(File.OpenRead(path))
+            : throw new StorageFileNotFoundException(Description, name);
+    }
+
+    public Task DeleteAsync(string name, CancellationToken cancellationToken)
+    {
+        File.Delete(PathOf(name));
+        return Task.CompletedTask;
+    }
+
+    public async Task TestAsync(CancellationToken cancellationToken)
+    {
+        var probe = $".metabackup-test-{Guid.NewGuid():N}";
+        await UploadAsync(probe, new MemoryStream([1, 2, 3]), cancellationToken);
+        await DeleteAsync(probe, cancellationToken);
+    }
+
+    private string PathOf(string name) => Path.Combine(directory, StorageNames.Check(name));
+}
+
+/// <summary>The factory for <c>local</c> adapters.</summary>
+public sealed class LocalBackupStoreFactory : IBackupStoreFactory
+{
+    public string Type => "local";
+
+    public IBackupStore Create(string adapterName, AdapterConfig config) =>
+        new LocalBackupStore(adapterName, config.Plain["path"]!.GetValue<string>());
+}
