@@ -1,0 +1,236 @@
+using System.Net.Sockets;
+using MetaBackup.Core.Adapters;
+using MetaBackup.Core.Secrets;
+using MetaBackup.Core.Storage;
+using Renci.SshNet;
+using Renci.SshNet.Common;
+
+namespace MetaBackup.Storage.Sftp;
+
+/// <summary>How to reach an SFTP server. Secrets stay <see cref="SecretText"/> until SSH.NET needs them.</summary>
+public sealed record SftpTarget(string Host, int Port, string Username, SecretText? Password, SecretText? PrivateKey, SecretText? Passphrase, string? HostKeyFingerprint, string BasePath);
+
+/// <summary>
+/// A directory on an SFTP server (OpenSSH or any SFTP v3 server), with a password or a private key.
+/// Uploads go to a hidden temporary name and are renamed over the final one with OpenSSH's
+/// posix-rename, so an interrupted upload never leaves a partial file under the final name (and a
+/// failed one removes its temporary file when the connection allows). When a host key fingerprint
+/// (SHA256, as <c>ssh-keygen -lf</c> prints it) is configured, any other host key is refused.
+/// </summary>
+public sealed class SftpBackupStore(string adapterName, SftpTarget target) : IBackupStore
+{
+    private const string PartialPrefix = ".partial-";
+
+    public string Description => $"SFTP destination '{adapterName}' ({target.Username}@{target.Host}:{target.Port}{target.BasePath})";
+
+    public Task UploadAsync(string name, Stream content, CancellationToken cancellationToken) => WithClientAsync($"upload '{name}'", async client =>
+    {
+        EnsureDirectory(client);
+        var temporary = $"{target.BasePath}/{PartialPrefix}{Guid.NewGuid():N}-{StorageNames.Check(name)}";
+        try
+        {
+            await client.UploadFileAsync(content, temporary, cancellationToken);
+            client.RenameFile(temporary, PathOf(name), isPosix: true);
+        }
+        catch
+        {
+            TryDelete(client, temporary);
+            throw;
+        }
+    });
+
+    public Task<IReadOnlyList<StoredFile>> ListAsync(CancellationToken cancellationToken) => WithClientAsync("list files", async client =>
+    {
+        if (!await client.ExistsAsync(target.BasePath, cancellationToken))
+        {
+            return (IReadOnlyList<StoredFile>)[];
+        }
+
+        var files = new List<StoredFile>();
+        await foreach (var file in client.ListDirectoryAsync(target.BasePath, cancellationToken))
+        {
+            if (file.IsRegularFile && !file.Name.StartsWith(PartialPrefix, StringComparison.Ordinal))
+            {
+                files.Add(new StoredFile(file.Name, file.Length, file.LastWriteTimeUtc));
+            }
+        }
+
+        return files.OrderBy(f => f.Name, StringComparer.Ordinal).ToList();
+    });
+
+    public async Task<Stream> OpenReadAsync(string name, CancellationToken cancellationToken)
+    {
+        var client = await ConnectAsync($"read '{name}'", cancellationToken);
+        try
+        {
+            return new OwningStream(client.OpenRead(PathOf(name)), client);
+        }
+        catch (SftpPathNotFoundException)
+        {
+            client.Dispose();
+            throw new StorageFileNotFoundException(Description, name);
+        }
+        catch (Exception e) when (e is SshException or SocketException or IOException)
+        {
+            client.Dispose();
+            throw Failed($"read '{name}'", e);
+        }
+    }
+
+    public Task DeleteAsync(string name, CancellationToken cancellationToken) => WithClientAsync($"delete '{name}'", client =>
+    {
+        TryDelete(client, PathOf(name));
+        return Task.FromResult(0);
+    });
+
+    public async Task TestAsync(CancellationToken cancellationToken)
+    {
+        var probe = $".metabackup-test-{Guid.NewGuid():N}";
+        await UploadAsync(probe, new MemoryStream([1, 2, 3]), cancellationToken);
+        await DeleteAsync(probe, cancellationToken);
+    }
+
+    private string PathOf(string name) => $"{target.BasePath}/{StorageNames.Check(name)}";
+
+    private async Task WithClientAsync(string what, Func<SftpClient, Task> action) =>
+        await WithClientAsync(what, async client =>
+        {
+            await action(client);
+            return 0;
+        });
+
+    private async Task<T> WithClientAsync<T>(string what, Func<SftpClient, Task<T>> action)
+    {
+        using var client = await ConnectAsync(what, CancellationToken.None);
+        try
+        {
+            return await action(client);
+        }
+        catch (Exception e) when (e is SshException or SocketException or IOException or InvalidOperationException)
+        {
+            throw Failed(what, e);
+        }
+    }
+
+    private async Task<SftpClient> ConnectAsync(string what, CancellationToken cancellationToken)
+    {
+        var methods = new List<AuthenticationMethod>();
+        if (target.PrivateKey is { } key)
+        {
+            using var keyStream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(key.Reveal()));
+            methods.Add(new PrivateKeyAuthenticationMethod(target.Username, new PrivateKeyFile(keyStream, target.Passphrase?.Reveal())));
+        }
+
+        if (target.Password is { } password)
+        {
+            methods.Add(new PasswordAuthenticationMethod(target.Username, password.Reveal()));
+        }
+
+        var client = new SftpClient(new ConnectionInfo(target.Host, target.Port, target.Username, [.. methods]) { Timeout = TimeSpan.FromSeconds(15) });
+        if (target.HostKeyFingerprint is { Length: > 0 } expected)
+        {
+            client.HostKeyReceived += (_, e) => e.CanTrust = string.Equals(e.FingerPrintSHA256, expected.Replace("SHA256:", "", StringComparison.Ordinal).TrimEnd('='), StringComparison.Ordinal);
+        }
+
+        try
+        {
+            await client.ConnectAsync(cancellationToken);
+            return client;
+        }
+        catch (Exception e) when (e is SshException or SocketException or IOException or ProxyException)
+        {
+            client.Dispose();
+            throw Failed(what, e);
+        }
+    }
+
+    private void EnsureDirectory(SftpClient client)
+    {
+        var path = "";
+        foreach (var part in target.BasePath.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            path += "/" + part;
+            if (!client.Exists(path))
+            {
+                client.CreateDirectory(path);
+            }
+        }
+    }
+
+    private static void TryDelete(SftpClient client, string path)
+    {
+        try
+        {
+            client.DeleteFile(path);
+        }
+        catch (SftpPathNotFoundException)
+        {
+            // Already gone: deleting is idempotent.
+        }
+        catch (Exception e) when (e is SshException or SocketException or IOException or InvalidOperationException)
+        {
+            // Best effort while cleaning up after a failure; the temporary name is hidden and never listed.
+        }
+    }
+
+    private StorageException Failed(string what, Exception e) => new(
+        $"Could not {what} in {Description}: {(e is SshAuthenticationException ? "authentication failed" : e is SshConnectionException { Message: var m } && m.Contains("Key exchange negotiation failed", StringComparison.Ordinal) ? "the host key is not the configured one" : e.Message)}",
+        "Check the host, port, user, key or password and the host key fingerprint (`metabackup adapters show`), and that the server is up.",
+        e);
+
+    /// <summary>A remote file stream that closes its connection when disposed.</summary>
+    private sealed class OwningStream(Stream inner, IDisposable owner) : Stream
+    {
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => inner.Length;
+        public override long Position { get => inner.Position; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => inner.ReadAsync(buffer, offset, count, cancellationToken);
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+                owner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+}
+
+/// <summary>The factory for <c>sftp</c> adapters.</summary>
+public sealed class SftpBackupStoreFactory : IBackupStoreFactory
+{
+    public string Type => "sftp";
+
+    public IBackupStore Create(string adapterName, AdapterConfig config)
+    {
+        var plain = config.Plain;
+        var path = plain["path"]!.GetValue<string>().TrimEnd('/');
+        return new SftpBackupStore(adapterName, new SftpTarget(
+            plain["host"]!.GetValue<string>(),
+            plain["port"] is { } port ? int.Parse(port.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture) : 22,
+            plain["username"]!.GetValue<string>(),
+            config.Secret("password"),
+            config.Secret("privateKey"),
+            config.Secret("passphrase"),
+            plain["hostKeyFingerprint"]?.GetValue<string>(),
+            path.Length == 0 ? "/" : path));
+    }
+}

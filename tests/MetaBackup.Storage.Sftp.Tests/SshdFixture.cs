@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using MetaBackup.Core.Adapters;
+using MetaBackup.Core.Secrets;
+using MetaBackup.Core.Storage;
+using MetaBackup.Testing;
+
+namespace MetaBackup.Storage.Sftp.Tests;
+
+/// <summary>
+/// A real OpenSSH sshd with internal-sftp on a free loopback port, with its own host key, config and
+/// log in a temporary directory, and a test user who can log in with a password or an ed25519 key.
+/// Needs root (sshd's privilege separation, creating the user); installs Debian's openssh-server when
+/// it is missing. <see cref="Stop"/> and <see cref="Start"/> let a test take the server away mid-run.
+/// </summary>
+public sealed class SshdFixture : IAsyncLifetime
+{
+    public const string User = "mbsftptest";
+    private readonly TempDirectory _directory = new();
+    private Process? _server;
+
+    public int Port { get; private set; }
+
+    public SecretText Password { get; } = new($"pw-{Guid.NewGuid():N}");
+
+    public SecretText PrivateKey { get; private set; } = new("");
+
+    public string HostKeyFingerprint { get; private set; } = "";
+
+    public async ValueTask InitializeAsync()
+    {
+        if (Environment.UserName != "root")
+        {
+            throw new InvalidOperationException("The SFTP tests start sshd and create a test user, which needs root (CI runs as root).");
+        }
+
+        if (!File.Exists("/usr/sbin/sshd"))
+        {
+            await RunAsync("apt-get", "update", "-qq");
+            await RunAsync("apt-get", "install", "-y", "-qq", "openssh-server");
+        }
+
+        Directory.CreateDirectory("/run/sshd");
+        if ((await TryRunAsync("id", User)) != 0)
+        {
+            await RunAsync("useradd", "-m", User);
+        }
+
+        // The password goes to chpasswd on stdin, never on a command line.
+        using (var chpasswd = Process.Start(new ProcessStartInfo("chpasswd") { RedirectStandardInput = true })!)
+        {
+            await chpasswd.StandardInput.WriteLineAsync($"{User}:{Password.Reveal()}");
+            chpasswd.StandardInput.Close();
+            await chpasswd.WaitForExitAsync();
+        }
+        await RunAsync("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", _directory.Combine("host_key"));
+        await RunAsync("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", _directory.Combine("client_key"));
+        PrivateKey = new SecretText(await File.ReadAllTextAsync(_directory.Combine("client_key")));
+        var authorized = _directory.Combine("authorized_keys");
+        File.Copy(_directory.Combine("client_key.pub"), authorized);
+        HostKeyFingerprint = (await OutputAsync("ssh-keygen", "-l", "-E", "sha256", "-f", _directory.Combine("host_key.pub"))).Split(' ')[1];
+
+        Port = FreePort();
+        await File.WriteAllTextAsync(_directory.Combine("sshd_config"), $"""
+            Port {Port}
+            ListenAddress 127.0.0.1
+            HostKey {_directory.Combine("host_key")}
+            PidFile {_directory.Combine("sshd.pid")}
+            AuthorizedKeysFile {authorized}
+            StrictModes no
+            PasswordAuthentication yes
+            PubkeyAuthentication yes
+            UsePAM no
+            Subsystem sftp internal-sftp
+            """);
+        await StartAsync();
+    }
+
+    /// <summary>A store in its own directory of the test user's home.</summary>
+    public IBackupStore CreateStore(bool useKey = false, string? hostKeyFingerprint = null, string? path = null)
+    {
+        var config = AdapterConfig.Empty(AdapterTypes.Find(AdapterKind.Storage, "sftp")!);
+        config.Set("host", "127.0.0.1");
+        config.Set("port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        config.Set("username", User);
+        config.Set("path", path ?? $"/home/{User}/backups-{Guid.NewGuid():N}");
+        config.Set("hostKeyFingerprint", hostKeyFingerprint ?? HostKeyFingerprint);
+        if (useKey)
+        {
+            config.SetSecret("privateKey", PrivateKey);
+        }
+        else
+        {
+            config.SetSecret("password", Password);
+        }
+
+        return new SftpBackupStoreFactory().Create("sftp-test", config);
+    }
+
+    public void Stop()
+    {
+        if (_server is { HasExited: false })
+        {
+            _server.Kill(entireProcessTree: true);
+            _server.WaitForExit();
+        }
+    }
+
+    public async Task StartAsync()
+    {
+        _server = Process.Start(new ProcessStartInfo("/usr/sbin/sshd", ["-D", "-f", _directory.Combine("sshd_config"), "-E", _directory.Combine("sshd.log")]))!;
+        await Repository.WaitForPortAsync(Port, TimeSpan.FromSeconds(20));
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Stop();
+        _server?.Dispose();
+        _directory.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task RunAsync(string program, params string[] args)
+    {
+        if (await TryRunAsync(program, args) is var code && code != 0)
+        {
+            throw new InvalidOperationException($"{program} {string.Join(' ', args)} exited with {code}.");
+        }
+    }
+
+    private static async Task<int> TryRunAsync(string program, params string[] args)
+    {
+        using var process = Process.Start(new ProcessStartInfo(program, args) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return process.ExitCode;
+    }
+
+    private static async Task<string> OutputAsync(string program, params string[] args)
+    {
+        using var process = Process.Start(new ProcessStartInfo(program, args) { RedirectStandardOutput = true })!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return output.Trim();
+    }
+}
