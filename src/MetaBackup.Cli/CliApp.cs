@@ -54,6 +54,8 @@ public static class CliApp
                      RecoverCommand.Build(host),
                      ImportCommands.BuildValidate(host),
                      ImportCommands.BuildImport(host),
+                     BackupsCommand.Build(host),
+                     TasksCommand.Build(host),
                  })
         {
             root.Subcommands.Add(command);

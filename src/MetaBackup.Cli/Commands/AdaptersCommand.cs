@@ -19,6 +19,7 @@ public static class AdaptersCommand
         var credentials = Text("--credentials", "A credential profile to use (id or name); \"\" detaches it on update.", "REF");
         var reference = Reference("The adapter's id, KIND/NAME, or a name only one adapter has.");
         var listKind = Text("--kind", "Only adapters of this kind.", "KIND");
+        var testReference = Reference("The storage adapter's id or name.");
 
         return Group("adapters", "Connections to databases, storage destinations and notification channels.",
             Make("add", "Add an adapter; its config is checked against its type's declaration.", host, async (cli, ct) =>
@@ -42,6 +43,12 @@ public static class AdaptersCommand
                 return RecordCommands.Done(cli, session, adapter);
             }, reference, name, config, secret, unset, credentials),
             RecordCommands.Remove<Adapter>(host, (s, r, ct) => new AdaptersService(s).RemoveAsync(r, ct)),
+            Make("test", "Test a storage adapter's connection: connect, write a small file, delete it.", host, async (cli, ct) =>
+            {
+                await (await cli.StorageAsync(cli.Get(testReference), ct)).TestAsync(ct);
+                cli.Print.Object(new JsonObject { ["adapter"] = cli.Get(testReference), ["ok"] = true });
+                return ExitCodes.Success;
+            }, testReference),
             Make("types", "List the adapter types and their config keys.", host, (cli, ct) =>
             {
                 var rows = AdapterTypes.All.Select(t => new JsonObject

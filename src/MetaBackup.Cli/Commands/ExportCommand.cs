@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using MetaBackup.Core.Configuration;
 using MetaBackup.Core.Export;
 using MetaBackup.Core.Settings;
+using MetaBackup.Core.Storage;
 using MetaBackup.Core.Vault;
 using MetaBackup.Format;
 using static MetaBackup.Cli.CommandBuilder;
@@ -20,6 +21,7 @@ public static class ExportCommand
         var noEncryption = Flag("--no-encryption", "Write a plain (unencrypted) export even if a default profile is configured; not with --include-secrets.");
         var compression = Text("--compression", "none, gzip or brotli (default gzip).", "KIND");
         var continueOnErrors = Flag("--continue-on-secret-errors", "Export even if a stored secret cannot be decrypted; it is exported as \"\" and named in the warnings.");
+        var storage = Text("--storage", "Write the export to this storage destination (id or name) instead of a local file, with its sidecar, and verify it there.", "REF");
         var preview = Flag("--preview", "Show what the export would contain, and write nothing.");
 
         return Make("export", "Export the whole configuration as one portable file (encrypted when a profile is given).", host, async (cli, ct) =>
@@ -51,8 +53,24 @@ public static class ExportCommand
             }
 
             var options = new ExportOptions(cli.Get(includeSecrets), profileReference, ParseCompression(cli.Get(compression)), ExportSource.Manual, cli.Get(continueOnErrors));
-            var target = Path.Combine(cli.Host.CurrentDirectory, cli.Get(output) ?? ".");
-            var exported = await new ConfigExporter(session).ExportToFileAsync(options, target, ct);
+            ExportResult exported;
+            if (cli.Get(storage) is { } destination)
+            {
+                if (cli.Get(output) is not null)
+                {
+                    throw new UsageException("--storage and --output cannot be given together.");
+                }
+
+                var store = await cli.StorageAsync(destination, ct);
+                exported = (await new StorageExport(session, cli.DataDirectory).ExportAsync(options, store, ct)).Export;
+                exported = exported with { Path = $"{destination}:{exported.FileName}" };
+            }
+            else
+            {
+                var target = Path.Combine(cli.Host.CurrentDirectory, cli.Get(output) ?? ".");
+                exported = await new ConfigExporter(session).ExportToFileAsync(options, target, ct);
+            }
+
             if (!exported.Encrypted)
             {
                 cli.Print.Warning("this export is not encrypted (it holds no secrets, but it does hold the configuration). Use --profile to encrypt it.");
@@ -76,7 +94,7 @@ public static class ExportCommand
                 ["warnings"] = new JsonArray(exported.Warnings.Select(w => (JsonNode)w).ToArray()),
             });
             return ExitCodes.Success;
-        }, output, includeSecrets, profile, noEncryption, compression, continueOnErrors, preview);
+        }, output, includeSecrets, profile, noEncryption, compression, continueOnErrors, storage, preview);
     }
 
     private static BackupCompression ParseCompression(string? text) =>

@@ -12,13 +12,15 @@ public static class ImportCommands
 {
     public static Command BuildValidate(CliHost host)
     {
-        var file = new Argument<string>("FILE") { Description = "The backup: an encrypted export, or plain .json / .json.gz / .json.br." };
+        var file = FileArgument();
+        var (storage, storageFile) = StorageOptions();
         var (kit, keyFile) = KeyOptions();
 
         return Make("validate", "Check a backup without changing anything: it decrypts and authenticates, its schema version is known, it is well-formed, and it does not clash with this database. Exit 3 when refused.", host, async (cli, ct) =>
         {
             var session = await cli.OpenAsync(ct);
-            var report = await new ConfigImporter(session, cli.DataDirectory).ValidateImportAsync(Path.Combine(cli.Host.CurrentDirectory, cli.Get(file)), SuppliedKey(cli, kit, keyFile), ct);
+            await using var source = await BackupSource.OpenAsync(cli, file, storage, storageFile, ct);
+            var report = await new ConfigImporter(session, cli.DataDirectory).ValidateImportAsync(source.Path, SuppliedKey(cli, kit, keyFile), ct);
             foreach (var warning in report.Plan.Warnings)
             {
                 cli.Print.Warning(warning);
@@ -28,12 +30,13 @@ public static class ImportCommands
             view["valid"] = true;
             cli.Print.Object(view);
             return ExitCodes.Success;
-        }, file, kit, keyFile);
+        }, file, storage, storageFile, kit, keyFile);
     }
 
     public static Command BuildImport(CliHost host)
     {
-        var file = new Argument<string>("FILE") { Description = "The backup: an encrypted export, or plain .json / .json.gz / .json.br." };
+        var file = FileArgument();
+        var (storage, storageFile) = StorageOptions();
         var mode = new Option<string>("--mode") { Description = "full: afterwards the configuration equals the backup (records absent from it are deleted); merge: add and update, delete nothing; selective: only --areas (and --ids), merge semantics.", HelpName = "full|merge|selective", Required = true };
         mode.AcceptOnlyFromAmong("full", "merge", "selective");
         var areas = Many("--areas", "For selective: the areas to import, comma-separated (settings, credentialProfiles, encryptionProfiles, groups, adapters, jobs, users, ssoProviders, apiKeys).", "A,B");
@@ -49,8 +52,9 @@ public static class ImportCommands
                 cli.Get(areas) is { Length: > 0 } a ? List(a) : null,
                 cli.Get(ids) is { Length: > 0 } i ? List(i) : null,
                 cli.Get(dryRun));
+            await using var source = await BackupSource.OpenAsync(cli, file, storage, storageFile, ct);
             var result = await new ConfigImporter(session, cli.DataDirectory).ImportConfigAsync(
-                Path.Combine(cli.Host.CurrentDirectory, cli.Get(file)),
+                source.Path,
                 options,
                 SuppliedKey(cli, kit, keyFile),
                 step => cli.Host.Error.WriteLine($"import: {step}"),
@@ -86,8 +90,18 @@ public static class ImportCommands
             }
 
             return ExitCodes.Success;
-        }, file, mode, areas, ids, dryRun, kit, keyFile);
+        }, file, storage, storageFile, mode, areas, ids, dryRun, kit, keyFile);
     }
+
+    private static Argument<string?> FileArgument() => new("FILE")
+    {
+        Description = "The backup: an encrypted export, or plain .json / .json.gz / .json.br. Or use --storage with --file.",
+        Arity = ArgumentArity.ZeroOrOne,
+    };
+
+    private static (Option<string?> Storage, Option<string?> File) StorageOptions() => (
+        Text("--storage", "Take the backup from this storage destination (id or name).", "REF"),
+        Text("--file", "With --storage: the backup's file name there (see `metabackup backups list`).", "NAME"));
 
     private static (Option<string?> Kit, Option<string?> KeyFile) KeyOptions() => (
         Text("--kit", "A Recovery Kit, if the key is not in this server's vault.", "FILE"),

@@ -1,7 +1,9 @@
 using System.CommandLine;
 using MetaBackup.Cli.Input;
 using MetaBackup.Cli.Output;
+using MetaBackup.Core.Adapters;
 using MetaBackup.Core.Configuration;
+using MetaBackup.Core.Storage;
 using MetaBackup.Core.Persistence;
 using MetaBackup.Data;
 using Microsoft.Extensions.Logging;
@@ -36,6 +38,14 @@ public sealed class CommandContext(ParseResult parse, CliHost host) : IAsyncDisp
     public T Get<T>(Option<T> option) => Parse.GetValue(option)!;
 
     public T Get<T>(Argument<T> argument) => Parse.GetValue(argument)!;
+
+    /// <summary>The storage destination an adapter reference names, ready to use.</summary>
+    public async Task<IBackupStore> StorageAsync(string reference, CancellationToken cancellationToken)
+    {
+        var adapters = new AdaptersService(await OpenAsync(cancellationToken));
+        var adapter = await adapters.FindOfKindAsync(reference, AdapterKind.Storage, "--storage", cancellationToken);
+        return Composition.Stores.For(adapter, adapters.ReadConfig(adapter));
+    }
 
     public ConfigurationStore Store() => new(
         DataDirectory,

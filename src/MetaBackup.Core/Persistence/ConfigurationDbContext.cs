@@ -5,6 +5,7 @@ using MetaBackup.Core.Configuration;
 using MetaBackup.Core.Credentials;
 using MetaBackup.Core.Groups;
 using MetaBackup.Core.Jobs;
+using MetaBackup.Core.Scheduling;
 using MetaBackup.Core.Secrets;
 using MetaBackup.Core.Settings;
 using MetaBackup.Core.Sso;
@@ -39,6 +40,7 @@ public sealed class ConfigurationDbContext(DbContextOptions<ConfigurationDbConte
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<SystemState> SystemState => Set<SystemState>();
+    public DbSet<TaskRun> TaskRuns => Set<TaskRun>();
 
     /// <summary>Every record of one area, whatever its type; used by machinery that walks all areas.</summary>
     public IQueryable<ConfigRecord> RecordsOf(ConfigurationArea area) =>
@@ -138,6 +140,13 @@ public sealed class ConfigurationDbContext(DbContextOptions<ConfigurationDbConte
             e.HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Restrict);
         });
         model.Entity<AuditEvent>(e => e.ToTable("audit_events"));
+        model.Entity<TaskRun>(e =>
+        {
+            e.ToTable("task_runs");
+            e.Property(x => x.Trigger).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
+            e.HasIndex(x => new { x.Task, x.StartedAt });
+        });
         model.Entity<SystemState>(e =>
         {
             e.ToTable("system_state");

@@ -3,6 +3,13 @@ namespace MetaBackup.Core.Settings;
 /// <summary>Setting keys that MetaBackup itself reads, declared once.</summary>
 public static class SettingKeys
 {
+    public const string ConfigBackupEnabled = "config.backup.enabled";
+    public const string ConfigBackupSchedule = "config.backup.schedule";
+    public const string ConfigBackupIncludeSecrets = "config.backup.includeSecrets";
+    public const string ConfigBackupCompression = "config.backup.compression";
+    public const string ConfigBackupRetention = "config.backup.retention";
+    public const string SystemTimezone = "system.timezone";
+
     /// <summary>The Encryption Profile (id) configuration backups are encrypted with (PRODUCT §7).</summary>
     public const string ConfigBackupEncryptionProfileId = "config.backup.encryptionProfileId";
 

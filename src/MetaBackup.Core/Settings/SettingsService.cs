@@ -29,6 +29,9 @@ public sealed partial class SettingsService(ConfigurationSession session)
                 "Setting keys are dotted words of letters, digits, '_' and '-', e.g. config.backup.schedule.");
         }
 
+        var after = await Db.Settings.AsNoTracking().ToDictionaryAsync(s => s.Key, s => s.Value, cancellationToken);
+        after[key] = value;
+        value = await SettingRules.CheckAsync(Db, key, value, after, cancellationToken);
         var setting = await Db.Settings.FirstOrDefaultAsync(s => s.Key == key, cancellationToken);
         if (setting is null)
         {
@@ -44,8 +47,19 @@ public sealed partial class SettingsService(ConfigurationSession session)
         return setting;
     }
 
+    /// <summary>The configuration backup task's settings, with defaults for what is not set.</summary>
+    public async Task<ConfigBackupSettings> ConfigBackupAsync(CancellationToken cancellationToken = default) =>
+        ConfigBackupSettings.From(await Db.Settings.AsNoTracking().ToDictionaryAsync(s => s.Key, s => s.Value, cancellationToken));
+
     public async Task RemoveAsync(string key, CancellationToken cancellationToken = default)
     {
+        if (key == SettingKeys.ConfigBackupEncryptionProfileId && await FindValueAsync(SettingKeys.ConfigBackupIncludeSecrets, cancellationToken) == "true")
+        {
+            throw new InvalidInputException(
+                "Configuration backups include secrets, so they need their Encryption Profile.",
+                $"Set {SettingKeys.ConfigBackupIncludeSecrets} to false first.");
+        }
+
         Db.Settings.Remove(await GetAsync(key, cancellationToken));
         await Db.SaveChangesAsync(cancellationToken);
     }

@@ -1,0 +1,83 @@
+using MetaBackup.Core.Adapters;
+using MetaBackup.Core.Configuration;
+using MetaBackup.Core.Export;
+using MetaBackup.Core.Persistence;
+using MetaBackup.Core.Settings;
+using MetaBackup.Core.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace MetaBackup.Core.Scheduling;
+
+/// <summary>
+/// The Configuration Backup system task (PRODUCT §7): export with the <c>config.backup.*</c> settings,
+/// upload to the storage destination with its sidecar, read it back and verify it, apply retention,
+/// and record the run — every trigger (manual, scheduled, catch-up) takes this one path. A failed run
+/// is recorded with its reason and leaves the destination as it was.
+/// </summary>
+public sealed class ConfigBackupTask(ConfigurationSession session, DataDirectory dataDirectory, BackupStores stores)
+{
+    public const string Name = "config-backup";
+
+    public async Task<TaskRun> RunAsync(RunTrigger trigger, CancellationToken cancellationToken = default)
+    {
+        using var runLock = RunLock.Acquire(dataDirectory, Name);
+        var settings = await new SettingsService(session).ConfigBackupAsync(cancellationToken);
+        if (settings.StorageId is null)
+        {
+            throw new InvalidInputException(
+                "No storage destination is set for configuration backups.",
+                $"Set one with `metabackup settings set {SettingKeys.ConfigBackupStorageId} ADAPTER` (a storage adapter).");
+        }
+
+        var run = new TaskRun { Task = Name, Trigger = trigger, StartedAt = session.Clock.GetUtcNow(), Status = RunStatus.Running };
+        session.Db.TaskRuns.Add(run);
+        await session.Db.SaveChangesAsync(cancellationToken);
+        var logger = session.Logger<ConfigBackupTask>();
+        try
+        {
+            var adapters = new AdaptersService(session);
+            var adapter = await adapters.FindOfKindAsync(settings.StorageId, AdapterKind.Storage, "The configuration backup destination", cancellationToken);
+            var store = stores.For(adapter, adapters.ReadConfig(adapter));
+            var options = new ExportOptions(settings.IncludeSecrets, settings.EncryptionProfileId, settings.Compression, trigger == RunTrigger.Manual ? ExportSource.Manual : ExportSource.Scheduled);
+            var stored = await new StorageExport(session, dataDirectory).ExportAsync(options, store, cancellationToken);
+            await ApplyRetentionAsync(store, settings.Retention, cancellationToken);
+
+            run.Status = RunStatus.Succeeded;
+            run.File = stored.Export.FileName;
+            run.Size = stored.Export.Bytes;
+            run.Checksum = stored.Checksum;
+            logger.LogInformation("Configuration backup {File} ({Size} bytes) written to {Destination} and verified", run.File, run.Size, adapter.Name);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            run.Status = RunStatus.Failed;
+            run.Error = e is MetaBackupException ? e.Message : $"{e.GetType().Name}: {e.Message}";
+            logger.LogWarning("Configuration backup failed: {Error}", run.Error);
+        }
+        finally
+        {
+            run.EndedAt = session.Clock.GetUtcNow();
+            session.Db.ChangeTracker.Clear();
+            session.Db.TaskRuns.Update(run);
+            await session.Db.SaveChangesAsync(CancellationToken.None);
+        }
+
+        return run;
+    }
+
+    /// <summary>The task's runs, newest first.</summary>
+    public Task<List<TaskRun>> RunsAsync(int limit, CancellationToken cancellationToken = default) =>
+        session.Db.TaskRuns.AsNoTracking().Where(r => r.Task == Name).OrderByDescending(r => r.Id).Take(limit).ToListAsync(cancellationToken);
+
+    /// <summary>Keeps the newest <paramref name="keep"/> backups of the naming pattern, with their sidecars; touches nothing else.</summary>
+    private static async Task ApplyRetentionAsync(IBackupStore store, int keep, CancellationToken cancellationToken)
+    {
+        var backups = await new BackupCatalog(store).ListAsync(cancellationToken);
+        foreach (var old in backups.Skip(keep))
+        {
+            await store.DeleteAsync(old.File, cancellationToken);
+            await store.DeleteAsync(BackupSidecar.NameFor(old.File), cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+using System.Globalization;
+using Cronos;
+using MetaBackup.Core.Adapters;
+using MetaBackup.Core.Configuration;
+using MetaBackup.Core.Persistence;
+using MetaBackup.Format;
+using Microsoft.EntityFrameworkCore;
+
+namespace MetaBackup.Core.Settings;
+
+/// <summary>
+/// What a value of each known setting must be, checked when it is saved (PRODUCT §7: invalid settings
+/// are refused with a clear reason). Unknown keys are free-form. Rules that involve two settings —
+/// secrets need a profile — are checked on the settings as they would be after the change.
+/// </summary>
+public static class SettingRules
+{
+    /// <summary>Normalises and checks <paramref name="value"/> for <paramref name="key"/>; <paramref name="after"/> is every setting as it would be.</summary>
+    public static async Task<string> CheckAsync(ConfigurationDbContext db, string key, string value, IReadOnlyDictionary<string, string> after, CancellationToken cancellationToken)
+    {
+        var checkedValue = key switch
+        {
+            SettingKeys.ConfigBackupEnabled or SettingKeys.ConfigBackupIncludeSecrets => Boolean(key, value),
+            SettingKeys.ConfigBackupSchedule => Cron(value),
+            SettingKeys.ConfigBackupCompression => Compressions.TryParse(value, out var c) ? Compressions.Name(c) : throw Invalid(key, value, "one of none, gzip, brotli"),
+            SettingKeys.ConfigBackupRetention => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1 ? n.ToString(CultureInfo.InvariantCulture) : throw Invalid(key, value, "a whole number of backups to keep, at least 1"),
+            SettingKeys.ConfigBackupStorageId => await StorageAsync(db, value, cancellationToken),
+            SettingKeys.ConfigBackupEncryptionProfileId => await ProfileAsync(db, value, cancellationToken),
+            SettingKeys.SystemTimezone => TimeZone(value),
+            _ => value,
+        };
+
+        var includeSecrets = (key == SettingKeys.ConfigBackupIncludeSecrets ? checkedValue : after.GetValueOrDefault(SettingKeys.ConfigBackupIncludeSecrets)) == "true";
+        var profile = key == SettingKeys.ConfigBackupEncryptionProfileId ? checkedValue : after.GetValueOrDefault(SettingKeys.ConfigBackupEncryptionProfileId);
+        if (includeSecrets && string.IsNullOrEmpty(profile))
+        {
+            throw new InvalidInputException(
+                "Configuration backups cannot include secrets without an Encryption Profile: secrets never leave unencrypted.",
+                $"First set {SettingKeys.ConfigBackupEncryptionProfileId} to a profile, then {SettingKeys.ConfigBackupIncludeSecrets} to true.");
+        }
+
+        return checkedValue;
+    }
+
+    private static string Boolean(string key, string value) =>
+        bool.TryParse(value, out var b) ? (b ? "true" : "false") : throw Invalid(key, value, "true or false");
+
+    private static string Cron(string value)
+    {
+        try
+        {
+            CronExpression.Parse(value.Trim(), CronFormat.Standard);
+            return value.Trim();
+        }
+        catch (CronFormatException e)
+        {
+            throw Invalid(SettingKeys.ConfigBackupSchedule, value, $"a five-field cron expression such as \"0 3 * * *\" ({e.Message.Replace("'\0'", "the end", StringComparison.Ordinal)})");
+        }
+    }
+
+    private static string TimeZone(string value)
+    {
+        try
+        {
+            return TimeZoneInfo.FindSystemTimeZoneById(value).Id;
+        }
+        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            throw Invalid(SettingKeys.SystemTimezone, value, "an IANA time zone such as UTC or Europe/Berlin");
+        }
+    }
+
+    private static async Task<string> StorageAsync(ConfigurationDbContext db, string value, CancellationToken cancellationToken)
+    {
+        var adapter = await db.Adapters.AsNoTracking().FirstOrDefaultAsync(a => a.Id == value || (a.Name == value && a.Kind == AdapterKind.Storage), cancellationToken)
+            ?? await db.Adapters.AsNoTracking().FirstOrDefaultAsync(a => a.Name == value, cancellationToken)
+            ?? throw new ReferenceException($"{SettingKeys.ConfigBackupStorageId}: there is no adapter '{value}'.", "List storage destinations with `metabackup adapters list --kind storage`.");
+        return adapter.Kind == AdapterKind.Storage
+            ? adapter.Id
+            : throw new ReferenceException($"{SettingKeys.ConfigBackupStorageId}: '{adapter.Name}' is a {Kinds.Name(adapter.Kind)} adapter, not a storage destination.", "List storage destinations with `metabackup adapters list --kind storage`.");
+    }
+
+    private static async Task<string> ProfileAsync(ConfigurationDbContext db, string value, CancellationToken cancellationToken)
+    {
+        var profile = await db.EncryptionProfiles.AsNoTracking().FirstOrDefaultAsync(p => p.Id == value || p.Name == value || p.Fingerprint == value, cancellationToken)
+            ?? throw new ReferenceException($"{SettingKeys.ConfigBackupEncryptionProfileId}: there is no Encryption Profile '{value}'.", "List profiles with `metabackup profiles list`.");
+        return profile.Id;
+    }
+
+    private static InvalidInputException Invalid(string key, string value, string expected) =>
+        new($"{key} cannot be '{value}': it must be {expected}.");
+}
