@@ -56,6 +56,7 @@ public static class CliApp
                      ImportCommands.BuildImport(host),
                      BackupsCommand.Build(host),
                      TasksCommand.Build(host),
+                     ServeCommand.Build(host),
                  })
         {
             root.Subcommands.Add(command);

@@ -31,3 +31,11 @@ public sealed class S3BackupStoreTests(S3rverFixture server) : BackupStoreConfor
         return config;
     }
 }
+
+/// <summary>Export to S3, wipe the data directory, import from S3: the same configuration.</summary>
+public sealed class S3RestoreTests(S3rverFixture server) : IClassFixture<S3rverFixture>
+{
+    [Fact]
+    public Task A_configuration_exported_to_s3_comes_back_after_the_data_directory_is_wiped() =>
+        MetaBackup.Testing.DestinationDrill.RunAsync(server.CreateStore());
+}

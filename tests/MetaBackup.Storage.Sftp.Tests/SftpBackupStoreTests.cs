@@ -4,7 +4,8 @@ using MetaBackup.Storage.Testing;
 namespace MetaBackup.Storage.Sftp.Tests;
 
 /// <summary>The storage conformance suite against a real OpenSSH server on loopback, with a password.</summary>
-public sealed class SftpBackupStoreTests(SshdFixture server) : BackupStoreConformance, IClassFixture<SshdFixture>
+[Collection(SshdCollection.Name)]
+public sealed class SftpBackupStoreTests(SshdFixture server) : BackupStoreConformance
 {
     protected override IBackupStore CreateStore() => server.CreateStore();
 
@@ -41,4 +42,13 @@ public sealed class SftpBackupStoreTests(SshdFixture server) : BackupStoreConfor
         Assert.Contains("Could not upload 'during'", error.Message, StringComparison.Ordinal);
         Assert.Equal(["before"], (await store.ListAsync(CancellationToken.None)).Select(f => f.Name));
     }
+}
+
+/// <summary>Export to SFTP, wipe the data directory, import from SFTP: the same configuration.</summary>
+[Collection(SshdCollection.Name)]
+public sealed class SftpRestoreTests(SshdFixture server) : IClassFixture<SshdFixture>
+{
+    [Fact]
+    public Task A_configuration_exported_to_sftp_comes_back_after_the_data_directory_is_wiped() =>
+        MetaBackup.Testing.DestinationDrill.RunAsync(server.CreateStore(useKey: true));
 }
