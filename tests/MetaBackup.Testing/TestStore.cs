@@ -25,11 +25,15 @@ public sealed class TestStore : IDisposable
 
     public DataDirectory DataDirectory { get; }
 
+    /// <summary>The clock sessions stamp times with (default: the system's).</summary>
+    public TimeProvider? Clock { get; set; }
+
     public ConfigurationStore Store() => new(
         DataDirectory,
         DatabaseProviders.For(DataDirectory, Get),
         Get,
         NullLoggerFactory.Instance,
+        Clock,
         actor: "test");
 
     public async Task<ConfigurationSession> InitializeAndOpenAsync()

@@ -33,7 +33,10 @@ public sealed class LocalBackupStore(string adapterName, string directory) : IBa
         }
         finally
         {
-            File.Delete(temporary);
+            if (File.Exists(temporary))
+            {
+                File.Delete(temporary);
+            }
         }
     }
 
@@ -62,7 +65,12 @@ public sealed class LocalBackupStore(string adapterName, string directory) : IBa
 
     public Task DeleteAsync(string name, CancellationToken cancellationToken)
     {
-        File.Delete(PathOf(name));
+        var path = PathOf(name);
+        if (File.Exists(path))
+        {
+            File.Delete(path);
+        }
+
         return Task.CompletedTask;
     }
 

@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using MetaBackup.Testing;
+
+namespace MetaBackup.Cli.Tests;
+
+/// <summary>Destinations and the Configuration Backup task through the CLI, and `serve` as a real process.</summary>
+public sealed class StorageCommandTests : IDisposable
+{
+    private readonly CliRunner _cli = new();
+
+    public StorageCommandTests() => _cli.Environment["ENCRYPTION_KEY"] = TestKeys.A;
+
+    public void Dispose() => _cli.Dispose();
+
+    private string Destination => Path.Combine(_cli.WorkingDirectory, "backups");
+
+    private async Task ConfigureAsync()
+    {
+        await _cli.OkAsync("init");
+        await using (var session = await _cli.OpenStoreAsync())
+        {
+            await SampleConfiguration.SeedAsync(session);
+        }
+
+        await _cli.OkAsync("adapters", "add", "--kind", "storage", "--type", "local", "--name", "disk", "--config", $"path={Destination}");
+        await _cli.OkAsync("settings", "set", "config.backup.storageId", "disk");
+        await _cli.OkAsync("settings", "set", "config.backup.encryptionProfileId", "offsite");
+        await _cli.OkAsync("settings", "set", "config.backup.includeSecrets", "true");
+    }
+
+    [Fact]
+    public async Task Export_to_a_destination_lists_there_and_imports_back_from_it()
+    {
+        await ConfigureAsync();
+
+        var exported = JsonNode.Parse((await _cli.OkAsync("export", "--storage", "disk", "--include-secrets", "--profile", "offsite", "--json")).Out)!;
+        var listed = JsonNode.Parse((await _cli.OkAsync("backups", "list", "--storage", "disk", "--json")).Out)!.AsArray();
+
+        var entry = Assert.Single(listed)!;
+        Assert.EndsWith(entry["file"]!.GetValue<string>(), exported["file"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.True(entry["encrypted"]!.GetValue<bool>());
+        Assert.True(entry["includeSecrets"]!.GetValue<bool>());
+        Assert.Matches("^[0-9a-f]{32}$", entry["fingerprint"]!.GetValue<string>());
+        var plan = JsonNode.Parse((await _cli.OkAsync("import", "--storage", "disk", "--file", entry["file"]!.GetValue<string>(), "--mode", "merge", "--dry-run", "--json")).Out)!;
+        Assert.All(plan["plan"]!.AsArray(), e => Assert.Equal("unchanged", e!["action"]!.GetValue<string>()));
+        await _cli.OkAsync("adapters", "test", "disk");
+    }
+
+    [Fact]
+    public async Task Run_now_writes_a_verified_backup_and_records_the_run()
+    {
+        await ConfigureAsync();
+
+        var run = JsonNode.Parse((await _cli.OkAsync("tasks", "config-backup", "run", "--json")).Out)!;
+        var runs = JsonNode.Parse((await _cli.OkAsync("tasks", "runs", "--json")).Out)!.AsArray();
+
+        Assert.Equal("succeeded", run["status"]!.GetValue<string>());
+        Assert.Equal("manual", run["trigger"]!.GetValue<string>());
+        Assert.True(File.Exists(Path.Combine(Destination, run["file"]!.GetValue<string>())));
+        Assert.Equal(run["id"]!.GetValue<long>(), Assert.Single(runs)!["id"]!.GetValue<long>());
+    }
+
+    [Theory]
+    [InlineData("config.backup.includeSecrets", "true")]
+    [InlineData("config.backup.storageId", "sample-postgres")]
+    [InlineData("config.backup.schedule", "every night")]
+    [InlineData("config.backup.retention", "0")]
+    public async Task Invalid_task_settings_are_refused_with_exit_1(string key, string value)
+    {
+        await _cli.OkAsync("init");
+        await using (var session = await _cli.OpenStoreAsync())
+        {
+            await SampleConfiguration.SeedAsync(session);
+        }
+
+        var before = _cli.Dump();
+        var result = await _cli.RunAsync("settings", "set", key, value);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains(key, result.Err, StringComparison.Ordinal);
+        Assert.Equal(before, _cli.Dump());
+    }
+
+    /// <summary>
+    /// `serve` in its own process: a scheduled time missed while it was down (the last scheduled run is
+    /// hours old, the schedule hourly) runs once at start, producing a verified encrypted backup and a
+    /// successful run record; /health reports it.
+    /// </summary>
+    [Fact]
+    public async Task Serve_runs_the_missed_backup_at_start_and_reports_it_on_health()
+    {
+        await ConfigureAsync();
+        await _cli.OkAsync("settings", "set", "config.backup.schedule", "0 * * * *");
+        await _cli.OkAsync("settings", "set", "config.backup.enabled", "true");
+        await using (var session = await _cli.OpenStoreAsync())
+        {
+            session.Db.TaskRuns.Add(new Core.Scheduling.TaskRun { Task = "config-backup", Trigger = Core.Scheduling.RunTrigger.Scheduled, StartedAt = DateTimeOffset.UtcNow.AddHours(-3), Status = Core.Scheduling.RunStatus.Succeeded });
+            await session.Db.SaveChangesAsync();
+        }
+
+        var port = FreePort();
+        var start = new ProcessStartInfo("dotnet", [typeof(CliApp).Assembly.Location, "--data-dir", _cli.DataDirectory, "serve", "--urls", $"http://127.0.0.1:{port}"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["ENCRYPTION_KEY"] = TestKeys.A;
+        using var server = Process.Start(start)!;
+        try
+        {
+            await Repository.WaitForPortAsync(port, TimeSpan.FromSeconds(60));
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            JsonNode? health = null;
+            static bool Finished(JsonNode? h) =>
+                h?["configBackup"]?["lastRun"] is { } run && run["trigger"]!.GetValue<string>() == "catchup" && run["status"]!.GetValue<string>() != "running";
+            for (var i = 0; i < 150 && !Finished(health); i++)
+            {
+                await Task.Delay(200);
+                health = await http.GetFromJsonAsync<JsonNode>("/health");
+            }
+
+            Assert.Equal("ok", health!["status"]!.GetValue<string>());
+            var lastRun = health["configBackup"]!["lastRun"]!;
+            Assert.Equal("catchup", lastRun["trigger"]!.GetValue<string>());
+            Assert.Equal("succeeded", lastRun["status"]!.GetValue<string>());
+            Assert.True(File.Exists(Path.Combine(Destination, lastRun["file"]!.GetValue<string>())));
+            Assert.NotNull(health["configBackup"]!["nextRun"]);
+        }
+        finally
+        {
+            server.Kill(entireProcessTree: true);
+            await server.WaitForExitAsync();
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

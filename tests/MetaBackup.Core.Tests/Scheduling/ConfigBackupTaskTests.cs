@@ -1,0 +1,209 @@
+using MetaBackup.Core.Adapters;
+using MetaBackup.Core.Configuration;
+using MetaBackup.Core.Persistence;
+using MetaBackup.Core.Scheduling;
+using MetaBackup.Core.Settings;
+using MetaBackup.Core.Storage;
+using MetaBackup.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace MetaBackup.Core.Tests.Scheduling;
+
+/// <summary>The Configuration Backup task and its scheduler, on a local destination, with a clock the tests control.</summary>
+public sealed class ConfigBackupTaskTests : IDisposable
+{
+    private static readonly BackupStores Stores = new([new LocalBackupStoreFactory()]);
+    private readonly TempDirectory _destination = new();
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 25, 2, 58, 0, TimeSpan.Zero));
+    private readonly TestStore _test = new();
+
+    public ConfigBackupTaskTests() => _test.Clock = _clock;
+
+    public void Dispose()
+    {
+        _test.Dispose();
+        _destination.Dispose();
+    }
+
+    private Task<ConfigurationSession> OpenAsync(CancellationToken cancellationToken = default) => _test.Store().OpenAsync(cancellationToken);
+
+    private async Task ConfigureAsync(int retention = 3)
+    {
+        await using var session = await _test.InitializeAndOpenAsync();
+        await SampleConfiguration.SeedAsync(session);
+        var disk = await new AdaptersService(session).AddAsync(AdapterKind.Storage, "local", "disk",
+            new AdapterConfigChange(new Dictionary<string, string> { ["path"] = _destination.Path }, new Dictionary<string, Core.Secrets.SecretText>(), []), null);
+        var settings = new SettingsService(session);
+        await settings.SetAsync(SettingKeys.ConfigBackupStorageId, disk.Name);
+        await settings.SetAsync(SettingKeys.ConfigBackupEncryptionProfileId, "offsite");
+        await settings.SetAsync(SettingKeys.ConfigBackupIncludeSecrets, "true");
+        await settings.SetAsync(SettingKeys.ConfigBackupRetention, retention.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task Retention_of_3_after_5_runs_keeps_the_newest_3_with_their_sidecars_and_never_touches_other_files()
+    {
+        await ConfigureAsync(retention: 3);
+        await File.WriteAllTextAsync(_destination.Combine("notes.txt"), "not a backup");
+        await File.WriteAllTextAsync(_destination.Combine("config_backup_notes.json"), "not ours either: no timestamp");
+        var files = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            _clock.Advance(TimeSpan.FromMinutes(1));
+            await using var session = await OpenAsync();
+            var run = await new ConfigBackupTask(session, _test.DataDirectory, Stores).RunAsync(RunTrigger.Manual);
+            Assert.Equal(RunStatus.Succeeded, run.Status);
+            files.Add(run.File!);
+        }
+
+        var expected = files.Skip(2).SelectMany(f => new[] { f, BackupSidecar.NameFor(f) }).Append("notes.txt").Append("config_backup_notes.json").Order();
+        Assert.Equal(expected, Directory.GetFiles(_destination.Path).Select(Path.GetFileName).Order());
+    }
+
+    [Fact]
+    public async Task A_run_records_a_verified_encrypted_backup_that_opens_with_the_profile_key()
+    {
+        await ConfigureAsync();
+        await using var session = await OpenAsync();
+
+        var run = await new ConfigBackupTask(session, _test.DataDirectory, Stores).RunAsync(RunTrigger.Manual);
+
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        Assert.Equal(RunTrigger.Manual, run.Trigger);
+        Assert.NotNull(run.EndedAt);
+        var path = _destination.Combine(run.File!);
+        Assert.Equal(new FileInfo(path).Length, run.Size);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(path))), run.Checksum);
+        var key = new Core.Vault.VaultService(session).KeyOf(await new Core.Vault.VaultService(session).FindAsync("offsite"));
+        var document = BackupDocument.ParseValid(BackupDocument.ReadText(path, key.Bytes.ToArray()));
+        Assert.True(document["metadata"]!["includeSecrets"]!.GetValue<bool>());
+        var sidecar = BackupSidecar.TryParse(File.OpenRead(_destination.Combine(BackupSidecar.NameFor(run.File!))))!;
+        Assert.Equal(key.Fingerprint, sidecar.ProfileFingerprint);
+        Assert.Equal(run.Checksum, sidecar.Sha256);
+        Assert.False(Directory.EnumerateFileSystemEntries(Path.Combine(_test.DataDirectory.Root, "tmp")).Any());
+    }
+
+    [Fact]
+    public async Task A_failed_run_is_recorded_with_its_reason_and_does_not_stop_the_next()
+    {
+        await ConfigureAsync();
+        await using var session = await OpenAsync();
+        var task = new ConfigBackupTask(session, _test.DataDirectory, Stores);
+        Directory.Delete(_destination.Path, recursive: true);
+        await File.WriteAllTextAsync(_destination.Path, "a file where the directory should be");
+
+        var failed = await task.RunAsync(RunTrigger.Manual);
+        File.Delete(_destination.Path);
+        var next = await task.RunAsync(RunTrigger.Manual);
+
+        Assert.Equal(RunStatus.Failed, failed.Status);
+        Assert.Contains("local destination 'disk'", failed.Error, StringComparison.Ordinal);
+        Assert.Equal(RunStatus.Succeeded, next.Status);
+    }
+
+    [Fact]
+    public async Task The_scheduler_runs_when_the_schedule_comes_due_in_system_timezone_on_the_clock_it_is_given()
+    {
+        await ConfigureAsync();
+        await using (var session = await OpenAsync())
+        {
+            // 04:00 in Berlin (the sample's system.timezone) is 03:00 UTC in November; the clock starts at 02:58 UTC.
+            Assert.Equal("Europe/Berlin", await new SettingsService(session).FindValueAsync(SettingKeys.SystemTimezone));
+            await new SettingsService(session).SetAsync(SettingKeys.ConfigBackupSchedule, "0 4 * * *");
+            await new SettingsService(session).SetAsync(SettingKeys.ConfigBackupEnabled, "true");
+        }
+
+        using var stop = new CancellationTokenSource();
+        var scheduler = new ConfigBackupScheduler(OpenAsync, _test.DataDirectory, Stores, _clock, NullLogger<ConfigBackupScheduler>.Instance);
+        var running = Task.Run(() => scheduler.RunAsync(stop.Token));
+
+        // Let the scheduler read its settings and start waiting, then move the clock past 03:00 in steps.
+        await Task.Delay(1500);
+        Assert.False(running.IsCompleted, running.Exception?.ToString());
+        Assert.Empty(await RunsAsync());
+        for (var i = 0; i < 12 && (await RunsAsync()).Count == 0; i++)
+        {
+            _clock.Advance(TimeSpan.FromSeconds(30));
+            await Task.Delay(300);
+        }
+
+        var runs = await WaitForRunsAsync(1, TimeSpan.FromSeconds(30));
+        Assert.False(running.IsCompleted, running.Exception?.ToString());
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
+
+        var run = Assert.Single(runs);
+        Assert.Equal(RunTrigger.Scheduled, run.Trigger);
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        Assert.Equal(new DateTimeOffset(2026, 11, 25, 3, 0, 0, TimeSpan.Zero), run.StartedAt, TimeSpan.FromMinutes(1));
+        Assert.True(File.Exists(_destination.Combine(run.File!)));
+    }
+
+    [Fact]
+    public async Task A_run_missed_while_the_server_was_down_runs_once_at_start()
+    {
+        await ConfigureAsync();
+        await using (var session = await OpenAsync())
+        {
+            await new SettingsService(session).SetAsync(SettingKeys.ConfigBackupSchedule, "0 * * * *");
+            await new SettingsService(session).SetAsync(SettingKeys.ConfigBackupEnabled, "true");
+            session.Db.TaskRuns.Add(new TaskRun { Task = ConfigBackupTask.Name, Trigger = RunTrigger.Scheduled, StartedAt = _clock.GetUtcNow().AddHours(-5), Status = RunStatus.Succeeded });
+            await session.Db.SaveChangesAsync();
+        }
+
+        using var stop = new CancellationTokenSource();
+        var running = Task.Run(() => new ConfigBackupScheduler(OpenAsync, _test.DataDirectory, Stores, _clock, NullLogger<ConfigBackupScheduler>.Instance).RunAsync(stop.Token));
+        await WaitForRunsAsync(1, TimeSpan.FromSeconds(30));
+        await Task.Delay(500);
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
+
+        var run = Assert.Single(await RunsAsync());
+        Assert.Equal(RunTrigger.CatchUp, run.Trigger);
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+    }
+
+    [Theory]
+    [InlineData(SettingKeys.ConfigBackupIncludeSecrets, "true", "without an Encryption Profile")]
+    [InlineData(SettingKeys.ConfigBackupStorageId, "sample-postgres", "is a database adapter, not a storage destination")]
+    [InlineData(SettingKeys.ConfigBackupSchedule, "0 3 * *", "must be a five-field cron expression")]
+    [InlineData(SettingKeys.ConfigBackupRetention, "0", "at least 1")]
+    [InlineData(SettingKeys.ConfigBackupEnabled, "yes", "true or false")]
+    [InlineData(SettingKeys.ConfigBackupCompression, "zip", "one of none, gzip, brotli")]
+    [InlineData(SettingKeys.SystemTimezone, "Mars/Olympus", "IANA time zone")]
+    [InlineData(SettingKeys.ConfigBackupEncryptionProfileId, "missing", "no Encryption Profile 'missing'")]
+    public async Task Invalid_settings_are_refused_with_a_clear_reason_and_change_nothing(string key, string value, string reason)
+    {
+        await using var session = await _test.InitializeAndOpenAsync();
+        await SampleConfiguration.SeedAsync(session);
+        var before = _test.Dump();
+
+        var error = await Assert.ThrowsAnyAsync<MetaBackupException>(() => new SettingsService(session).SetAsync(key, value));
+
+        Assert.Contains(reason, error.Message, StringComparison.Ordinal);
+        Assert.Equal(before, _test.Dump());
+    }
+
+    private async Task<List<TaskRun>> WaitForRunsAsync(int count, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var runs = await RunsAsync();
+            if (runs.Count(r => r.Status != RunStatus.Running) >= count || DateTime.UtcNow > deadline)
+            {
+                return runs;
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    private async Task<List<TaskRun>> RunsAsync()
+    {
+        await using var session = await OpenAsync();
+        // Runs of this test only: not the one a test seeded as having happened hours before.
+        return [.. (await new ConfigBackupTask(session, _test.DataDirectory, Stores).RunsAsync(100)).Where(r => r.StartedAt > _clock.GetUtcNow().AddHours(-1)).Reverse()];
+    }
+}
