@@ -10,7 +10,7 @@ namespace MetaBackup.Cli.Tests;
 /// </summary>
 public sealed class ReadmeCommandsTests : IDisposable
 {
-    private static readonly string RepositoryRoot = FindRepositoryRoot();
+    private static readonly string RepositoryRoot = Repository.Root;
     private readonly TempDirectory _temp = new();
 
     public void Dispose() => _temp.Dispose();
@@ -57,16 +57,4 @@ public sealed class ReadmeCommandsTests : IDisposable
         return (process.ExitCode, await stdout + await stderr);
     }
 
-    private static string FindRepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "MetaBackup.slnx")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("The repository root (MetaBackup.slnx) was not found above the test binaries.");
-    }
 }

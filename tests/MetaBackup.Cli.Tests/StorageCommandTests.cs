@@ -100,7 +100,7 @@ public sealed class StorageCommandTests : IDisposable
             await session.Db.SaveChangesAsync();
         }
 
-        var port = FreePort();
+        var port = Repository.FreePort();
         var start = new ProcessStartInfo("dotnet", [typeof(CliApp).Assembly.Location, "--data-dir", _cli.DataDirectory, "serve", "--urls", $"http://127.0.0.1:{port}"])
         {
             RedirectStandardOutput = true,
@@ -135,10 +135,44 @@ public sealed class StorageCommandTests : IDisposable
         }
     }
 
-    private static int FreePort()
+    /// <summary>`serve` with a schedule due every minute, on the real clock: within about a minute it writes a verified, encrypted backup and records a successful scheduled run.</summary>
+    [Fact]
+    public async Task Serve_writes_a_scheduled_backup_when_the_schedule_comes_due()
     {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        await ConfigureAsync();
+        await _cli.OkAsync("settings", "set", "config.backup.schedule", "* * * * *");
+        await _cli.OkAsync("settings", "set", "config.backup.enabled", "true");
+        var port = Repository.FreePort();
+        var start = new ProcessStartInfo("dotnet", [typeof(CliApp).Assembly.Location, "--data-dir", _cli.DataDirectory, "serve", "--urls", $"http://127.0.0.1:{port}"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["ENCRYPTION_KEY"] = TestKeys.A;
+        using var server = Process.Start(start)!;
+        try
+        {
+            JsonNode? run = null;
+            var deadline = DateTime.UtcNow.AddSeconds(150);
+            while (DateTime.UtcNow < deadline && run?["status"]?.GetValue<string>() is null or "running")
+            {
+                await Task.Delay(1000);
+                run = JsonNode.Parse((await _cli.OkAsync("tasks", "runs", "--json")).Out)!.AsArray().FirstOrDefault(r => r!["trigger"]!.GetValue<string>() == "scheduled");
+            }
+
+            Assert.NotNull(run);
+            Assert.Equal("succeeded", run["status"]!.GetValue<string>());
+            var file = Path.Combine(Destination, run["file"]!.GetValue<string>());
+            Assert.EndsWith(".json.gz.enc", file, StringComparison.Ordinal);
+            var kit = Path.Combine(_cli.WorkingDirectory, "offsite.kit");
+            await _cli.OkAsync("profiles", "recovery-kit", "offsite", "-o", kit);
+            await _cli.OkAsync("recover", file, "--kit", kit, "-o", Path.Combine(_cli.WorkingDirectory, "recovered.json"));
+        }
+        finally
+        {
+            server.Kill(entireProcessTree: true);
+            await server.WaitForExitAsync();
+        }
     }
+
 }

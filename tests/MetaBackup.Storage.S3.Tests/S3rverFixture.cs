@@ -31,7 +31,7 @@ public sealed class S3rverFixture : IAsyncLifetime
             await RunAsync("npm", ["ci", "--no-audit", "--no-fund", "--silent"], tool);
         }
 
-        Port = FreePort();
+        Port = Repository.FreePort();
         _server = Process.Start(new ProcessStartInfo(binary, ["-d", _data.Path, "-a", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--configure-bucket", Bucket, "--silent"])
         {
             RedirectStandardOutput = true,
@@ -67,12 +67,6 @@ public sealed class S3rverFixture : IAsyncLifetime
         return ValueTask.CompletedTask;
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static async Task RunAsync(string program, string[] args, string directory)
     {

@@ -61,7 +61,7 @@ public sealed class SshdFixture : IAsyncLifetime
         File.Copy(_directory.Combine("client_key.pub"), authorized);
         HostKeyFingerprint = (await OutputAsync("ssh-keygen", "-l", "-E", "sha256", "-f", _directory.Combine("host_key.pub"))).Split(' ')[1];
 
-        Port = FreePort();
+        Port = Repository.FreePort();
         await File.WriteAllTextAsync(_directory.Combine("sshd_config"), $"""
             Port {Port}
             ListenAddress 127.0.0.1
@@ -121,12 +121,6 @@ public sealed class SshdFixture : IAsyncLifetime
         return ValueTask.CompletedTask;
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static async Task RunAsync(string program, params string[] args)
     {

@@ -7,6 +7,14 @@ public static class Repository
 {
     public static string Root { get; } = Find();
 
+    /// <summary>A loopback port nothing listens on right now, for a server a test starts.</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     /// <summary>Waits until something accepts connections on a loopback port.</summary>
     public static async Task WaitForPortAsync(int port, TimeSpan timeout)
     {

@@ -85,6 +85,19 @@ public sealed class ConfigBackupTaskTests : IDisposable
     }
 
     [Fact]
+    public async Task Only_one_run_at_a_time()
+    {
+        await ConfigureAsync();
+        await using var session = await OpenAsync();
+        using var running = RunLock.Acquire(_test.DataDirectory, ConfigBackupTask.Name);
+
+        var error = await Assert.ThrowsAsync<MetaBackupException>(() => new ConfigBackupTask(session, _test.DataDirectory, Stores).RunAsync(RunTrigger.Manual));
+
+        Assert.Contains("already in progress", error.Message, StringComparison.Ordinal);
+        Assert.Empty(await RunsAsync());
+    }
+
+    [Fact]
     public async Task A_failed_run_is_recorded_with_its_reason_and_does_not_stop_the_next()
     {
         await ConfigureAsync();
