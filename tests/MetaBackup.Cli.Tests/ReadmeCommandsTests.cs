@@ -56,5 +56,4 @@ public sealed class ReadmeCommandsTests : IDisposable
         await process.WaitForExitAsync(timeout.Token);
         return (process.ExitCode, await stdout + await stderr);
     }
-
 }
