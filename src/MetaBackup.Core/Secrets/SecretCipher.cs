@@ -85,13 +85,6 @@ public sealed class SecretCipher(AesKey key)
         CryptographicOperations.ZeroMemory(plaintext);
         return new SecretText(text);
     }
-
-    /// <summary>The fingerprint of the key that sealed an envelope, without opening it.</summary>
-    public static string? FingerprintOf(EncryptedSecret sealedSecret)
-    {
-        var parts = sealedSecret.Envelope.Split('.');
-        return parts.Length == 3 ? parts[1] : null;
-    }
 }
 
 /// <summary>A stored secret could not be opened. The message never contains secret material.</summary>
