@@ -130,7 +130,7 @@ public static class ExportMeasurement
     {
         public JsonObject Export(ConfigurationArea area, ConfigRecord record)
         {
-            var json = JsonSerializer.SerializeToNode(record, area.EntityType, SecretMasking.Options)!.AsObject();
+            var json = SecretMasking.WithoutSecrets(area, record);
             foreach (var property in area.SecretProperties)
             {
                 json[SecretFields.NameOf(property)] = property.GetValue(record) is EncryptedSecret secret ? cipher.Open(secret).Reveal() : null;

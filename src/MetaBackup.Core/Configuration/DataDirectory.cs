@@ -22,6 +22,9 @@ public sealed class DataDirectory(string path)
 
     public string LogsDirectory => System.IO.Path.Combine(Root, "logs");
 
+    /// <summary>Where exports to a destination and downloads for import are staged (owner-only, emptied after use).</summary>
+    public string StagingDirectory => System.IO.Path.Combine(Root, "tmp");
+
     /// <summary>Where an import saves the configuration before changing it.</summary>
     public string SnapshotsDirectory => System.IO.Path.Combine(Root, "snapshots");
 

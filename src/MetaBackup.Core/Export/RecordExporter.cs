@@ -24,7 +24,7 @@ internal sealed class RecordExporter(SecretCipher cipher, bool includeSecrets)
     public JsonObject Export(ConfigurationArea area, ConfigRecord record, List<SecretFailure> failures)
     {
         // The masking serializer drops every secret property; secrets are then added back explicitly.
-        var json = JsonSerializer.SerializeToNode(record, area.EntityType, SecretMasking.Options)!.AsObject();
+        var json = SecretMasking.WithoutSecrets(area, record);
         if (record is Adapter adapter)
         {
             json["config"] = AdapterConfig(adapter, failures);

@@ -13,6 +13,19 @@ public static class PrivateFile
 {
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
+    /// <summary>Creates a directory readable by the owner only (0700), with its parents.</summary>
+    public static void CreateDirectory(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(path);
+        }
+        else
+        {
+            Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
+
     public static void WriteAtomic(string path, string content, bool overwrite = false) =>
         WriteAtomicAsync(path, stream => stream.WriteAsync(Encoding.UTF8.GetBytes(content)).AsTask(), overwrite).GetAwaiter().GetResult();
 

@@ -88,12 +88,11 @@ internal sealed class ImportApplier(ConfigurationSession session)
     /// <summary>After applying: every secret opens under the current key, and every declared reference resolves.</summary>
     private async Task VerifyAsync(CancellationToken cancellationToken)
     {
-        var ids = new Dictionary<string, HashSet<string>>();
+        var stored = new Dictionary<ConfigurationArea, List<ConfigRecord>>();
         foreach (var area in ConfigurationAreas.All)
         {
-            var records = await session.Db.RecordsOf(area).AsNoTracking().ToListAsync(cancellationToken);
-            ids[area.Name] = records.Select(r => r.Id).ToHashSet();
-            foreach (var record in records)
+            stored[area] = await session.Db.RecordsOf(area).AsNoTracking().ToListAsync(cancellationToken);
+            foreach (var record in stored[area])
             {
                 foreach (var property in area.SecretProperties)
                 {
@@ -105,11 +104,12 @@ internal sealed class ImportApplier(ConfigurationSession session)
             }
         }
 
-        foreach (var area in ConfigurationAreas.All)
+        var ids = stored.ToDictionary(s => s.Key.Name, s => s.Value.Select(r => r.Id).ToHashSet());
+        foreach (var (area, records) in stored)
         {
-            foreach (var record in await session.Db.RecordsOf(area).AsNoTracking().ToListAsync(cancellationToken))
+            foreach (var record in records)
             {
-                var json = System.Text.Json.JsonSerializer.SerializeToNode(record, area.EntityType, SecretMasking.Options)!.AsObject();
+                var json = SecretMasking.WithoutSecrets(area, record);
                 foreach (var reference in area.References)
                 {
                     foreach (var target in reference.TargetsIn(json))

@@ -20,6 +20,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, JsonObject doc
 {
     private readonly Dictionary<string, List<ConfigRecord>> _db = [];
     private readonly Dictionary<string, Dictionary<string, ConfigRecord>> _dbById = [];
+    private readonly Dictionary<(string Area, string BackupId), JsonObject> _inBackup = [];
     private readonly Dictionary<(string Area, string BackupId), ConfigRecord> _matched = [];
     private readonly Dictionary<(string Area, string BackupId), string> _finalIds = [];
     private readonly Dictionary<(string Area, string BackupId), bool> _imported = [];
@@ -126,6 +127,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, JsonObject doc
             foreach (var record in DocumentValidator.Records(document, area))
             {
                 var backupId = record["id"]!.GetValue<string>();
+                _inBackup[(area.Name, backupId)] = record;
                 var match = _dbById[area.Name].GetValueOrDefault(backupId) ?? byKey.GetValueOrDefault(area.NaturalKeyOf(record));
                 _finalIds[(area.Name, backupId)] = match?.Id ?? backupId;
                 if (match is null)
@@ -220,8 +222,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, JsonObject doc
     /// <summary>The id a reference will point to after the import, if the record it names will exist (and is of the right kind).</summary>
     private string? Resolve(string areaName, string backupId, AdapterKind? kind)
     {
-        var area = ConfigurationAreas.All.Single(a => a.Name == areaName);
-        if (DocumentValidator.Records(document, area).FirstOrDefault(r => r["id"]!.GetValue<string>() == backupId) is { } inBackup)
+        if (_inBackup.GetValueOrDefault((areaName, backupId)) is { } inBackup)
         {
             var finalId = _finalIds[(areaName, backupId)];
             var willExist = _imported.GetValueOrDefault((areaName, backupId))
@@ -325,8 +326,8 @@ internal sealed class ImportPlanner(ConfigurationSession session, JsonObject doc
     /// <summary>The fields an update changes; secrets only as "changed".</summary>
     private List<FieldChange> Compare(ConfigurationArea area, ConfigRecord existing, ConfigRecord incoming, IReadOnlyDictionary<string, SecretText?> secrets)
     {
-        var before = JsonSerializer.SerializeToNode(existing, area.EntityType, SecretMasking.Options)!.AsObject();
-        var after = JsonSerializer.SerializeToNode(incoming, area.EntityType, SecretMasking.Options)!.AsObject();
+        var before = SecretMasking.WithoutSecrets(area, existing);
+        var after = SecretMasking.WithoutSecrets(area, incoming);
         if (area == ConfigurationAreas.Adapters)
         {
             before["config"] = JsonNode.Parse(((Adapter)existing).Config);
@@ -398,7 +399,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, JsonObject doc
     }
 
     private static JsonObject View(ConfigurationArea area, ConfigRecord record) =>
-        JsonSerializer.SerializeToNode(record, area.EntityType, SecretMasking.Options)!.AsObject();
+        SecretMasking.WithoutSecrets(area, record);
 
     private static string KeyOf(ConfigurationArea area, ConfigRecord record) => area.NaturalKeyOf(View(area, record));
 }

@@ -1,4 +1,5 @@
 using MetaBackup.Core.Configuration;
+using MetaBackup.Core.IO;
 using MetaBackup.Core.Secrets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -57,7 +58,8 @@ public sealed class ConfigurationStore(
     /// </summary>
     public async Task<InitializeResult> InitializeAsync(CancellationToken cancellationToken = default)
     {
-        CreatePrivateDirectory(dataDirectory.Root);
+        // The data directory holds the key and the database: owner-only from the start.
+        PrivateFile.CreateDirectory(dataDirectory.Root);
         await using (var existing = NewContext())
         {
             if (await ReadStoredFingerprintAsync(existing, cancellationToken) is { } stored)
@@ -91,18 +93,6 @@ public sealed class ConfigurationStore(
         }
     }
 
-    /// <summary>The data directory holds the key and the database: owner-only from the start (0700).</summary>
-    private static void CreatePrivateDirectory(string path)
-    {
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(path);
-        }
-        else
-        {
-            Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-    }
 
     /// <summary>A new context on the same database (e.g. for a second unit of work).</summary>
     public ConfigurationDbContext NewContext() => new(database.ContextOptions) { Clock = _clock };

@@ -22,10 +22,14 @@ public static class SecretMasking
         TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { DropSecrets } },
     };
 
+    /// <summary>The record as JSON without any of its secret fields.</summary>
+    public static JsonObject WithoutSecrets(ConfigurationArea area, ConfigRecord record) =>
+        JsonSerializer.SerializeToNode(record, area.EntityType, Options)!.AsObject();
+
     /// <summary>The record as JSON, secrets replaced by whether they are set.</summary>
     public static JsonObject View(ConfigurationArea area, ConfigRecord record, IReadOnlyDictionary<string, bool>? secretsSet = null)
     {
-        var json = JsonSerializer.SerializeToNode(record, area.EntityType, Options)!.AsObject();
+        var json = WithoutSecrets(area, record);
         var secrets = new JsonObject();
         foreach (var (name, isSet) in secretsSet ?? SecretFields.WhichAreSet(area, record))
         {

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using MetaBackup.Core.Configuration;
 using MetaBackup.Core.Export;
+using MetaBackup.Core.IO;
 using MetaBackup.Core.Persistence;
 using MetaBackup.Core.Vault;
 using MetaBackup.Format;
@@ -20,8 +21,7 @@ public sealed class StorageExport(ConfigurationSession session, DataDirectory da
 {
     public async Task<StoredExport> ExportAsync(ExportOptions options, IBackupStore store, CancellationToken cancellationToken)
     {
-        var staging = Path.Combine(dataDirectory.Root, "tmp", Guid.NewGuid().ToString("N"));
-        CreatePrivateDirectory(staging);
+        var staging = NewStaging();
         string? uploaded = null;
         try
         {
@@ -53,8 +53,7 @@ public sealed class StorageExport(ConfigurationSession session, DataDirectory da
     /// <summary>Downloads a backup from a destination into the data directory's staging area, for import.</summary>
     public async Task<string> DownloadAsync(IBackupStore store, string name, CancellationToken cancellationToken)
     {
-        var staging = Path.Combine(dataDirectory.Root, "tmp", Guid.NewGuid().ToString("N"));
-        CreatePrivateDirectory(staging);
+        var staging = NewStaging();
         var path = Path.Combine(staging, StorageNames.Check(name));
         await using var remote = await store.OpenReadAsync(name, cancellationToken);
         await using var local = File.Create(path);
@@ -112,16 +111,12 @@ public sealed class StorageExport(ConfigurationSession session, DataDirectory da
         }
     }
 
-    private static void CreatePrivateDirectory(string path)
+
+    private string NewStaging()
     {
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(path);
-        }
-        else
-        {
-            Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
+        var staging = Path.Combine(dataDirectory.StagingDirectory, Guid.NewGuid().ToString("N"));
+        PrivateFile.CreateDirectory(staging);
+        return staging;
     }
 
     private static async Task<string> Sha256Async(string path, CancellationToken cancellationToken)

@@ -81,7 +81,7 @@ public sealed class ConfigBackupTaskTests : IDisposable
         var sidecar = BackupSidecar.TryParse(File.OpenRead(_destination.Combine(BackupSidecar.NameFor(run.File!))))!;
         Assert.Equal(key.Fingerprint, sidecar.ProfileFingerprint);
         Assert.Equal(run.Checksum, sidecar.Sha256);
-        Assert.False(Directory.EnumerateFileSystemEntries(Path.Combine(_test.DataDirectory.Root, "tmp")).Any());
+        Assert.False(Directory.EnumerateFileSystemEntries(_test.DataDirectory.StagingDirectory).Any());
     }
 
     [Fact]
