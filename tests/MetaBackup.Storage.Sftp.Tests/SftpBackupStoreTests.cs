@@ -46,7 +46,7 @@ public sealed class SftpBackupStoreTests(SshdFixture server) : BackupStoreConfor
 
 /// <summary>Export to SFTP, wipe the data directory, import from SFTP: the same configuration.</summary>
 [Collection(SshdCollection.Name)]
-public sealed class SftpRestoreTests(SshdFixture server) : IClassFixture<SshdFixture>
+public sealed class SftpRestoreTests(SshdFixture server)
 {
     [Fact]
     public Task A_configuration_exported_to_sftp_comes_back_after_the_data_directory_is_wiped() =>

@@ -9,7 +9,7 @@ namespace MetaBackup.Storage.Sftp.Tests;
 
 /// <summary>The SFTP server goes away in the middle of a configuration backup run.</summary>
 [Collection(SshdCollection.Name)]
-public sealed class SftpRunFailureTests(SshdFixture server) : IClassFixture<SshdFixture>, IDisposable
+public sealed class SftpRunFailureTests(SshdFixture server) : IDisposable
 {
     private readonly TestStore _test = new();
 

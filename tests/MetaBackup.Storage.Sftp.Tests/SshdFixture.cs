@@ -12,11 +12,14 @@ namespace MetaBackup.Storage.Sftp.Tests;
 /// A real OpenSSH sshd with internal-sftp on a free loopback port, with its own host key, config and
 /// log in a temporary directory, and a test user who can log in with a password or an ed25519 key.
 /// Needs root (sshd's privilege separation, creating the user); installs Debian's openssh-server when
-/// it is missing. <see cref="Stop"/> and <see cref="Start"/> let a test take the server away mid-run.
+/// it is missing. There must be exactly one instance per test run (the collection fixture of
+/// <see cref="SshdCollection"/>): a second one would set a new password for the same system user and
+/// lock the first one's tests out. <see cref="Stop"/> and <see cref="Start"/> let a test take the server away mid-run.
 /// </summary>
 public sealed class SshdFixture : IAsyncLifetime
 {
     public const string User = "mbsftptest";
+    private static int s_instances;
     private readonly TempDirectory _directory = new();
     private Process? _server;
 
@@ -30,6 +33,11 @@ public sealed class SshdFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
+        if (Interlocked.Increment(ref s_instances) > 1)
+        {
+            throw new InvalidOperationException("A second SshdFixture: use [Collection(SshdCollection.Name)], not IClassFixture<SshdFixture>, so the test user keeps one password.");
+        }
+
         if (Environment.UserName != "root")
         {
             throw new InvalidOperationException("The SFTP tests start sshd and create a test user, which needs root (CI runs as root).");
@@ -53,6 +61,10 @@ public sealed class SshdFixture : IAsyncLifetime
             await chpasswd.StandardInput.WriteLineAsync($"{User}:{Password.Reveal()}");
             chpasswd.StandardInput.Close();
             await chpasswd.WaitForExitAsync();
+            if (chpasswd.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"chpasswd exited with {chpasswd.ExitCode} while setting the test user's password.");
+            }
         }
         await RunAsync("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", _directory.Combine("host_key"));
         await RunAsync("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", _directory.Combine("client_key"));
