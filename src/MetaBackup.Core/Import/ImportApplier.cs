@@ -28,6 +28,7 @@ internal sealed class ImportApplier(ConfigurationSession session)
             }
 
             await db.SaveChangesAsync(cancellationToken);
+            await ReleaseChangingUniqueValuesAsync(plan, cancellationToken);
             // Area by area, in dependency order, so that each record's references already exist when it is saved.
             foreach (var area in ConfigurationAreas.All)
             {
@@ -62,6 +63,39 @@ internal sealed class ImportApplier(ConfigurationSession session)
         finally
         {
             db.PreserveTimestamps = false;
+        }
+    }
+
+    /// <summary>
+    /// A record this import renames may take a name that another record of the same import still holds
+    /// (two groups that swapped names since the backup). A database checks unique indexes row by row, so
+    /// every unique text value an update will change first becomes a placeholder unique to its record;
+    /// the real values follow. The unique indexes come from the EF model, so no list repeats them here.
+    /// </summary>
+    private async Task ReleaseChangingUniqueValuesAsync(ImportPlan plan, CancellationToken cancellationToken)
+    {
+        var db = session.Db;
+        var released = false;
+        foreach (var item in plan.Work.Where(w => w.Action == PlanAction.Update))
+        {
+            var uniqueText = db.Model.FindEntityType(item.Area.EntityType)!.GetIndexes()
+                .Where(i => i.IsUnique)
+                .SelectMany(i => i.Properties)
+                .Where(p => p.ClrType == typeof(string) && p.PropertyInfo is not null)
+                .Distinct();
+            foreach (var property in uniqueText.Select(p => p.PropertyInfo!))
+            {
+                if (!Equals(property.GetValue(item.Existing), property.GetValue(item.Incoming)))
+                {
+                    property.SetValue(item.Existing, $"\u0001import-placeholder-{item.Existing!.Id}");
+                    released = true;
+                }
+            }
+        }
+
+        if (released)
+        {
+            await db.SaveChangesAsync(cancellationToken);
         }
     }
 

@@ -1,0 +1,57 @@
+using MetaBackup.Core.Export;
+using MetaBackup.Core.Groups;
+using MetaBackup.Core.Import;
+using MetaBackup.Core.Users;
+using MetaBackup.Testing;
+using Microsoft.EntityFrameworkCore;
+
+namespace MetaBackup.Core.Tests.Import;
+
+/// <summary>
+/// Records renamed since the backup was taken: applying it must give every record its backup name
+/// even when those names are held, at that moment, by other records of the same import.
+/// </summary>
+public sealed class ImportRenameTests : IDisposable
+{
+    private readonly TestStore _store = new(TestKeys.A);
+    private readonly TempDirectory _files = new();
+
+    public void Dispose()
+    {
+        _store.Dispose();
+        _files.Dispose();
+    }
+
+    [Fact]
+    public async Task Two_records_that_swapped_names_since_the_backup_get_their_backup_names_back()
+    {
+        await using var session = await _store.InitializeAndOpenAsync();
+        var groups = new GroupsService(session);
+        var alpha = await groups.AddAsync("alpha", null, []);
+        var beta = await groups.AddAsync("beta", null, []);
+        var users = new UsersService(session);
+        var ann = await users.AddAsync(new UserInput("ann@example.com", "Ann", "alpha"), null);
+        var bob = await users.AddAsync(new UserInput("bob@example.com", "Bob", "beta"), null);
+        var backup = (await new ConfigExporter(session).ExportToFileAsync(new ExportOptions(), _files.Path)).Path!;
+        var before = await ConfigurationText.OfAsync(session);
+
+        await groups.UpdateAsync("alpha", "swap", null, null);
+        await groups.UpdateAsync("beta", "alpha", null, null);
+        await groups.UpdateAsync("swap", "beta", null, null);
+        await users.UpdateAsync("ann@example.com", new UserInput(Email: "swap@example.com"), null);
+        await users.UpdateAsync("bob@example.com", new UserInput(Email: "ann@example.com"), null);
+        await users.UpdateAsync("swap@example.com", new UserInput(Email: "bob@example.com"), null);
+        session.Db.ChangeTracker.Clear();
+
+        var result = await new ConfigImporter(session, _store.DataDirectory).ImportConfigAsync(backup, new ImportOptions(ImportMode.Full), null);
+
+        Assert.True(result.Applied);
+        Assert.Equal(4, result.Plan.Entries.Count(e => e.Action == PlanAction.Update));
+        session.Db.ChangeTracker.Clear();
+        Assert.Equal("alpha", (await session.Db.Groups.SingleAsync(g => g.Id == alpha.Id)).Name);
+        Assert.Equal("beta", (await session.Db.Groups.SingleAsync(g => g.Id == beta.Id)).Name);
+        Assert.Equal("ann@example.com", (await session.Db.Users.SingleAsync(u => u.Id == ann.Id)).Email);
+        Assert.Equal("bob@example.com", (await session.Db.Users.SingleAsync(u => u.Id == bob.Id)).Email);
+        Assert.Equal(before, await ConfigurationText.OfAsync(session));
+    }
+}
