@@ -13,13 +13,14 @@ public sealed class CliShapeTests : IDisposable
     public async Task Json_is_accepted_before_or_after_the_command()
     {
         await _cli.OkAsync("init");
-        await _cli.OkAsync("settings", "set", "system.timezone", "UTC");
+        await _cli.OkAsync("settings", "set", "system.timezone", "Europe/Berlin");
 
         var before = await _cli.OkAsync("--json", "settings", "list");
         var after = await _cli.OkAsync("settings", "list", "--json");
 
         Assert.Equal(before.Out, after.Out);
-        Assert.Equal("UTC", JsonNode.Parse(before.Out)!.AsArray().Single()!["value"]!.GetValue<string>());
+        var timezone = JsonNode.Parse(before.Out)!.AsArray().Single(s => s!["key"]!.GetValue<string>() == "system.timezone")!;
+        Assert.Equal("Europe/Berlin", timezone["value"]!.GetValue<string>());
     }
 
     [Theory]

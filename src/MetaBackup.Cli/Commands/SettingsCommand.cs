@@ -16,16 +16,16 @@ public static class SettingsCommand
         var unsetKey = new Argument<string>("KEY") { Description = key.Description };
 
         return Group("settings", "Global settings (key/value).",
-            Make("get", "Print one setting's value.", host, async (cli, ct) =>
+            Make("get", "Print one setting's value (a known setting's default when it is not set).", host, async (cli, ct) =>
             {
-                var setting = await new SettingsService(await cli.OpenAsync(ct)).GetAsync(cli.Get(key), ct);
+                var setting = await new SettingsService(await cli.OpenAsync(ct)).GetEffectiveAsync(cli.Get(key), ct);
                 if (cli.Print.Json)
                 {
-                    cli.Print.Object(new JsonObject { ["key"] = setting.Key, ["value"] = setting.Value });
+                    cli.Print.Object(View(setting));
                 }
                 else
                 {
-                    cli.Host.Out.WriteLine(setting.Value);
+                    cli.Host.Out.WriteLine(setting.Value ?? "");
                 }
 
                 return ExitCodes.Success;
@@ -42,6 +42,19 @@ public static class SettingsCommand
                 cli.Print.Object(new JsonObject { ["removed"] = cli.Get(unsetKey) });
                 return ExitCodes.Success;
             }, unsetKey),
-            RecordCommands.List<Setting>(host, (_, s, ct) => new SettingsService(s).ListAsync(ct), ["key", "value"]));
+            Make("list", "List every known setting (its value or default) and every other stored one.", host, async (cli, ct) =>
+            {
+                var settings = await new SettingsService(await cli.OpenAsync(ct)).ListEffectiveAsync(ct);
+                cli.Print.Table(settings.Select(View).ToList(), "key", "value", "source");
+                return ExitCodes.Success;
+            }));
     }
+
+    private static JsonObject View(EffectiveSetting setting) => new()
+    {
+        ["key"] = setting.Key,
+        ["value"] = setting.Value,
+        ["source"] = setting.IsSet ? "stored" : "default",
+        ["description"] = setting.Description,
+    };
 }

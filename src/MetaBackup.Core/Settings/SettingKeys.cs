@@ -1,6 +1,11 @@
 namespace MetaBackup.Core.Settings;
 
-/// <summary>Setting keys that MetaBackup itself reads, declared once.</summary>
+/// <summary>
+/// The settings MetaBackup itself reads, declared once: key, purpose and value when unset
+/// (PRODUCT §7). <c>settings list</c> and <c>settings get</c> show these defaults, and
+/// <see cref="ConfigBackupSettings"/> reads them from here; <see cref="SettingRules"/> checks values.
+/// Other keys may be stored too, free-form.
+/// </summary>
 public static class SettingKeys
 {
     public const string ConfigBackupEnabled = "config.backup.enabled";
@@ -16,10 +21,28 @@ public static class SettingKeys
     /// <summary>The storage adapter (id) configuration backups are written to (PRODUCT §7).</summary>
     public const string ConfigBackupStorageId = "config.backup.storageId";
 
+    public static readonly IReadOnlyList<KnownSetting> Known =
+    [
+        new(ConfigBackupEnabled, "Run the Configuration Backup task on its schedule (true/false).", "false"),
+        new(ConfigBackupSchedule, "When it runs: a five-field cron expression in system.timezone.", "0 3 * * *"),
+        new(ConfigBackupStorageId, "The storage adapter backups are written to.", null),
+        new(ConfigBackupEncryptionProfileId, "The Encryption Profile backups are encrypted with.", null),
+        new(ConfigBackupIncludeSecrets, "Include secret values (needs an Encryption Profile).", "false"),
+        new(ConfigBackupCompression, "none, gzip or brotli.", "gzip"),
+        new(ConfigBackupRetention, "How many of the newest backups to keep in the destination.", "10"),
+        new(SystemTimezone, "The time zone schedules are read in (IANA name).", "UTC"),
+    ];
+
     /// <summary>Settings whose value is the id of a record in another area: import remaps them like any reference.</summary>
     public static readonly IReadOnlyDictionary<string, string> References = new Dictionary<string, string>
     {
         [ConfigBackupEncryptionProfileId] = "encryptionProfiles",
         [ConfigBackupStorageId] = "adapters",
     };
+
+    public static KnownSetting? Find(string key) => Known.FirstOrDefault(k => k.Key == key);
 }
+
+/// <summary>A setting MetaBackup reads.</summary>
+/// <param name="Default">Its value while unset; null when it has none (nothing is chosen).</param>
+public sealed record KnownSetting(string Key, string Description, string? Default);
