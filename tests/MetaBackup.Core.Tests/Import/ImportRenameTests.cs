@@ -54,4 +54,28 @@ public sealed class ImportRenameTests : IDisposable
         Assert.Equal("bob@example.com", (await session.Db.Users.SingleAsync(u => u.Id == bob.Id)).Email);
         Assert.Equal(before, await ConfigurationText.OfAsync(session));
     }
+
+    [Fact]
+    public async Task A_new_record_may_take_the_name_that_a_record_of_the_same_import_gives_up()
+    {
+        await using var session = await _store.InitializeAndOpenAsync();
+        var groups = new GroupsService(session);
+        var first = await groups.AddAsync("alpha", null, []);
+        await groups.UpdateAsync("alpha", "beta", null, null);
+        var second = await groups.AddAsync("alpha", null, []);
+        var backup = (await new ConfigExporter(session).ExportToFileAsync(new ExportOptions(), _files.Path)).Path!;
+        var before = await ConfigurationText.OfAsync(session);
+        await groups.RemoveAsync(second.Id);
+        await groups.UpdateAsync("beta", "alpha", null, null);
+        session.Db.ChangeTracker.Clear();
+
+        var result = await new ConfigImporter(session, _store.DataDirectory).ImportConfigAsync(backup, new ImportOptions(ImportMode.Merge), null);
+
+        Assert.True(result.Applied);
+        Assert.Equal(["groups alpha Create", "groups beta Update"], result.Plan.Entries.Select(e => $"{e.Area} {e.Key} {e.Action}").Order());
+        session.Db.ChangeTracker.Clear();
+        Assert.Equal("beta", (await session.Db.Groups.SingleAsync(g => g.Id == first.Id)).Name);
+        Assert.Equal("alpha", (await session.Db.Groups.SingleAsync(g => g.Id == second.Id)).Name);
+        Assert.Equal(before, await ConfigurationText.OfAsync(session));
+    }
 }
