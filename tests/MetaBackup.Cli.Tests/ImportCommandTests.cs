@@ -216,4 +216,19 @@ public sealed class ImportCommandTests : IDisposable
         copy[index] ^= 0x04;
         return copy;
     }
+
+    [Theory]
+    [InlineData("validate")]
+    [InlineData("import")]
+    public async Task A_backup_file_that_does_not_exist_is_a_failure_not_a_refusal(string command)
+    {
+        await _b.OkAsync("init");
+        var missing = Path.Combine(_b.WorkingDirectory, "config_backup_missing.json.gz.enc");
+
+        var result = await _b.RunAsync(command == "import" ? [command, missing, "--mode", "merge"] : [command, missing]);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"'{missing}' does not exist", result.Err, StringComparison.Ordinal);
+        Assert.Contains("backups list", result.Err, StringComparison.Ordinal);
+    }
 }

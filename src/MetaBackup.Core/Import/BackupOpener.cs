@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using MetaBackup.Core.Configuration;
 using MetaBackup.Core.Persistence;
 using MetaBackup.Core.Secrets;
 using MetaBackup.Core.Vault;
@@ -30,7 +31,10 @@ public sealed class BackupOpener(ConfigurationSession session)
     {
         if (!File.Exists(path))
         {
-            throw new ImportRefusedException($"'{path}' does not exist.");
+            // Not a refusal of the backup (exit 3): there is no backup to judge, so a plain failure.
+            throw new InvalidInputException(
+                $"'{path}' does not exist.",
+                "Give the path of a backup file, or --storage REF --file NAME for one in a storage destination (`metabackup backups list --storage REF`).");
         }
 
         try
