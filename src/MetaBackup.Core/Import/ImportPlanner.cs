@@ -1,8 +1,6 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using MetaBackup.Core.Adapters;
 using MetaBackup.Core.Configuration;
-using MetaBackup.Core.Export;
 using MetaBackup.Core.Persistence;
 using MetaBackup.Core.Secrets;
 using MetaBackup.Core.Settings;
@@ -28,7 +26,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, JsonObject doc
     private readonly List<string> _warnings = [];
     private readonly List<string> _problems = [];
 
-    private bool IncludeSecrets => info.IncludeSecrets;
+    private readonly IncomingRecords _incoming = new(session.Secrets, info.IncludeSecrets);
 
     /// <summary>
     /// Dependency order, except that settings come last: a few settings name records of other areas
@@ -174,7 +172,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, JsonObject doc
         }
 
         _imported[(area.Name, backupId)] = true;
-        var (incoming, secrets, needsSecret) = Build(area, incomingJson, existing);
+        var (incoming, secrets, needsSecret) = _incoming.Build(area, incomingJson, existing);
         incoming.Id = finalId;
         if (existing is null)
         {
@@ -182,7 +180,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, JsonObject doc
                 new PlannedRecord(area, PlanAction.Create, null, incoming, secrets));
         }
 
-        var changes = Compare(area, existing, incoming, secrets);
+        var changes = _incoming.Compare(area, existing, incoming, secrets);
         var action = changes.Count == 0 ? PlanAction.Unchanged : PlanAction.Update;
         return (new PlanEntry(area.Name, finalId, backupId, key, action, changes, remapNote, needsSecret),
             new PlannedRecord(area, action, existing, incoming, secrets));
@@ -249,119 +247,6 @@ internal sealed class ImportPlanner(ConfigurationSession session, JsonObject doc
         area == ConfigurationAreas.Adapters && AdapterTypes.Find(Kinds.Parse(record["kind"]!.GetValue<string>()), record["type"]!.GetValue<string>()) is null
             ? $"its type {record["kind"]}/{record["type"]} is not one this MetaBackup knows"
             : null;
-
-    /// <summary>
-    /// The record as it will be stored, and its secrets: with secrets, a value sets the secret and null
-    /// clears it; "" (not exported) — and anything in a backup without secrets — keeps what the database holds.
-    /// </summary>
-    private (ConfigRecord Incoming, Dictionary<string, SecretText?> Secrets, List<string> NeedsSecret) Build(ConfigurationArea area, JsonObject json, ConfigRecord? existing)
-    {
-        var secrets = new Dictionary<string, SecretText?>();
-        var needsSecret = new List<string>();
-        JsonObject? config = null;
-        if (area == ConfigurationAreas.Adapters)
-        {
-            config = json["config"]!.AsObject();
-            json.Remove("config");
-        }
-
-        var incoming = (ConfigRecord)json.Deserialize(area.EntityType, SecretMasking.Options)!;
-        if (incoming is Adapter adapter)
-        {
-            BuildAdapterConfig(adapter, config!, existing as Adapter, secrets, needsSecret);
-            return (incoming, secrets, needsSecret);
-        }
-
-        foreach (var property in area.SecretProperties)
-        {
-            var field = SecretFields.NameOf(property);
-            var value = json[field]?.GetValue<string>();
-            var held = existing is not null && property.GetValue(existing) is not null;
-            if (IncludeSecrets && value is { Length: > 0 })
-            {
-                secrets[property.Name] = new SecretText(value);
-            }
-            else if (IncludeSecrets && value is null)
-            {
-                secrets[property.Name] = null;
-            }
-            else if (value is not null && !held)
-            {
-                needsSecret.Add(field);
-            }
-        }
-
-        return (incoming, secrets, needsSecret);
-    }
-
-    private void BuildAdapterConfig(Adapter adapter, JsonObject config, Adapter? existing, Dictionary<string, SecretText?> secrets, List<string> needsSecret)
-    {
-        var type = AdapterTypes.Find(adapter.Kind, adapter.Type)!;
-        var held = existing?.SecretConfig is { } sealedConfig
-            ? JsonSerializer.Deserialize<Dictionary<string, string>>(session.Secrets.Open(sealedConfig).Reveal()) ?? []
-            : [];
-        var final = IncludeSecrets ? new Dictionary<string, string>() : new Dictionary<string, string>(held);
-        var plain = new JsonObject();
-        foreach (var (key, value) in config)
-        {
-            if (type.FindKey(key) is not { Secret: true })
-            {
-                plain[key] = value?.DeepClone();
-                continue;
-            }
-
-            var text = value?.GetValue<string>() ?? "";
-            if (IncludeSecrets && text.Length > 0)
-            {
-                final[key] = text;
-            }
-            else if (held.TryGetValue(key, out var kept))
-            {
-                final[key] = kept;
-            }
-            else
-            {
-                needsSecret.Add($"config.{key}");
-            }
-        }
-
-        adapter.Config = plain.ToJsonString();
-        secrets[nameof(Adapter.SecretConfig)] = final.Count == 0
-            ? null
-            : new SecretText(JsonSerializer.Serialize(final.OrderBy(f => f.Key, StringComparer.Ordinal).ToDictionary(f => f.Key, f => f.Value)));
-    }
-
-    /// <summary>The fields an update changes; secrets only as "changed".</summary>
-    private List<FieldChange> Compare(ConfigurationArea area, ConfigRecord existing, ConfigRecord incoming, IReadOnlyDictionary<string, SecretText?> secrets)
-    {
-        var before = SecretMasking.WithoutSecrets(area, existing);
-        var after = SecretMasking.WithoutSecrets(area, incoming);
-        if (area == ConfigurationAreas.Adapters)
-        {
-            before["config"] = JsonNode.Parse(((Adapter)existing).Config);
-            after["config"] = JsonNode.Parse(((Adapter)incoming).Config);
-        }
-
-        var changes = new List<FieldChange>();
-        foreach (var name in before.Select(p => p.Key).Union(after.Select(p => p.Key)).Where(n => n is not ("id" or "createdAt" or "updatedAt")))
-        {
-            if (!JsonNode.DeepEquals(before[name], after[name]))
-            {
-                changes.Add(new FieldChange(name, before[name]?.DeepClone(), after[name]?.DeepClone()));
-            }
-        }
-
-        foreach (var (property, value) in secrets)
-        {
-            var current = area.EntityType.GetProperty(property)!.GetValue(existing) is EncryptedSecret stored ? session.Secrets.Open(stored).Reveal() : null;
-            if (current != value?.Reveal())
-            {
-                changes.Add(new FieldChange(SecretFields.NameOf(area.EntityType.GetProperty(property)!), null, null, Secret: true));
-            }
-        }
-
-        return changes;
-    }
 
     /// <summary>In full mode, a skipped record that stays keeps what it references from being deleted (and so on, transitively).</summary>
     private void ProtectWhatSkippedRecordsStillUse(List<PlannedRecord> work)

@@ -1,0 +1,127 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MetaBackup.Core.Adapters;
+using MetaBackup.Core.Configuration;
+using MetaBackup.Core.Secrets;
+
+namespace MetaBackup.Core.Import;
+
+/// <summary>
+/// Turns a backup's record into the entity an import stores and the secrets it seals, and says which
+/// fields an update changes. <paramref name="includeSecrets"/> is whether the backup carries secret values.
+/// </summary>
+internal sealed class IncomingRecords(SecretCipher cipher, bool includeSecrets)
+{
+    /// <summary>
+    /// The record as it will be stored, and its secrets: with secrets, a value sets the secret and null
+    /// clears it; "" (not exported) — and anything in a backup without secrets — keeps what the database holds.
+    /// </summary>
+    public (ConfigRecord Incoming, Dictionary<string, SecretText?> Secrets, List<string> NeedsSecret) Build(ConfigurationArea area, JsonObject json, ConfigRecord? existing)
+    {
+        var secrets = new Dictionary<string, SecretText?>();
+        var needsSecret = new List<string>();
+        JsonObject? config = null;
+        if (area == ConfigurationAreas.Adapters)
+        {
+            config = json["config"]!.AsObject();
+            json.Remove("config");
+        }
+
+        var incoming = (ConfigRecord)json.Deserialize(area.EntityType, SecretMasking.Options)!;
+        if (incoming is Adapter adapter)
+        {
+            BuildAdapterConfig(adapter, config!, existing as Adapter, secrets, needsSecret);
+            return (incoming, secrets, needsSecret);
+        }
+
+        foreach (var property in area.SecretProperties)
+        {
+            var field = SecretFields.NameOf(property);
+            var value = json[field]?.GetValue<string>();
+            var held = existing is not null && property.GetValue(existing) is not null;
+            if (includeSecrets && value is { Length: > 0 })
+            {
+                secrets[property.Name] = new SecretText(value);
+            }
+            else if (includeSecrets && value is null)
+            {
+                secrets[property.Name] = null;
+            }
+            else if (value is not null && !held)
+            {
+                needsSecret.Add(field);
+            }
+        }
+
+        return (incoming, secrets, needsSecret);
+    }
+
+    private void BuildAdapterConfig(Adapter adapter, JsonObject config, Adapter? existing, Dictionary<string, SecretText?> secrets, List<string> needsSecret)
+    {
+        var type = AdapterTypes.Find(adapter.Kind, adapter.Type)!;
+        var held = existing?.SecretConfig is { } sealedConfig
+            ? JsonSerializer.Deserialize<Dictionary<string, string>>(cipher.Open(sealedConfig).Reveal()) ?? []
+            : [];
+        var final = includeSecrets ? new Dictionary<string, string>() : new Dictionary<string, string>(held);
+        var plain = new JsonObject();
+        foreach (var (key, value) in config)
+        {
+            if (type.FindKey(key) is not { Secret: true })
+            {
+                plain[key] = value?.DeepClone();
+                continue;
+            }
+
+            var text = value?.GetValue<string>() ?? "";
+            if (includeSecrets && text.Length > 0)
+            {
+                final[key] = text;
+            }
+            else if (held.TryGetValue(key, out var kept))
+            {
+                final[key] = kept;
+            }
+            else
+            {
+                needsSecret.Add($"config.{key}");
+            }
+        }
+
+        adapter.Config = plain.ToJsonString();
+        secrets[nameof(Adapter.SecretConfig)] = final.Count == 0
+            ? null
+            : new SecretText(JsonSerializer.Serialize(final.OrderBy(f => f.Key, StringComparer.Ordinal).ToDictionary(f => f.Key, f => f.Value)));
+    }
+
+    /// <summary>The fields an update changes; secrets only as "changed".</summary>
+    public List<FieldChange> Compare(ConfigurationArea area, ConfigRecord existing, ConfigRecord incoming, IReadOnlyDictionary<string, SecretText?> secrets)
+    {
+        var before = SecretMasking.WithoutSecrets(area, existing);
+        var after = SecretMasking.WithoutSecrets(area, incoming);
+        if (area == ConfigurationAreas.Adapters)
+        {
+            before["config"] = JsonNode.Parse(((Adapter)existing).Config);
+            after["config"] = JsonNode.Parse(((Adapter)incoming).Config);
+        }
+
+        var changes = new List<FieldChange>();
+        foreach (var name in before.Select(p => p.Key).Union(after.Select(p => p.Key)).Where(n => n is not ("id" or "createdAt" or "updatedAt")))
+        {
+            if (!JsonNode.DeepEquals(before[name], after[name]))
+            {
+                changes.Add(new FieldChange(name, before[name]?.DeepClone(), after[name]?.DeepClone()));
+            }
+        }
+
+        foreach (var (property, value) in secrets)
+        {
+            var current = area.EntityType.GetProperty(property)!.GetValue(existing) is EncryptedSecret stored ? cipher.Open(stored).Reveal() : null;
+            if (current != value?.Reveal())
+            {
+                changes.Add(new FieldChange(SecretFields.NameOf(area.EntityType.GetProperty(property)!), null, null, Secret: true));
+            }
+        }
+
+        return changes;
+    }
+}
