@@ -162,12 +162,12 @@ internal sealed class ImportPlanner(ConfigurationSession session, JsonObject doc
         var remapNote = existing is not null && existing.Id != backupId ? $"matched the existing {area.Singular} {existing.Id} by {area.NaturalKey}; references to {backupId} now point to it" : null;
 
         var incomingJson = record.DeepClone().AsObject();
-        var missing = UnknownAdapterType(area, record) ?? ResolveReferences(area, incomingJson);
-        if (missing is not null)
+        var skipReason = UnknownAdapterType(area, record) ?? SettingThatDoesNotHold(area, record) ?? ResolveReferences(area, incomingJson);
+        if (skipReason is not null)
         {
             _imported[(area.Name, backupId)] = false;
-            _warnings.Add($"Skipped {area.Singular} '{key}': {missing}.");
-            return (new PlanEntry(area.Name, finalId, backupId, key, PlanAction.Skip, [], missing, []),
+            _warnings.Add($"Skipped {area.Singular} '{key}': {skipReason}.");
+            return (new PlanEntry(area.Name, finalId, backupId, key, PlanAction.Skip, [], skipReason, []),
                 new PlannedRecord(area, PlanAction.Skip, existing, null, new Dictionary<string, SecretText?>()));
         }
 
@@ -241,6 +241,25 @@ internal sealed class ImportPlanner(ConfigurationSession session, JsonObject doc
             && (kind is null || (stored is Adapter adapter && adapter.Kind == kind))
             ? backupId
             : null;
+    }
+
+    /// <summary>A known setting whose value this machine would refuse on save, e.g. a time zone it lacks.</summary>
+    private static string? SettingThatDoesNotHold(ConfigurationArea area, JsonObject record)
+    {
+        if (area != ConfigurationAreas.Settings)
+        {
+            return null;
+        }
+
+        try
+        {
+            SettingRules.CheckForm(record["key"]!.GetValue<string>(), record["value"]!.GetValue<string>());
+            return null;
+        }
+        catch (InvalidInputException e)
+        {
+            return $"its value does not hold here ({e.Message.TrimEnd('.')})";
+        }
     }
 
     private static string? UnknownAdapterType(ConfigurationArea area, JsonObject record) =>

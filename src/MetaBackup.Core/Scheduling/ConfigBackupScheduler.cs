@@ -24,19 +24,30 @@ public sealed class ConfigBackupScheduler(
     /// <summary>How often settings are re-read while waiting for the next scheduled time.</summary>
     public static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(30);
 
+    private string? _lastProblem;
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var checkedUntil = clock.GetUtcNow();
-        if (await LastScheduledRunAsync(cancellationToken) is { } last && await DueBetweenAsync(last, checkedUntil, cancellationToken))
+        if (await TryAsync(LastScheduledRunAsync, cancellationToken) is { } last
+            && await TryAsync(SettingsAsync, cancellationToken) is { } atStart
+            && NextRun(atStart, last.StartedAt) is { } missed && missed <= checkedUntil)
         {
             await RunOnceAsync(RunTrigger.CatchUp, cancellationToken);
         }
 
         while (!cancellationToken.IsCancellationRequested)
         {
-            var settings = await SettingsAsync(cancellationToken);
+            var settings = await TryAsync(SettingsAsync, cancellationToken);
+            if (settings is null)
+            {
+                // checkedUntil stays: a time that comes due while the settings cannot be read runs once they can.
+                await Task.Delay(CheckInterval, clock, cancellationToken);
+                continue;
+            }
+
             var now = clock.GetUtcNow();
-            var next = settings is { Enabled: true, StorageId: not null } ? settings.Cron.GetNextOccurrence(checkedUntil, settings.TimeZone) : null;
+            var next = NextRun(settings, checkedUntil);
             if (next is { } due && due <= now)
             {
                 checkedUntil = now;
@@ -69,22 +80,42 @@ public sealed class ConfigBackupScheduler(
         }
     }
 
-    private async Task<bool> DueBetweenAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
-        await SettingsAsync(cancellationToken) is { Enabled: true, StorageId: not null } settings
-        && settings.Cron.GetNextOccurrence(from, settings.TimeZone) is { } next && next <= to;
+    /// <summary>
+    /// Reads what the scheduler needs, or null when it cannot be read — the database briefly unavailable,
+    /// or a stored setting that does not hold on this machine (a time zone it lacks, from a backup made
+    /// elsewhere). That must not stop the scheduler: it logs the reason once and tries again at the next check.
+    /// </summary>
+    private async Task<T?> TryAsync<T>(Func<CancellationToken, Task<T?>> read, CancellationToken cancellationToken) where T : class
+    {
+        try
+        {
+            var value = await read(cancellationToken);
+            _lastProblem = null;
+            return value;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            if (e.Message != _lastProblem)
+            {
+                _lastProblem = e.Message;
+                logger.LogError("Scheduled configuration backups are on hold until this is fixed: {Reason}", e.Message);
+            }
 
-    private async Task<ConfigBackupSettings> SettingsAsync(CancellationToken cancellationToken)
+            return null;
+        }
+    }
+
+    private async Task<ConfigBackupSettings?> SettingsAsync(CancellationToken cancellationToken)
     {
         await using var session = await openSession(cancellationToken);
         return await new SettingsService(session).ConfigBackupAsync(cancellationToken);
     }
 
-    private async Task<DateTimeOffset?> LastScheduledRunAsync(CancellationToken cancellationToken)
+    private async Task<TaskRun?> LastScheduledRunAsync(CancellationToken cancellationToken)
     {
         await using var session = await openSession(cancellationToken);
-        var last = await session.Db.TaskRuns.AsNoTracking()
+        return await session.Db.TaskRuns.AsNoTracking()
             .Where(r => r.Task == ConfigBackupTask.Name && r.Trigger != RunTrigger.Manual)
             .OrderByDescending(r => r.Id).FirstOrDefaultAsync(cancellationToken);
-        return last?.StartedAt;
     }
 }

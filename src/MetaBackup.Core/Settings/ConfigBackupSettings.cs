@@ -22,14 +22,15 @@ public sealed record ConfigBackupSettings(
 
     public static ConfigBackupSettings From(IReadOnlyDictionary<string, string> values)
     {
-        string? Value(string key) => values.TryGetValue(key, out var v) && v.Length > 0 ? v : SettingKeys.Find(key)?.Default;
+        // A stored value is checked again: one from a backup may not hold on this machine.
+        string? Value(string key) => values.TryGetValue(key, out var v) && v.Length > 0 ? SettingRules.CheckForm(key, v) : SettingKeys.Find(key)?.Default;
         return new ConfigBackupSettings(
             bool.Parse(Value(SettingKeys.ConfigBackupEnabled)!),
             Value(SettingKeys.ConfigBackupSchedule)!,
             Value(SettingKeys.ConfigBackupStorageId),
             Value(SettingKeys.ConfigBackupEncryptionProfileId),
             bool.Parse(Value(SettingKeys.ConfigBackupIncludeSecrets)!),
-            Compressions.TryParse(Value(SettingKeys.ConfigBackupCompression)!, out var parsed) ? parsed : BackupCompression.Gzip,
+            Compressions.TryParse(Value(SettingKeys.ConfigBackupCompression)!, out var compression) ? compression : BackupCompression.Gzip,
             int.Parse(Value(SettingKeys.ConfigBackupRetention)!, System.Globalization.CultureInfo.InvariantCulture),
             TimeZoneInfo.FindSystemTimeZoneById(Value(SettingKeys.SystemTimezone)!));
     }

@@ -20,14 +20,9 @@ public static class SettingRules
     {
         var checkedValue = key switch
         {
-            SettingKeys.ConfigBackupEnabled or SettingKeys.ConfigBackupIncludeSecrets => Boolean(key, value),
-            SettingKeys.ConfigBackupSchedule => Cron(value),
-            SettingKeys.ConfigBackupCompression => Compressions.TryParse(value, out var c) ? Compressions.Name(c) : throw Invalid(key, value, "one of none, gzip, brotli"),
-            SettingKeys.ConfigBackupRetention => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1 ? n.ToString(CultureInfo.InvariantCulture) : throw Invalid(key, value, "a whole number of backups to keep, at least 1"),
             SettingKeys.ConfigBackupStorageId => await StorageAsync(db, value, cancellationToken),
             SettingKeys.ConfigBackupEncryptionProfileId => await ProfileAsync(db, value, cancellationToken),
-            SettingKeys.SystemTimezone => TimeZone(value),
-            _ => value,
+            _ => CheckForm(key, value),
         };
 
         var includeSecrets = (key == SettingKeys.ConfigBackupIncludeSecrets ? checkedValue : after.GetValueOrDefault(SettingKeys.ConfigBackupIncludeSecrets)) == "true";
@@ -41,6 +36,21 @@ public static class SettingRules
 
         return checkedValue;
     }
+
+    /// <summary>
+    /// The form a value must have, normalised, for the settings that hold no record id; other keys pass
+    /// as they are. Used on save, when a stored value is read (it may have come from a backup made on
+    /// another machine, e.g. with a time zone this one lacks), and by import.
+    /// </summary>
+    public static string CheckForm(string key, string value) => key switch
+    {
+        SettingKeys.ConfigBackupEnabled or SettingKeys.ConfigBackupIncludeSecrets => Boolean(key, value),
+        SettingKeys.ConfigBackupSchedule => Cron(value),
+        SettingKeys.ConfigBackupCompression => Compressions.TryParse(value, out var c) ? Compressions.Name(c) : throw Invalid(key, value, "one of none, gzip, brotli"),
+        SettingKeys.ConfigBackupRetention => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1 ? n.ToString(CultureInfo.InvariantCulture) : throw Invalid(key, value, "a whole number of backups to keep, at least 1"),
+        SettingKeys.SystemTimezone => TimeZone(value),
+        _ => value,
+    };
 
     private static string Boolean(string key, string value) =>
         bool.TryParse(value, out var b) ? (b ? "true" : "false") : throw Invalid(key, value, "true or false");

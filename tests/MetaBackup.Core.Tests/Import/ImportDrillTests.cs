@@ -180,6 +180,27 @@ public sealed class ImportDrillTests : IDisposable
     }
 
     [Fact]
+    public async Task A_setting_this_machine_would_refuse_is_skipped_with_a_warning_and_the_rest_imports()
+    {
+        var (backup, _, _) = await SeedAndExportAsync(includeSecrets: false, encrypted: false);
+        var document = JsonNode.Parse(BackupDocument.ReadText(backup, null))!.AsObject();
+        var settings = document["settings"]!.AsArray();
+        settings.Single(s => s!["key"]!.GetValue<string>() == "system.timezone")!["value"] = "Mars/Olympus";
+        var edited = _files.Combine("edited.json");
+        await File.WriteAllTextAsync(edited, document.ToJsonString());
+        await using var b = await _b.InitializeAndOpenAsync();
+
+        var result = await ImportAsync(b, _b, edited, new ImportOptions(ImportMode.Merge));
+
+        var skip = Assert.Single(result.Plan.Entries, e => e.Action == PlanAction.Skip);
+        Assert.Equal(("settings", "system.timezone"), (skip.Area, skip.Key));
+        Assert.Contains("system.timezone cannot be 'Mars/Olympus'", skip.Reason, StringComparison.Ordinal);
+        Assert.Contains(result.Plan.Warnings, w => w.Contains("Skipped setting 'system.timezone'", StringComparison.Ordinal));
+        Assert.False(await b.Db.Settings.AnyAsync(s => s.Key == "system.timezone"));
+        Assert.Equal(settings.Count - 1, await b.Db.Settings.CountAsync());
+    }
+
+    [Fact]
     public async Task Full_mode_deletes_what_the_backup_lacks_the_plan_says_so_and_the_snapshot_brings_it_back()
     {
         var (backup, key, _) = await SeedAndExportAsync(includeSecrets: true);

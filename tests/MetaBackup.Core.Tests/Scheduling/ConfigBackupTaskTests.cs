@@ -5,7 +5,9 @@ using MetaBackup.Core.Scheduling;
 using MetaBackup.Core.Settings;
 using MetaBackup.Core.Storage;
 using MetaBackup.Testing;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace MetaBackup.Core.Tests.Scheduling;
@@ -174,6 +176,49 @@ public sealed class ConfigBackupTaskTests : IDisposable
 
         var run = Assert.Single(await RunsAsync());
         Assert.Equal(RunTrigger.CatchUp, run.Trigger);
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+    }
+
+    [Fact]
+    public async Task A_stored_setting_that_does_not_hold_here_puts_the_schedule_on_hold_without_stopping_the_scheduler()
+    {
+        await ConfigureAsync();
+        await using (var session = await OpenAsync())
+        {
+            await new SettingsService(session).SetAsync(SettingKeys.ConfigBackupSchedule, "0 3 * * *");
+            await new SettingsService(session).SetAsync(SettingKeys.ConfigBackupEnabled, "true");
+            // As an import from a machine with other time zone data could leave it: not through SetAsync, which refuses it.
+            var zone = session.Db.Settings.Single(s => s.Key == SettingKeys.SystemTimezone);
+            zone.Value = "Mars/Olympus";
+            await session.Db.SaveChangesAsync();
+        }
+
+        var logger = new FakeLogger<ConfigBackupScheduler>();
+        using var stop = new CancellationTokenSource();
+        var running = Task.Run(() => new ConfigBackupScheduler(OpenAsync, _test.DataDirectory, Stores, _clock, logger).RunAsync(stop.Token));
+        await Task.Delay(1000);
+        for (var i = 0; i < 8; i++)
+        {
+            _clock.Advance(TimeSpan.FromSeconds(30));
+            await Task.Delay(200);
+        }
+
+        Assert.False(running.IsCompleted, running.Exception?.ToString());
+        Assert.Empty(await RunsAsync());
+        var problem = Assert.Single(logger.Collector.GetSnapshot(), r => r.Level == LogLevel.Error);
+        Assert.Contains("system.timezone cannot be 'Mars/Olympus'", problem.Message, StringComparison.Ordinal);
+
+        await using (var session = await OpenAsync())
+        {
+            await new SettingsService(session).SetAsync(SettingKeys.SystemTimezone, "UTC");
+        }
+
+        // 03:00 UTC passed while the schedule was on hold: it runs once the settings can be read again.
+        _clock.Advance(TimeSpan.FromSeconds(30));
+        var run = Assert.Single(await WaitForRunsAsync(1, TimeSpan.FromSeconds(30)));
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
+        Assert.Equal(RunTrigger.Scheduled, run.Trigger);
         Assert.Equal(RunStatus.Succeeded, run.Status);
     }
 
