@@ -74,5 +74,12 @@ public sealed class CliRunner : IDisposable
         return path;
     }
 
+    /// <summary>Every log file of the data directory, read while a server may still be writing to it.</summary>
+    public string LogText() => string.Join("\n", Directory.GetFiles(Path.Combine(DataDirectory, "logs")).Select(path =>
+    {
+        using var reader = new StreamReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
+        return reader.ReadToEnd();
+    }));
+
     public void Dispose() => _directory.Dispose();
 }
