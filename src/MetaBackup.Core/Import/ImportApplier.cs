@@ -76,16 +76,18 @@ internal sealed class ImportApplier(ConfigurationSession session)
     {
         var db = session.Db;
         var released = false;
-        foreach (var item in plan.Work.Where(w => w.Action == PlanAction.Update))
+        foreach (var updates in plan.Work.Where(w => w.Action == PlanAction.Update).GroupBy(w => w.Area))
         {
-            var uniqueText = db.Model.FindEntityType(item.Area.EntityType)!.GetIndexes()
+            var uniqueText = db.Model.FindEntityType(updates.Key.EntityType)!.GetIndexes()
                 .Where(i => i.IsUnique)
                 .SelectMany(i => i.Properties)
                 .Where(p => p.ClrType == typeof(string) && p.PropertyInfo is not null)
-                .Distinct();
-            foreach (var property in uniqueText.Select(p => p.PropertyInfo!))
+                .Select(p => p.PropertyInfo!)
+                .Distinct()
+                .ToList();
+            foreach (var item in updates)
             {
-                if (!Equals(property.GetValue(item.Existing), property.GetValue(item.Incoming)))
+                foreach (var property in uniqueText.Where(p => !Equals(p.GetValue(item.Existing), p.GetValue(item.Incoming))))
                 {
                     property.SetValue(item.Existing, $"\u0001import-placeholder-{item.Existing!.Id}");
                     released = true;

@@ -17,20 +17,13 @@ public sealed partial class SettingsService(ConfigurationSession session)
     public async Task<string?> FindValueAsync(string key, CancellationToken cancellationToken = default) =>
         (await Db.Settings.AsNoTracking().FirstOrDefaultAsync(s => s.Key == key, cancellationToken))?.Value;
 
-    public Task<List<Setting>> ListAsync(CancellationToken cancellationToken = default) =>
-        Db.Settings.AsNoTracking().OrderBy(s => s.Key).ToListAsync(cancellationToken);
-
     /// <summary>A setting's value as MetaBackup reads it: the stored one, else a known setting's default.</summary>
     public async Task<EffectiveSetting> GetEffectiveAsync(string key, CancellationToken cancellationToken = default)
     {
         var stored = await FindValueAsync(key, cancellationToken);
-        var known = SettingKeys.Find(key);
-        if (stored is null && known is null)
-        {
-            throw new RecordNotFoundException(ConfigurationAreas.Settings, key);
-        }
-
-        return new EffectiveSetting(key, stored ?? known!.Default, stored is not null, known?.Description);
+        return stored is null && SettingKeys.Find(key) is null
+            ? throw new RecordNotFoundException(ConfigurationAreas.Settings, key)
+            : Effective(key, stored);
     }
 
     /// <summary>Every known setting (stored value or default) and every other stored one, by key.</summary>
@@ -39,10 +32,14 @@ public sealed partial class SettingsService(ConfigurationSession session)
         var stored = await Db.Settings.AsNoTracking().ToDictionaryAsync(s => s.Key, s => s.Value, cancellationToken);
         return stored.Keys.Union(SettingKeys.Known.Select(k => k.Key))
             .Order(StringComparer.Ordinal)
-            .Select(key => stored.TryGetValue(key, out var value)
-                ? new EffectiveSetting(key, value, true, SettingKeys.Find(key)?.Description)
-                : new EffectiveSetting(key, SettingKeys.Find(key)!.Default, false, SettingKeys.Find(key)!.Description))
+            .Select(key => Effective(key, stored.GetValueOrDefault(key)))
             .ToList();
+    }
+
+    private static EffectiveSetting Effective(string key, string? stored)
+    {
+        var known = SettingKeys.Find(key);
+        return new EffectiveSetting(key, stored ?? known?.Default, stored is not null, known?.Description);
     }
 
     public async Task<Setting> SetAsync(string key, string value, CancellationToken cancellationToken = default)
