@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using MetaBackup.Testing;
@@ -177,43 +176,5 @@ public sealed class StorageCommandTests : IDisposable
         Assert.Contains("system.timezone cannot be 'Mars/Olympus'", health["error"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.False(server.HasExited);
         Assert.Contains(onHold, _cli.LogText(), StringComparison.Ordinal);
-    }
-
-    /// <summary>`metabackup serve` as a real process on a free loopback port, killed when disposed.</summary>
-    private sealed class ServeProcess : IAsyncDisposable
-    {
-        private readonly Process _process;
-        private readonly int _port;
-
-        private ServeProcess(Process process, int port)
-        {
-            _process = process;
-            _port = port;
-        }
-
-        public bool HasExited => _process.HasExited;
-
-        public static ServeProcess Start(string dataDirectory)
-        {
-            var port = Repository.FreePort();
-            var start = new ProcessStartInfo("dotnet", [typeof(CliApp).Assembly.Location, "--data-dir", dataDirectory, "serve", "--urls", $"http://127.0.0.1:{port}"])
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            start.Environment["ENCRYPTION_KEY"] = TestKeys.A;
-            return new ServeProcess(Process.Start(start)!, port);
-        }
-
-        public Task WaitUntilListeningAsync() => Repository.WaitForPortAsync(_port, TimeSpan.FromSeconds(60));
-
-        public HttpClient Client() => new() { BaseAddress = new Uri($"http://127.0.0.1:{_port}") };
-
-        public async ValueTask DisposeAsync()
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-            _process.Dispose();
-        }
     }
 }

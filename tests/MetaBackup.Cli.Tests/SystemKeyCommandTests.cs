@@ -86,4 +86,73 @@ public sealed class SystemKeyCommandTests : IDisposable
         _cli.Environment["ENCRYPTION_KEY"] = TestKeys.C;
         await _cli.OkAsync("credentials", "show", "db");
     }
+
+    /// <summary>
+    /// Issue 8.1 end to end: `system-key rotate` while `serve` answers /health (every request opens the
+    /// store) and another process runs `system-key show` in a loop. Every one of those succeeds, the
+    /// rotation succeeds, every secret reads back the same under the new key, and the old key is refused.
+    /// </summary>
+    [Fact]
+    public async Task Rotating_while_serve_answers_health_and_another_process_reads_the_key_keeps_every_secret()
+    {
+        await _cli.OkAsync("init");
+        string before;
+        await using (var session = await _cli.OpenStoreAsync())
+        {
+            await SampleConfiguration.SeedAsync(session);
+            for (var i = 0; i < 5000; i++)
+            {
+                session.Db.CredentialProfiles.Add(new Core.Credentials.CredentialProfile { Name = $"bulk-{i}", Password = session.Secrets.Seal(new Core.Secrets.SecretText($"bulk-secret-{i}")) });
+            }
+
+            await session.Db.SaveChangesAsync();
+            before = await ConfigurationText.OfAsync(session);
+        }
+
+        var keyPath = Path.Combine(_cli.DataDirectory, "system.key");
+        var oldKey = (await File.ReadAllTextAsync(keyPath)).Trim();
+        await using var server = ServeProcess.Start(_cli);
+        await server.WaitUntilListeningAsync();
+        using var http = server.Client();
+        using var stop = new CancellationTokenSource();
+        var health = Task.Run(async () =>
+        {
+            var codes = new List<System.Net.HttpStatusCode>();
+            while (!stop.IsCancellationRequested)
+            {
+                codes.Add((await http.GetAsync("/health")).StatusCode);
+            }
+
+            return codes;
+        });
+        var shows = Task.Run(async () =>
+        {
+            var results = new List<CliResult>();
+            while (!stop.IsCancellationRequested)
+            {
+                results.Add(await CliProcess.RunAsync(_cli, "system-key", "show"));
+            }
+
+            return results;
+        });
+
+        await Task.Delay(1500);
+        var rotated = JsonNode.Parse((await _cli.OkAsync("--json", "system-key", "rotate")).Out)!;
+        await stop.CancelAsync();
+
+        Assert.All(await health, code => Assert.Equal(System.Net.HttpStatusCode.OK, code));
+        Assert.All(await shows, show => Assert.True(show.ExitCode == 0, show.ToString()));
+        var newFingerprint = rotated["newFingerprint"]!.GetValue<string>();
+        Assert.Equal(newFingerprint, Core.Secrets.AesKey.FromHex(await File.ReadAllTextAsync(keyPath), "key").Fingerprint);
+        Assert.False(File.Exists(keyPath + ".next"));
+        await using (var session = await _cli.OpenStoreAsync())
+        {
+            Assert.Equal(before, await ConfigurationText.OfAsync(session));
+        }
+
+        _cli.Environment["ENCRYPTION_KEY"] = oldKey;
+        var refused = await _cli.RunAsync("system-key", "show");
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains(newFingerprint, refused.Err, StringComparison.Ordinal);
+    }
 }

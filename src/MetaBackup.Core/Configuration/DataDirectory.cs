@@ -20,6 +20,13 @@ public sealed class DataDirectory(string path)
     /// <summary>A new system key staged by `system-key rotate` until its database transaction has committed.</summary>
     public string PendingSystemKeyPath => System.IO.Path.Combine(Root, "system.key.next");
 
+    /// <summary>
+    /// Held (see <see cref="IO.LockFile"/>) by `system-key rotate` from staging its key until the key file
+    /// is swapped, and by whoever finishes or discards what a rotation left: while a rotation runs, no
+    /// other process touches <see cref="PendingSystemKeyPath"/>.
+    /// </summary>
+    public string SystemKeyLockPath => System.IO.Path.Combine(Root, "system.key.lock");
+
     public string LogsDirectory => System.IO.Path.Combine(Root, "logs");
 
     /// <summary>Where exports to a destination and downloads for import are staged (owner-only, emptied after use).</summary>

@@ -36,3 +36,7 @@ public sealed class NotInitializedException(string dataDirectory)
     : MetaBackupException(
         $"There is no MetaBackup configuration in '{dataDirectory}'.",
         "Run `metabackup init` to create one, or point --data-dir / METABACKUP_DATA_DIR at the right directory.");
+
+/// <summary>Someone else changed what this operation relied on, or is changing it now: nothing was changed; run it again.</summary>
+public sealed class ConflictException(string message, string? hint = null, Exception? inner = null)
+    : MetaBackupException(message, hint, inner);

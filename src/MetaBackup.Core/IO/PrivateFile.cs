@@ -6,8 +6,9 @@ namespace MetaBackup.Core.IO;
 /// <summary>
 /// Writes files that hold keys or configuration (system key, Recovery Kits, exports, recovered
 /// JSON): readable by the owner only (mode 0600 from the moment they exist), written under a
-/// temporary name in the same directory, flushed to disk and renamed — so a crash or a failure never
-/// leaves a half-written file under the final name, and a failed write leaves nothing at all.
+/// temporary name in the same directory, flushed to disk and renamed, and the directory flushed too —
+/// so a crash or a failure never leaves a half-written file under the final name, a failed write
+/// leaves nothing at all, and a file once written survives a power loss.
 /// </summary>
 public static class PrivateFile
 {
@@ -57,6 +58,7 @@ public static class PrivateFile
             }
 
             File.Move(temporary, full, overwrite);
+            DirectorySync.Flush(directory);
         }
         finally
         {

@@ -47,17 +47,30 @@ public sealed class ConfigurationDbContext(DbContextOptions<ConfigurationDbConte
         (IQueryable<ConfigRecord>)typeof(DbContext).GetMethod(nameof(Set), Type.EmptyTypes)!
             .MakeGenericMethod(area.EntityType).Invoke(this, null)!;
 
-    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         StampTimes();
-        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        var sealedUnder = FingerprintsOfSecretsBeingWritten();
+        if (sealedUnder.Count == 0)
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+
+        if (Database.CurrentTransaction is not null)
+        {
+            await CheckSealedUnderKeyInForceAsync(sealedUnder, cancellationToken);
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+
+        await using var transaction = await Database.BeginTransactionAsync(cancellationToken);
+        await CheckSealedUnderKeyInForceAsync(sealedUnder, cancellationToken);
+        var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return saved;
     }
 
-    public override int SaveChanges(bool acceptAllChangesOnSuccess)
-    {
-        StampTimes();
-        return base.SaveChanges(acceptAllChangesOnSuccess);
-    }
+    public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
+        throw new NotSupportedException("Save with SaveChangesAsync: it checks secrets against the system key in force.");
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -178,6 +191,49 @@ public sealed class ConfigurationDbContext(DbContextOptions<ConfigurationDbConte
             {
                 entry.Entity.UpdatedAt = now;
             }
+        }
+    }
+
+    /// <summary>The system keys (fingerprints) that the secrets this save writes are sealed under.</summary>
+    private HashSet<string> FingerprintsOfSecretsBeingWritten()
+    {
+        var fingerprints = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var entry in ChangeTracker.Entries<ConfigRecord>())
+        {
+            if (entry.State is not (EntityState.Added or EntityState.Modified))
+            {
+                continue;
+            }
+
+            foreach (var property in entry.Properties)
+            {
+                if (property.CurrentValue is EncryptedSecret secret && (entry.State == EntityState.Added || property.IsModified))
+                {
+                    fingerprints.Add(secret.KeyFingerprint ?? "");
+                }
+            }
+        }
+
+        return fingerprints;
+    }
+
+    /// <summary>
+    /// Refuses to store a secret sealed under any key but the one the database says is in force
+    /// (docs/secrets.md, "Rotation"). A command that opened the store before `system-key rotate` committed
+    /// still holds the old key: what it seals would be unreadable once the old key is gone. Read inside
+    /// the write transaction, so a rotation cannot commit between the check and the write (SQLite's
+    /// transactions take the write lock when they begin).
+    /// </summary>
+    private async Task CheckSealedUnderKeyInForceAsync(HashSet<string> sealedUnder, CancellationToken cancellationToken)
+    {
+        var staged = ChangeTracker.Entries<SystemState>().FirstOrDefault(e => e.Entity.Key == Persistence.SystemState.SystemKeyFingerprint && e.State is EntityState.Added or EntityState.Modified);
+        var inForce = staged?.Entity.Value
+            ?? await SystemState.AsNoTracking().Where(s => s.Key == Persistence.SystemState.SystemKeyFingerprint).Select(s => s.Value).FirstOrDefaultAsync(cancellationToken);
+        if (inForce is not null && sealedUnder.Any(f => f != inForce))
+        {
+            throw new ConflictException(
+                $"The system key was rotated (to {inForce}) while this command ran with key {string.Join(", ", sealedUnder.Where(f => f != inForce))}; nothing was saved.",
+                "Run the command again: it opens the store with the key now in force.");
         }
     }
 

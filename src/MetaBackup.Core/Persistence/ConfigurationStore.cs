@@ -116,6 +116,12 @@ public sealed class ConfigurationStore(
         return row?.Value;
     }
 
+    /// <summary>
+    /// The key the stored secrets are sealed under. A key file left staged by a rotation is promoted
+    /// (the rotation committed, then stopped) or discarded (it never committed) only by whoever holds
+    /// the rotation lock: while a rotation runs — in this process or another — its staged key is the
+    /// only copy of the key it is committing to, and an open must neither delete nor move it.
+    /// </summary>
     private SystemKey ResolveKey(string storedFingerprint)
     {
         var key = _keys.TryLoad();
@@ -125,8 +131,12 @@ public sealed class ConfigurationStore(
         {
             if (pending is not null)
             {
-                // A rotation staged its key but never committed: the old key is still the real one.
-                _keys.DiscardPending();
+                using var rotation = _keys.TryLockRotation();
+                if (rotation is not null && _keys.TryLoadPending() is not null)
+                {
+                    // No rotation runs, so this staged key belongs to one that never committed: the old key is still the real one.
+                    _keys.DiscardPending();
+                }
             }
 
             return key;
@@ -134,9 +144,20 @@ public sealed class ConfigurationStore(
 
         if (pending?.Fingerprint == storedFingerprint && key?.Origin is null or SystemKeyOrigin.DataDirectory)
         {
-            // A rotation committed but stopped before swapping key files: finish it.
-            _keys.PromotePending();
-            _logger.LogWarning("Finished an interrupted system key rotation: {Path} now holds key {Fingerprint}", dataDirectory.SystemKeyPath, storedFingerprint);
+            using var rotation = _keys.TryLockRotation();
+            if (rotation is null)
+            {
+                // A rotation has committed and is about to swap the key files itself: use its key, leave its files alone.
+                return pending;
+            }
+
+            if (_keys.TryLoadPending() is not null)
+            {
+                // A rotation committed but stopped before swapping key files: finish it.
+                _keys.PromotePending();
+                _logger.LogWarning("Finished an interrupted system key rotation: {Path} now holds key {Fingerprint}", dataDirectory.SystemKeyPath, storedFingerprint);
+            }
+
             return _keys.TryLoad()!;
         }
 

@@ -8,6 +8,9 @@ namespace MetaBackup.Core.Secrets;
 /// </summary>
 public sealed record EncryptedSecret(string Envelope)
 {
+    /// <summary>The fingerprint of the system key the envelope names (<c>mbs1.&lt;fingerprint&gt;.…</c>); null for a malformed envelope.</summary>
+    public string? KeyFingerprint => Envelope.Split('.') is [_, var fingerprint, _] ? fingerprint : null;
+
     /// <summary>Never prints the envelope, so a secret cannot reach a log by accident.</summary>
     public override string ToString() => "**encrypted**";
 }

@@ -13,11 +13,14 @@ namespace MetaBackup.Core.Secrets;
 public sealed record RotationResult(string OldFingerprint, string NewFingerprint, int SecretsResealed, bool KeyFileUpdated);
 
 /// <summary>
-/// Re-encrypts every stored secret under a new system key in one transaction (PRODUCT §3). It walks
+/// Re-encrypts every stored secret under a new system key in one transaction (docs/secrets.md). It walks
 /// every area's <see cref="EncryptedSecret"/> properties, so a secret field added later is covered
 /// without touching this class. If anything fails, the transaction rolls back and the old key stays
-/// in force. When the key lives in the data directory, the new key is staged beside it before the
-/// commit and swapped in after it; <see cref="ConfigurationStore"/> finishes a swap cut short by a crash.
+/// in force. When the key lives in the data directory, the new key is staged beside it — durably —
+/// before the commit, and swapped in after it; the rotation lock, held throughout, keeps every other
+/// open of the store away from the staged key, and <see cref="ConfigurationStore"/> finishes a swap cut
+/// short by a crash. A writer that sealed a secret under the old key while this ran is refused by the
+/// context (<see cref="ConfigurationDbContext"/>), so no secret is ever stored under a key no longer in force.
 /// </summary>
 public sealed class SystemKeyRotation(ConfigurationSession session, SystemKeySource keys)
 {
@@ -29,6 +32,8 @@ public sealed class SystemKeyRotation(ConfigurationSession session, SystemKeySou
             throw new InvalidInputException("The new system key is the key already in use.", "Give a different key, or omit --new-key-file to generate one.");
         }
 
+        using var rotationLock = keys.TryLockRotation()
+            ?? throw new ConflictException("Another system key rotation is in progress on this data directory; nothing was changed.", "Wait for it to finish, then check the key in force with `metabackup system-key show`.");
         var ownsKeyFile = oldKey.Origin == SystemKeyOrigin.DataDirectory;
         var db = session.Db;
         var newCipher = new SecretCipher(newKey);
@@ -41,6 +46,12 @@ public sealed class SystemKeyRotation(ConfigurationSession session, SystemKeySou
         try
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var fingerprint = await db.SystemState.SingleAsync(s => s.Key == SystemState.SystemKeyFingerprint, cancellationToken);
+            if (fingerprint.Value != oldKey.Fingerprint)
+            {
+                throw new ConflictException($"The system key changed to {fingerprint.Value} since this command started.", "Run it again.");
+            }
+
             foreach (var area in ConfigurationAreas.All.Where(a => a.SecretProperties.Count > 0))
             {
                 foreach (var record in await db.RecordsOf(area).ToListAsync(cancellationToken))
@@ -56,14 +67,16 @@ public sealed class SystemKeyRotation(ConfigurationSession session, SystemKeySou
                 }
             }
 
-            var fingerprint = await db.SystemState.SingleAsync(s => s.Key == SystemState.SystemKeyFingerprint, cancellationToken);
             fingerprint.Value = newKey.Fingerprint;
             session.Audit("system-key.rotate", $"{oldKey.Fingerprint} -> {newKey.Fingerprint}");
+            // Re-sealing is not an edit: records keep the times the operator's changes gave them.
+            db.PreserveTimestamps = true;
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
         catch (Exception e)
         {
+            db.PreserveTimestamps = false;
             db.ChangeTracker.Clear();
             if (ownsKeyFile)
             {
@@ -76,9 +89,21 @@ public sealed class SystemKeyRotation(ConfigurationSession session, SystemKeySou
                 e);
         }
 
+        db.PreserveTimestamps = false;
         if (ownsKeyFile)
         {
-            keys.PromotePending();
+            try
+            {
+                keys.PromotePending();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The database is committed and the staged key is on disk: the next open finishes the swap.
+                throw new MetaBackupException(
+                    $"The system key was rotated to {newKey.Fingerprint}, but moving the new key into place failed: {e.Message}",
+                    "The new key is in system.key.next in the data directory; the next command finishes the swap. Do not delete that file.",
+                    e);
+            }
         }
 
         session.Logger<SystemKeyRotation>().LogWarning(

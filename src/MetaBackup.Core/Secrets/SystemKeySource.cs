@@ -67,11 +67,24 @@ public sealed class SystemKeySource(DataDirectory dataDirectory, Func<string, st
         return new SystemKey(key, SystemKeyOrigin.DataDirectory, dataDirectory.SystemKeyPath);
     }
 
-    /// <summary>Stages a rotation's new key beside the current one, before the database commits.</summary>
+    /// <summary>
+    /// Takes the rotation lock (<see cref="DataDirectory.SystemKeyLockPath"/>), or returns null at once
+    /// when a rotation holds it. Whoever holds it alone may stage, promote or discard a pending key.
+    /// </summary>
+    public LockFile? TryLockRotation() => LockFile.TryAcquire(dataDirectory.SystemKeyLockPath);
+
+    /// <summary>
+    /// Stages a rotation's new key beside the current one, durably (file and directory flushed), before
+    /// the database commits to it: after that commit, this file is the only copy of the key in force.
+    /// </summary>
     public void StagePending(AesKey key) => PrivateFile.WriteAtomic(dataDirectory.PendingSystemKeyPath, key.ToHex() + "\n", overwrite: true);
 
     /// <summary>Makes the staged key the data directory's key (after the database has committed to it).</summary>
-    public void PromotePending() => File.Move(dataDirectory.PendingSystemKeyPath, dataDirectory.SystemKeyPath, overwrite: true);
+    public void PromotePending()
+    {
+        File.Move(dataDirectory.PendingSystemKeyPath, dataDirectory.SystemKeyPath, overwrite: true);
+        DirectorySync.Flush(dataDirectory.Root);
+    }
 
     public void DiscardPending() => File.Delete(dataDirectory.PendingSystemKeyPath);
 

@@ -1,4 +1,5 @@
 using MetaBackup.Core.Configuration;
+using MetaBackup.Core.Credentials;
 using MetaBackup.Core.Persistence;
 using MetaBackup.Core.Secrets;
 using MetaBackup.Testing;
@@ -112,12 +113,154 @@ public sealed class SystemKeyRotationTests : IDisposable
         Assert.Equal(keyBefore, await File.ReadAllTextAsync(_test.DataDirectory.SystemKeyPath));
     }
 
+    /// <summary>
+    /// The fault of issue 8.1: while a rotation's transaction ran, any other open of the store saw the
+    /// current key match the stored fingerprint and deleted the staged key, so the rotation committed
+    /// to a key that existed nowhere. Here a second opener loops for the whole rotation.
+    /// </summary>
+    [Fact]
+    public async Task A_rotation_beside_another_opener_in_a_loop_keeps_every_secret()
+    {
+        await using (var session = await _test.InitializeAndOpenAsync())
+        {
+            await SampleConfiguration.SeedAsync(session);
+            await AddCredentialsAsync(session, 3000);
+        }
+
+        var oldKey = AesKey.FromHex(await File.ReadAllTextAsync(_test.DataDirectory.SystemKeyPath), "old");
+        var before = await ReadAllSecretsAsync(new SecretCipher(oldKey));
+        var newKey = AesKey.Generate();
+        using var rotated = new CancellationTokenSource();
+        var opens = 0;
+        var opener = Task.Run(async () =>
+        {
+            while (!rotated.IsCancellationRequested)
+            {
+                await (await _test.OpenAsync()).DisposeAsync();
+                opens++;
+            }
+        });
+
+        try
+        {
+            await using var session = await _test.OpenAsync();
+            await new SystemKeyRotation(session, _test.Store().Keys).RotateAsync(newKey);
+        }
+        finally
+        {
+            await rotated.CancelAsync();
+            await opener;
+        }
+
+        Assert.True(opens > 1, "the other opener never ran during the rotation");
+        Assert.Equal(newKey.ToHex(), (await File.ReadAllTextAsync(_test.DataDirectory.SystemKeyPath)).Trim());
+        Assert.Equal(before, await ReadAllSecretsAsync(new SecretCipher(newKey)));
+        _test.Environment["ENCRYPTION_KEY"] = oldKey.ToHex();
+        await Assert.ThrowsAsync<SystemKeyException>(() => _test.OpenAsync());
+    }
+
+    [Fact]
+    public async Task An_open_while_a_rotation_holds_its_lock_leaves_the_staged_key_alone()
+    {
+        await (await _test.InitializeAndOpenAsync()).DisposeAsync();
+        var staged = AesKey.Generate();
+        using (_test.Store().Keys.TryLockRotation())
+        {
+            _test.Store().Keys.StagePending(staged);
+
+            await (await _test.OpenAsync()).DisposeAsync();
+
+            Assert.Equal(staged.ToHex(), (await File.ReadAllTextAsync(_test.DataDirectory.PendingSystemKeyPath)).Trim());
+        }
+    }
+
+    [Fact]
+    public async Task An_open_between_a_rotations_commit_and_its_key_swap_uses_the_new_key_and_moves_no_file()
+    {
+        await using (var session = await _test.InitializeAndOpenAsync())
+        {
+            await SampleConfiguration.SeedAsync(session);
+        }
+
+        var oldKeyText = await File.ReadAllTextAsync(_test.DataDirectory.SystemKeyPath);
+        var newKey = AesKey.Generate();
+        await using (var session = await _test.OpenAsync())
+        {
+            await new SystemKeyRotation(session, _test.Store().Keys).RotateAsync(newKey);
+        }
+
+        // The moment after the commit, while the rotation still holds its lock and has not swapped the files.
+        await File.WriteAllTextAsync(_test.DataDirectory.SystemKeyPath, oldKeyText);
+        using (_test.Store().Keys.TryLockRotation())
+        {
+            await File.WriteAllTextAsync(_test.DataDirectory.PendingSystemKeyPath, newKey.ToHex());
+
+            await using (var session = await _test.OpenAsync())
+            {
+                Assert.Equal(newKey.Fingerprint, session.SystemKey.Fingerprint);
+            }
+
+            Assert.True(File.Exists(_test.DataDirectory.PendingSystemKeyPath));
+            Assert.Equal(oldKeyText, await File.ReadAllTextAsync(_test.DataDirectory.SystemKeyPath));
+        }
+    }
+
+    [Fact]
+    public async Task A_secret_sealed_under_the_old_key_by_a_command_that_opened_before_the_rotation_is_refused()
+    {
+        await using (var session = await _test.InitializeAndOpenAsync())
+        {
+            await SampleConfiguration.SeedAsync(session);
+        }
+
+        var newKey = AesKey.Generate();
+        await using var stale = await _test.OpenAsync();
+        await using (var session = await _test.OpenAsync())
+        {
+            await new SystemKeyRotation(session, _test.Store().Keys).RotateAsync(newKey);
+        }
+
+        var dumpBefore = _test.Dump();
+        var error = await Assert.ThrowsAsync<ConflictException>(() =>
+            new CredentialsService(stale).AddAsync(new CredentialInput("late"), new Dictionary<string, SecretText> { ["password"] = new("written-with-the-old-key") }));
+
+        Assert.Contains("rotated", error.Message, StringComparison.Ordinal);
+        Assert.Equal(dumpBefore, _test.Dump());
+        Assert.NotEmpty(await ReadAllSecretsAsync(new SecretCipher(newKey)));
+    }
+
+    [Fact]
+    public async Task A_second_rotation_while_one_runs_is_refused_and_changes_nothing()
+    {
+        await (await _test.InitializeAndOpenAsync()).DisposeAsync();
+        var keyBefore = await File.ReadAllTextAsync(_test.DataDirectory.SystemKeyPath);
+        await using var session = await _test.OpenAsync();
+
+        using (_test.Store().Keys.TryLockRotation())
+        {
+            await Assert.ThrowsAsync<ConflictException>(() => new SystemKeyRotation(session, _test.Store().Keys).RotateAsync(AesKey.Generate()));
+        }
+
+        Assert.Equal(keyBefore, await File.ReadAllTextAsync(_test.DataDirectory.SystemKeyPath));
+        Assert.False(File.Exists(_test.DataDirectory.PendingSystemKeyPath));
+    }
+
     [Fact]
     public async Task Rotating_to_the_key_in_use_is_refused()
     {
         await using var session = await _test.InitializeAndOpenAsync();
 
         await Assert.ThrowsAsync<InvalidInputException>(() => new SystemKeyRotation(session, _test.Store().Keys).RotateAsync(session.SystemKey.Key));
+    }
+
+    private static async Task AddCredentialsAsync(ConfigurationSession session, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            session.Db.CredentialProfiles.Add(new CredentialProfile { Name = $"bulk-{i}", Password = session.Secrets.Seal(new SecretText($"bulk-secret-{i}")) });
+        }
+
+        await session.Db.SaveChangesAsync();
     }
 
     private async Task<Dictionary<string, string>> ReadAllSecretsAsync(SecretCipher cipher)

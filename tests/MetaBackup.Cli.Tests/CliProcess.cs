@@ -1,0 +1,53 @@
+using System.Diagnostics;
+
+namespace MetaBackup.Cli.Tests;
+
+/// <summary>
+/// The real `metabackup` CLI in a child process of its own, for what an in-process run cannot show:
+/// concurrency between processes, a process killed or signalled midway, a long-running `serve`.
+/// </summary>
+public static class CliProcess
+{
+    /// <summary>Starts <c>metabackup --data-dir DIR ARGS</c> with the given environment (a null value removes a variable).</summary>
+    public static Process Start(string dataDirectory, IReadOnlyDictionary<string, string?> environment, string workingDirectory, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet", [typeof(CliApp).Assembly.Location, "--data-dir", dataDirectory, .. args])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            WorkingDirectory = workingDirectory,
+        };
+        foreach (var (name, value) in environment)
+        {
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
+        }
+
+        return Process.Start(start)!;
+    }
+
+    /// <summary>Runs the CLI to the end and returns what it printed.</summary>
+    public static async Task<CliResult> RunAsync(CliRunner cli, params string[] args)
+    {
+        using var process = Start(cli.DataDirectory, cli.Environment, cli.WorkingDirectory, args);
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return new CliResult(process.ExitCode, await output, await error);
+    }
+
+    /// <summary>Sends SIGTERM, as `kill PID`, a service manager or a container runtime does.</summary>
+    public static void Terminate(Process process)
+    {
+        using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+        kill.WaitForExit();
+    }
+}
