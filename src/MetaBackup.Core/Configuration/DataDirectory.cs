@@ -27,6 +27,9 @@ public sealed class DataDirectory(string path)
     /// </summary>
     public string SystemKeyLockPath => System.IO.Path.Combine(Root, "system.key.lock");
 
+    /// <summary>Held (see <see cref="IO.LockFile"/>) by `init` while it creates the key and the database.</summary>
+    public string InitLockPath => System.IO.Path.Combine(Root, "init.lock");
+
     public string LogsDirectory => System.IO.Path.Combine(Root, "logs");
 
     /// <summary>Where exports to a destination and downloads for import are staged (owner-only, emptied after use).</summary>

@@ -8,7 +8,7 @@ namespace MetaBackup.Core.Persistence;
 
 /// <summary>What <see cref="ConfigurationStore.InitializeAsync"/> did.</summary>
 /// <param name="Created">False when the data directory was already initialised.</param>
-/// <param name="GeneratedKeyPath">Set when a system key was generated into the data directory.</param>
+/// <param name="GeneratedKeyPath">Set when the new configuration's system key lives in a file MetaBackup generated in the data directory.</param>
 public sealed record InitializeResult(bool Created, string? GeneratedKeyPath, SystemKey SystemKey, string Database);
 
 /// <summary>
@@ -54,12 +54,16 @@ public sealed class ConfigurationStore(
 
     /// <summary>
     /// Creates the data directory, the system key (unless one is configured) and the database.
-    /// On an initialised directory it only checks the key and applies pending migrations.
+    /// On an initialised directory it only checks the key and applies pending migrations. One
+    /// initialisation at a time per data directory; one killed midway leaves no database (a generated
+    /// key file may remain, and the next initialisation uses it).
     /// </summary>
     public async Task<InitializeResult> InitializeAsync(CancellationToken cancellationToken = default)
     {
         // The data directory holds the key and the database: owner-only from the start.
         PrivateFile.CreateDirectory(dataDirectory.Root);
+        using var initLock = await LockFile.AcquireAsync(dataDirectory.InitLockPath, TimeSpan.FromMinutes(2), cancellationToken)
+            ?? throw new ConflictException($"Another `init` of '{dataDirectory.Root}' has been running for two minutes.", "Let it finish, then run init again.");
         await using (var existing = NewContext())
         {
             if (await ReadStoredFingerprintAsync(existing, cancellationToken) is { } stored)
@@ -72,27 +76,27 @@ public sealed class ConfigurationStore(
 
         var configured = _keys.TryLoad();
         var systemKey = configured ?? _keys.GenerateInDataDirectory();
-        await using var db = NewContext();
-        await db.Database.MigrateAsync(cancellationToken);
-        await database.PrepareNewDatabaseAsync(db, cancellationToken);
-        db.SystemState.Add(new SystemState { Key = SystemState.SystemKeyFingerprint, Value = systemKey.Fingerprint });
-        await db.SaveChangesAsync(cancellationToken);
+        await database.CreateAsync(async (db, ct) =>
+        {
+            db.SystemState.Add(new SystemState { Key = SystemState.SystemKeyFingerprint, Value = systemKey.Fingerprint });
+            await db.SaveChangesAsync(ct);
+        }, cancellationToken);
         _logger.LogInformation("Initialised {Database} with system key {Fingerprint} from {Origin}", database.Description, systemKey.Fingerprint, systemKey.Description);
-        return new InitializeResult(true, configured is null ? systemKey.Description : null, systemKey, database.Description);
+        // A key file left by an init killed before its database existed is as new to the operator as a generated one.
+        return new InitializeResult(true, systemKey.Origin == SystemKeyOrigin.DataDirectory ? systemKey.Description : null, systemKey, database.Description);
     }
 
     /// <summary>
     /// Applies pending migrations only when there are some: migrating takes a lock by writing to the
     /// database, and a command that changes nothing must leave the database file byte for byte as it was.
     /// </summary>
-    private static async Task MigrateIfNeededAsync(ConfigurationDbContext db, CancellationToken cancellationToken)
+    private async Task MigrateIfNeededAsync(ConfigurationDbContext db, CancellationToken cancellationToken)
     {
         if ((await db.Database.GetPendingMigrationsAsync(cancellationToken)).Any())
         {
-            await db.Database.MigrateAsync(cancellationToken);
+            await database.MigrateAsync(db, cancellationToken);
         }
     }
-
 
     /// <summary>A new context on the same database (e.g. for a second unit of work).</summary>
     public ConfigurationDbContext NewContext() => new(database.ContextOptions) { Clock = _clock };

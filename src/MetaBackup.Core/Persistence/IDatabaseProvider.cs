@@ -16,6 +16,16 @@ public interface IDatabaseProvider
 
     DbContextOptions<ConfigurationDbContext> ContextOptions { get; }
 
-    /// <summary>One-time settings of a newly created database (e.g. SQLite's journal mode).</summary>
-    Task PrepareNewDatabaseAsync(ConfigurationDbContext context, CancellationToken cancellationToken);
+    /// <summary>
+    /// Creates the database, migrated to the current schema, and lets <paramref name="populate"/> write its
+    /// first rows. The database appears complete or not at all: a process killed midway leaves nothing
+    /// that a later call would trip over (docs/architecture.md, "Initialisation").
+    /// </summary>
+    Task CreateAsync(Func<ConfigurationDbContext, CancellationToken, Task> populate, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Applies pending migrations, one process at a time. A migration lock left by a process killed while
+    /// migrating is cleared, never waited on forever.
+    /// </summary>
+    Task MigrateAsync(ConfigurationDbContext context, CancellationToken cancellationToken);
 }

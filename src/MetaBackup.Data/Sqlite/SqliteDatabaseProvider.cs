@@ -1,3 +1,4 @@
+using MetaBackup.Core.IO;
 using MetaBackup.Core.Persistence;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -7,39 +8,113 @@ namespace MetaBackup.Data.Sqlite;
 /// <summary>The embedded default: one SQLite file in the data directory, migrated by this assembly's SQLite migrations.</summary>
 public sealed class SqliteDatabaseProvider : IDatabaseProvider
 {
+    /// <summary>How long a command waits for another process's migration of the same database to finish.</summary>
+    private static readonly TimeSpan MigrationWait = TimeSpan.FromMinutes(2);
+
     private readonly string _path;
 
     public SqliteDatabaseProvider(string path)
     {
         _path = Path.GetFullPath(path);
-        var connection = new SqliteConnectionStringBuilder
-        {
-            DataSource = _path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            ForeignKeys = true,
-            // Without pooling every connection is really closed, so the WAL is checkpointed when a command ends.
-            Pooling = false,
-        }.ToString();
-        ContextOptions = new DbContextOptionsBuilder<ConfigurationDbContext>()
-            .UseSqlite(connection, sqlite => sqlite.MigrationsAssembly(typeof(SqliteDatabaseProvider).Assembly.GetName().Name))
-            .Options;
+        ContextOptions = OptionsFor(_path);
     }
 
     public string Description => $"SQLite database {_path}";
 
     public DbContextOptions<ConfigurationDbContext> ContextOptions { get; }
 
+    /// <summary>Held (see <see cref="LockFile"/>) while this database is created or migrated.</summary>
+    private string SchemaLockPath => _path + ".schema.lock";
+
     public bool DatabaseExists() => File.Exists(_path) && new FileInfo(_path).Length > 0;
 
-    public async Task PrepareNewDatabaseAsync(ConfigurationDbContext context, CancellationToken cancellationToken)
+    /// <summary>
+    /// Builds the database under a temporary name beside its final one — migrated, in WAL mode, owner-only,
+    /// populated — closes it (which checkpoints the WAL into the file) and only then renames it into place.
+    /// A process killed before the rename leaves a temporary file that the next creation removes.
+    /// </summary>
+    public async Task CreateAsync(Func<ConfigurationDbContext, CancellationToken, Task> populate, CancellationToken cancellationToken)
     {
-        // Owner-only, like the key beside it; SQLite gives its -wal and -shm files the same mode.
-        if (!OperatingSystem.IsWindows())
+        var directory = Path.GetDirectoryName(_path)!;
+        using var schemaLock = await LockSchemaAsync(cancellationToken);
+        foreach (var stale in Directory.EnumerateFiles(directory, $"{Path.GetFileName(_path)}.init-*"))
         {
-            File.SetUnixFileMode(_path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            File.Delete(stale);
         }
 
-        // WAL lets the server and the CLI read while the other writes; the mode is stored in the file.
-        await context.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        var temporary = $"{_path}.init-{Guid.NewGuid():N}";
+        try
+        {
+            // Owner-only from the first byte; SQLite gives its -wal and -shm files the same mode.
+            var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+            {
+                create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            await new FileStream(temporary, create).DisposeAsync();
+            await using (var db = new ConfigurationDbContext(OptionsFor(temporary)))
+            {
+                await db.Database.MigrateAsync(cancellationToken);
+                // WAL lets the server and the CLI read while the other writes; the mode is stored in the file.
+                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+                await populate(db, cancellationToken);
+            }
+
+            File.Move(temporary, _path, overwrite: true);
+            DirectorySync.Flush(directory);
+        }
+        finally
+        {
+            foreach (var leftover in new[] { temporary, temporary + "-wal", temporary + "-shm", temporary + "-journal" })
+            {
+                File.Delete(leftover);
+            }
+        }
+    }
+
+    /// <summary>
+    /// EF Core's SQLite migration lock is a row in <c>__EFMigrationsLock</c>: a process killed while
+    /// migrating leaves it, and every later migration waits for it forever. MetaBackup serialises
+    /// migrations with an OS file lock instead, so whoever holds that lock knows any such row is stale.
+    /// </summary>
+    public async Task MigrateAsync(ConfigurationDbContext context, CancellationToken cancellationToken)
+    {
+        using var schemaLock = await LockSchemaAsync(cancellationToken);
+        if (!(await context.Database.GetPendingMigrationsAsync(cancellationToken)).Any())
+        {
+            return; // another process migrated while this one waited
+        }
+
+        var lockTables = await context.Database
+            .SqlQueryRaw<string>("SELECT name AS \"Value\" FROM sqlite_master WHERE type = 'table' AND name = '__EFMigrationsLock'")
+            .ToListAsync(cancellationToken);
+        if (lockTables.Count > 0)
+        {
+            await context.Database.ExecuteSqlRawAsync("DELETE FROM \"__EFMigrationsLock\";", cancellationToken);
+        }
+
+        await context.Database.MigrateAsync(cancellationToken);
+    }
+
+    private async Task<LockFile> LockSchemaAsync(CancellationToken cancellationToken) =>
+        await LockFile.AcquireAsync(SchemaLockPath, MigrationWait, cancellationToken)
+        ?? throw new Core.Configuration.ConflictException(
+            $"Another MetaBackup process has been creating or upgrading {Description} for {MigrationWait.TotalMinutes:0} minutes.",
+            "Let it finish (look for a running `metabackup`), then try again.");
+
+    private static DbContextOptions<ConfigurationDbContext> OptionsFor(string path)
+    {
+        var connection = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            ForeignKeys = true,
+            // Without pooling every connection is really closed, so the WAL is checkpointed when a command ends.
+            Pooling = false,
+        }.ToString();
+        return new DbContextOptionsBuilder<ConfigurationDbContext>()
+            .UseSqlite(connection, sqlite => sqlite.MigrationsAssembly(typeof(SqliteDatabaseProvider).Assembly.GetName().Name))
+            .Options;
     }
 }

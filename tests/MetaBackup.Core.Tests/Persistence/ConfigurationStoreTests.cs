@@ -118,4 +118,51 @@ public sealed class ConfigurationStoreTests : IDisposable
         Assert.Contains("metabackup init", error.Hint, StringComparison.Ordinal);
         Assert.False(File.Exists(_test.DataDirectory.DatabasePath));
     }
+
+    /// <summary>
+    /// Issue 8.2: EF Core's SQLite migration lock is a row; a process killed while migrating leaves it and
+    /// every later migration waited for it forever. Here the database is put back one migration, as an
+    /// upgrade finds it, with such a row left behind: opening it finishes the upgrade.
+    /// </summary>
+    [Fact]
+    public async Task An_upgrade_that_finds_a_migration_lock_left_by_a_killed_process_clears_it_and_finishes()
+    {
+        await using (var session = await _test.InitializeAndOpenAsync())
+        {
+            await new CredentialsService(session).AddAsync(new CredentialInput("kept"), new Dictionary<string, SecretText>());
+        }
+
+        var database = _test.DataDirectory.DatabasePath;
+        DatabaseDump.Execute(database, "DROP TABLE task_runs");
+        DatabaseDump.Execute(database, "DELETE FROM __EFMigrationsHistory WHERE MigrationId LIKE '%_TaskRuns'");
+        DatabaseDump.Execute(database, "CREATE TABLE IF NOT EXISTS \"__EFMigrationsLock\" (\"Id\" INTEGER NOT NULL CONSTRAINT \"PK___EFMigrationsLock\" PRIMARY KEY, \"Timestamp\" TEXT NOT NULL)");
+        DatabaseDump.Execute(database, "INSERT INTO \"__EFMigrationsLock\" VALUES (1, '2026-11-25 03:00:00')");
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+
+        await using (var session = await _test.Store().OpenAsync(patience.Token))
+        {
+            Assert.Single(await new CredentialsService(session).ListAsync());
+            Assert.Empty(session.Db.TaskRuns);
+        }
+
+        Assert.Equal(0, DatabaseDump.Execute(database, "DELETE FROM \"__EFMigrationsLock\""));
+    }
+
+    [Fact]
+    public async Task Initialising_after_an_init_killed_before_its_database_existed_uses_its_key_says_so_and_leaves_no_temporary_file()
+    {
+        Directory.CreateDirectory(_test.DataDirectory.Root);
+        var key = AesKey.Generate();
+        await File.WriteAllTextAsync(_test.DataDirectory.SystemKeyPath, key.ToHex() + "\n");
+        await File.WriteAllTextAsync(_test.DataDirectory.DatabasePath + ".init-0123456789abcdef0123456789abcdef", "half a database");
+
+        var result = await _test.Store().InitializeAsync();
+
+        Assert.True(result.Created);
+        Assert.Equal(key.Fingerprint, result.SystemKey.Fingerprint);
+        Assert.Equal(_test.DataDirectory.SystemKeyPath, result.GeneratedKeyPath);
+        Assert.Empty(Directory.GetFiles(_test.DataDirectory.Root, "metabackup.db.init-*"));
+        await using var session = await _test.OpenAsync();
+        Assert.Equal(key.Fingerprint, session.SystemKey.Fingerprint);
+    }
 }
