@@ -99,6 +99,12 @@ public static class CliApp
             context.Logs.CreateLogger("metabackup").LogWarning("Command {Command} failed: {Message}", name, e.Message);
             return ExitCodes.Failure;
         }
+        catch (Exception e) when (context.DatabaseConflict(e) is { } conflict)
+        {
+            context.Print.Error(conflict.Message, conflict.Hint);
+            context.Logs.CreateLogger("metabackup").LogWarning(e, "Command {Command} met a concurrent change: {Message}", name, conflict.Message);
+            return ExitCodes.Failure;
+        }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // An unexpected failure: say so plainly and keep the details in the log, not on screen.

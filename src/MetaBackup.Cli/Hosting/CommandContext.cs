@@ -20,6 +20,7 @@ namespace MetaBackup.Cli;
 public sealed class CommandContext(ParseResult parse, CliHost host) : IAsyncDisposable
 {
     private ILoggerFactory? _loggerFactory;
+    private IDatabaseProvider? _database;
     private ConfigurationSession? _session;
 
     public ParseResult Parse { get; } = parse;
@@ -47,9 +48,16 @@ public sealed class CommandContext(ParseResult parse, CliHost host) : IAsyncDisp
         return Composition.Stores.For(adapter, adapters.ReadConfig(adapter));
     }
 
+    /// <summary>The database the configuration lives in (<c>METABACKUP_DATABASE</c>, else SQLite in the data directory).</summary>
+    public IDatabaseProvider Database => _database ??= DatabaseProviders.For(DataDirectory, Host.Environment);
+
+    /// <summary>The failure as a conflict to run again (another command held or changed the database), or null.</summary>
+    public Core.Configuration.ConflictException? DatabaseConflict(Exception failure) =>
+        _database is null ? null : DatabaseErrors.AsConflict(failure, _database);
+
     public ConfigurationStore Store() => new(
         DataDirectory,
-        DatabaseProviders.For(DataDirectory, Host.Environment),
+        Database,
         Host.Environment,
         Directory.Exists(DataDirectory.Root) ? Logs : NullLoggerFactory.Instance,
         actor: Host.Actor);

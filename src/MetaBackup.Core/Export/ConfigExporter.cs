@@ -99,8 +99,9 @@ public sealed class ConfigExporter(ConfigurationSession session)
         var options = prepared.Options;
         var exporter = new RecordExporter(session.Secrets, options.IncludeSecrets);
 
-        // One read transaction: the counts, the check and the records all see the same snapshot.
-        await using var snapshot = await Db.Database.BeginTransactionAsync(cancellationToken);
+        // One read transaction: the counts, the check and the records all see the same snapshot. Inside an
+        // import's transaction (its safety snapshot) that transaction is the snapshot: it sees what the import will change.
+        await using var snapshot = Db.Database.CurrentTransaction is null ? await session.BeginReadSnapshotAsync(cancellationToken) : null;
         var counts = new Dictionary<string, int>();
         foreach (var area in ConfigurationAreas.All)
         {

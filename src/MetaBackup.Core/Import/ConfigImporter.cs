@@ -13,16 +13,19 @@ namespace MetaBackup.Core.Import;
 public sealed record ValidationReport(OpenedBackup Source, DocumentInfo Document, ImportPlan Plan);
 
 /// <summary>
-/// ValidateImport and ImportConfig (PRODUCT §6). Validation opens and authenticates the file, checks
-/// its version and schema and its consistency, and plans against the database, changing nothing; any
-/// problem is an <see cref="ImportRefusedException"/>. Importing validates the same way, then (unless a
-/// dry run) takes a safety snapshot and applies the plan in one transaction.
+/// ValidateImport and ImportConfig (docs/recovery.md). Validation opens and authenticates the file,
+/// checks its version and schema and its consistency, and plans against the database, changing
+/// nothing; any problem is an <see cref="ImportRefusedException"/>. Importing validates the same way,
+/// then — inside one write transaction that keeps every other writer out, so that the plan and what it
+/// changes are the same state — plans, takes the safety snapshot of that state, applies the plan,
+/// records it in the audit log, and commits. A dry run plans on a read snapshot and changes nothing.
 /// </summary>
 public sealed class ConfigImporter(ConfigurationSession session, DataDirectory dataDirectory)
 {
     public async Task<ValidationReport> ValidateImportAsync(string path, AesKey? suppliedKey, CancellationToken cancellationToken = default)
     {
         var (source, info) = await OpenAndValidateAsync(path, suppliedKey, cancellationToken);
+        await using var read = await session.BeginReadSnapshotAsync(cancellationToken);
         var plan = await new ImportPlanner(session, source.Document, info, new ImportOptions(ImportMode.Merge)).PlanAsync(cancellationToken);
         return new ValidationReport(source, info, plan);
     }
@@ -32,21 +35,42 @@ public sealed class ConfigImporter(ConfigurationSession session, DataDirectory d
         progress ??= _ => { };
         var (source, info) = await OpenAndValidateAsync(path, suppliedKey, cancellationToken);
         progress("validated");
-        var plan = await new ImportPlanner(session, source.Document, info, options).PlanAsync(cancellationToken);
         if (options.DryRun)
         {
-            return new ImportResult(plan, false, null, source);
+            await using var read = await session.BeginReadSnapshotAsync(cancellationToken);
+            return new ImportResult(await new ImportPlanner(session, source.Document, info, options).PlanAsync(cancellationToken), false, null, source);
         }
 
-        var snapshot = await new ConfigExporter(session).ExportSnapshotAsync(dataDirectory.SnapshotsDirectory, cancellationToken);
-        progress($"safety snapshot {snapshot}");
-        await new ImportApplier(session).ApplyAsync(plan, progress, cancellationToken);
-        session.Audit("config.import", $"{Path.GetFileName(path)} ({options.Mode.ToString().ToLowerInvariant()}); snapshot {Path.GetFileName(snapshot)}");
-        await session.Db.SaveChangesAsync(cancellationToken);
-        session.Logger<ConfigImporter>().LogInformation(
-            "Imported {File} in {Mode} mode: {Summary}; safety snapshot {Snapshot}",
-            Path.GetFileName(path), options.Mode, string.Join(", ", plan.Entries.GroupBy(e => e.Action).Select(g => $"{g.Count()} {g.Key}")), snapshot);
-        return new ImportResult(plan, true, snapshot, source);
+        var db = session.Db;
+        string? snapshot = null;
+        await using var transaction = await session.BeginWriteAsync(cancellationToken);
+        try
+        {
+            var plan = await new ImportPlanner(session, source.Document, info, options).PlanAsync(cancellationToken);
+            snapshot = await new ConfigExporter(session).ExportSnapshotAsync(dataDirectory.SnapshotsDirectory, cancellationToken);
+            progress($"safety snapshot {snapshot}");
+            await new ImportApplier(session).ApplyAsync(plan, progress, cancellationToken);
+            session.Audit("config.import", $"{Path.GetFileName(path)} ({options.Mode.ToString().ToLowerInvariant()}); snapshot {Path.GetFileName(snapshot)}");
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            progress("committed");
+            session.Logger<ConfigImporter>().LogInformation(
+                "Imported {File} in {Mode} mode: {Summary}; safety snapshot {Snapshot}",
+                Path.GetFileName(path), options.Mode, string.Join(", ", plan.Entries.GroupBy(e => e.Action).Select(g => $"{g.Count()} {g.Key}")), snapshot);
+            return new ImportResult(plan, true, snapshot, source);
+        }
+        catch
+        {
+            await transaction.RollbackAsync(CancellationToken.None);
+            db.ChangeTracker.Clear();
+            if (snapshot is not null)
+            {
+                // Nothing changed, so there is nothing to roll back to.
+                File.Delete(snapshot);
+            }
+
+            throw;
+        }
     }
 
     private async Task<(OpenedBackup, DocumentInfo)> OpenAndValidateAsync(string path, AesKey? suppliedKey, CancellationToken cancellationToken)

@@ -7,17 +7,21 @@ using Microsoft.EntityFrameworkCore;
 namespace MetaBackup.Core.Import;
 
 /// <summary>
-/// Applies a plan in one transaction (PRODUCT §6, "All or nothing"): deletions, then creations and
-/// updates in dependency order; then, still inside the transaction, every stored secret must decrypt
-/// under the current system key and every reference must resolve — else everything rolls back.
-/// A process killed at any point leaves the database as it was, since nothing commits before the end.
+/// Applies a plan inside the caller's transaction (docs/recovery.md, "All or nothing"): deletions, then
+/// creations and updates in dependency order; then every stored secret must decrypt under the current
+/// system key and every reference must resolve — else the caller rolls everything back. A process
+/// killed at any point leaves the database as it was, since nothing commits before the end.
 /// </summary>
 internal sealed class ImportApplier(ConfigurationSession session)
 {
     public async Task ApplyAsync(ImportPlan plan, Action<string> progress, CancellationToken cancellationToken)
     {
         var db = session.Db;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (db.Database.CurrentTransaction is null)
+        {
+            throw new InvalidOperationException("An import is applied inside the transaction it was planned in.");
+        }
+
         db.PreserveTimestamps = true;
         try
         {
@@ -51,14 +55,6 @@ internal sealed class ImportApplier(ConfigurationSession session)
 
             await db.SaveChangesAsync(cancellationToken);
             await VerifyAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            progress("committed");
-        }
-        catch
-        {
-            await transaction.RollbackAsync(CancellationToken.None);
-            db.ChangeTracker.Clear();
-            throw;
         }
         finally
         {

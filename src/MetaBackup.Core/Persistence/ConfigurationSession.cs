@@ -1,5 +1,6 @@
 using MetaBackup.Core.Auditing;
 using MetaBackup.Core.Secrets;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace MetaBackup.Core.Persistence;
@@ -10,6 +11,7 @@ namespace MetaBackup.Core.Persistence;
 /// </summary>
 public sealed class ConfigurationSession(
     ConfigurationDbContext db,
+    IDatabaseProvider database,
     SystemKey systemKey,
     TimeProvider clock,
     string actor,
@@ -27,6 +29,12 @@ public sealed class ConfigurationSession(
     public string Actor { get; } = actor;
 
     public ILoggerFactory LoggerFactory { get; } = loggerFactory;
+
+    /// <summary>Reads one consistent snapshot without holding up writers (see <see cref="IDatabaseProvider.BeginReadSnapshotAsync"/>).</summary>
+    public Task<IDbContextTransaction> BeginReadSnapshotAsync(CancellationToken cancellationToken) => database.BeginReadSnapshotAsync(Db, cancellationToken);
+
+    /// <summary>Changes what it read, with every other writer kept out meanwhile (see <see cref="IDatabaseProvider.BeginWriteAsync"/>).</summary>
+    public Task<IDbContextTransaction> BeginWriteAsync(CancellationToken cancellationToken) => database.BeginWriteAsync(Db, cancellationToken);
 
     public ILogger<T> Logger<T>() => LoggerFactory.CreateLogger<T>();
 

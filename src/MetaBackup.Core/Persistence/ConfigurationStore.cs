@@ -43,7 +43,7 @@ public sealed class ConfigurationStore(
                 ?? throw new NotInitializedException(dataDirectory.Root);
             var key = ResolveKey(storedFingerprint);
             await MigrateIfNeededAsync(db, cancellationToken);
-            return new ConfigurationSession(db, key, _clock, actor, loggerFactory);
+            return new ConfigurationSession(db, database, key, _clock, actor, loggerFactory);
         }
         catch
         {

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using IDbContextTransaction = Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction;
 
 namespace MetaBackup.Core.Persistence;
 
@@ -28,4 +29,19 @@ public interface IDatabaseProvider
     /// migrating is cleared, never waited on forever.
     /// </summary>
     Task MigrateAsync(ConfigurationDbContext context, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A read-only transaction over one consistent snapshot of the database that does not hold up
+    /// writers (an export reads every area inside one, docs/architecture.md, "Transactions").
+    /// </summary>
+    Task<IDbContextTransaction> BeginReadSnapshotAsync(ConfigurationDbContext context, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A transaction that keeps every other writer out from its start to its end, so what it reads is
+    /// what it changes (an import plans and applies inside one). Waits a while for another writer to finish.
+    /// </summary>
+    Task<IDbContextTransaction> BeginWriteAsync(ConfigurationDbContext context, CancellationToken cancellationToken);
+
+    /// <summary>Whether an error means the database was held by another writer for longer than this one waits (or, where the database says so, a serialisation failure).</summary>
+    bool IsBusy(System.Data.Common.DbException error);
 }

@@ -45,7 +45,7 @@ public sealed class SystemKeyRotation(ConfigurationSession session, SystemKeySou
 
         try
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await using var transaction = await session.BeginWriteAsync(cancellationToken);
             var fingerprint = await db.SystemState.SingleAsync(s => s.Key == SystemState.SystemKeyFingerprint, cancellationToken);
             if (fingerprint.Value != oldKey.Fingerprint)
             {

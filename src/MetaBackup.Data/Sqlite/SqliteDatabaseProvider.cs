@@ -2,6 +2,7 @@ using MetaBackup.Core.IO;
 using MetaBackup.Core.Persistence;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using IDbContextTransaction = Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction;
 
 namespace MetaBackup.Data.Sqlite;
 
@@ -96,6 +97,25 @@ public sealed class SqliteDatabaseProvider : IDatabaseProvider
 
         await context.Database.MigrateAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// A deferred transaction: in WAL mode its first read fixes the snapshot, and it takes no lock that
+    /// would stop a writer. (EF Core's own transactions on SQLite begin IMMEDIATE, which takes the write lock.)
+    /// </summary>
+    public async Task<IDbContextTransaction> BeginReadSnapshotAsync(ConfigurationDbContext context, CancellationToken cancellationToken)
+    {
+        await context.Database.OpenConnectionAsync(cancellationToken);
+        var transaction = ((SqliteConnection)context.Database.GetDbConnection()).BeginTransaction(deferred: true);
+        var used = await context.Database.UseTransactionAsync(transaction, cancellationToken);
+        return new OwnedTransaction(context, used!, transaction);
+    }
+
+    /// <summary>BEGIN IMMEDIATE: the write lock from the first statement; another writer waits up to the busy timeout.</summary>
+    public Task<IDbContextTransaction> BeginWriteAsync(ConfigurationDbContext context, CancellationToken cancellationToken) =>
+        context.Database.BeginTransactionAsync(cancellationToken);
+
+    /// <summary>SQLITE_BUSY (5) and SQLITE_LOCKED (6): the busy timeout ran out while another connection held the lock.</summary>
+    public bool IsBusy(System.Data.Common.DbException error) => error is SqliteException { SqliteErrorCode: 5 or 6 };
 
     private async Task<LockFile> LockSchemaAsync(CancellationToken cancellationToken) =>
         await LockFile.AcquireAsync(SchemaLockPath, MigrationWait, cancellationToken)
