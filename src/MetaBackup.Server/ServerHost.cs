@@ -30,6 +30,11 @@ public static class ServerHost
 {
     public static async Task RunAsync(ServerOptions options, CancellationToken cancellationToken)
     {
+        await using (var session = await options.OpenSession(cancellationToken))
+        {
+            await InterruptedWork.RecoverAsync(session, options.DataDirectory, options.Stores, cancellationToken);
+        }
+
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(options.Urls);
         builder.Logging.ClearProviders();

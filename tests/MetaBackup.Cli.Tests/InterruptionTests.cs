@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using MetaBackup.Testing;
 
 namespace MetaBackup.Cli.Tests;
@@ -48,5 +49,127 @@ public sealed class InterruptionTests
         Assert.True(again.ExitCode == 0, again.ToString());
         await cli.OkAsync("groups", "add", "--name", "after-the-kill");
         Assert.Empty(Directory.GetFiles(cli.DataDirectory, "metabackup.db.init-*"));
+    }
+
+    /// <summary>
+    /// Issue 8.4: a Configuration Backup run killed with SIGKILL stayed "running" forever and left its
+    /// staging files. The next start of `serve` marks it interrupted and removes them; the next run works.
+    /// </summary>
+    [Fact]
+    public async Task A_backup_run_killed_midway_is_marked_interrupted_at_the_next_start_and_leaves_no_temporary_file()
+    {
+        using var cli = new CliRunner();
+        cli.Environment["ENCRYPTION_KEY"] = TestKeys.A;
+        var destination = Path.Combine(cli.WorkingDirectory, "backups");
+        await ConfigureLargeBackupAsync(cli, destination);
+
+        using (var process = CliProcess.Start(cli.DataDirectory, cli.Environment, cli.WorkingDirectory, "tasks", "config-backup", "run"))
+        {
+            await KillWhenAsync(process, line => line.StartsWith("config-backup: exporting", StringComparison.Ordinal));
+        }
+
+        var killed = JsonNode.Parse((await cli.OkAsync("tasks", "runs", "--json")).Out)!.AsArray().Single()!;
+        Assert.Equal("running", killed["status"]!.GetValue<string>());
+
+        await using (var server = ServeProcess.Start(cli))
+        {
+            await server.WaitUntilListeningAsync();
+            var run = JsonNode.Parse((await cli.OkAsync("tasks", "runs", "--json")).Out)!.AsArray().Single()!;
+            Assert.Equal("interrupted", run["status"]!.GetValue<string>());
+            Assert.NotNull(run["endedAt"]);
+            Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(cli.DataDirectory, "tmp")));
+        }
+
+        var next = JsonNode.Parse((await cli.OkAsync("tasks", "config-backup", "run", "--json")).Out)!;
+        Assert.Equal("succeeded", next["status"]!.GetValue<string>());
+        Assert.All(Directory.GetFiles(destination), file => Assert.StartsWith("config_backup_", Path.GetFileName(file), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_backup_run_killed_midway_is_closed_by_the_next_run_too()
+    {
+        using var cli = new CliRunner();
+        cli.Environment["ENCRYPTION_KEY"] = TestKeys.A;
+        await ConfigureLargeBackupAsync(cli, Path.Combine(cli.WorkingDirectory, "backups"));
+        using (var process = CliProcess.Start(cli.DataDirectory, cli.Environment, cli.WorkingDirectory, "tasks", "config-backup", "run"))
+        {
+            await KillWhenAsync(process, line => line.StartsWith("config-backup: exporting", StringComparison.Ordinal));
+        }
+
+        await cli.OkAsync("tasks", "config-backup", "run");
+
+        var runs = JsonNode.Parse((await cli.OkAsync("tasks", "runs", "--json")).Out)!.AsArray();
+        Assert.Equal(["succeeded", "interrupted"], runs.Select(r => r!["status"]!.GetValue<string>()));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(cli.DataDirectory, "tmp")));
+    }
+
+    /// <summary>Issue 8.4: an `export -o DIR` killed while writing left a hidden .partial file in DIR forever; the next export there removes it.</summary>
+    [Fact]
+    public async Task An_export_killed_while_writing_leaves_a_temporary_file_that_the_next_export_to_that_directory_removes()
+    {
+        using var cli = new CliRunner();
+        cli.Environment["ENCRYPTION_KEY"] = TestKeys.A;
+        await ConfigureLargeBackupAsync(cli, Path.Combine(cli.WorkingDirectory, "backups"));
+        var target = Path.Combine(cli.WorkingDirectory, "exports");
+        Directory.CreateDirectory(target);
+        using (var process = CliProcess.Start(cli.DataDirectory, cli.Environment, cli.WorkingDirectory, "export", "--include-secrets", "--profile", "offsite", "-o", target))
+        {
+            var deadline = DateTime.UtcNow + Patience;
+            while (Directory.GetFiles(target, ".*.partial").Length == 0 && !process.HasExited && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(5);
+            }
+
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        Assert.NotEmpty(Directory.GetFiles(target, ".*.partial"));
+
+        await cli.OkAsync("export", "--include-secrets", "--profile", "offsite", "-o", target);
+
+        Assert.Empty(Directory.GetFiles(target, ".*"));
+        Assert.Single(Directory.GetFiles(target));
+    }
+
+    /// <summary>The sample configuration and 20,000 groups (so an export takes a moment), a local destination, the task configured.</summary>
+    private static async Task ConfigureLargeBackupAsync(CliRunner cli, string destination)
+    {
+        await cli.OkAsync("init");
+        await using (var session = await cli.OpenStoreAsync())
+        {
+            await SampleConfiguration.SeedAsync(session);
+            for (var i = 0; i < 20_000; i++)
+            {
+                session.Db.Groups.Add(new Core.Groups.Group { Name = $"bulk-{i:D5}", Description = new string('d', 100), Permissions = ["jobs.read", "jobs.write"] });
+            }
+
+            await session.Db.SaveChangesAsync();
+        }
+
+        await cli.OkAsync("adapters", "add", "--kind", "storage", "--type", "local", "--name", "disk", "--config", $"path={destination}");
+        await cli.OkAsync("settings", "set", "config.backup.storageId", "disk");
+        await cli.OkAsync("settings", "set", "config.backup.encryptionProfileId", "offsite");
+        await cli.OkAsync("settings", "set", "config.backup.includeSecrets", "true");
+    }
+
+    /// <summary>Reads the process's stderr and kills it (SIGKILL) at the first line <paramref name="when"/> accepts.</summary>
+    private static async Task KillWhenAsync(System.Diagnostics.Process process, Func<string, bool> when)
+    {
+        _ = process.StandardOutput.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(Patience);
+        var seen = new System.Text.StringBuilder();
+        while (await process.StandardError.ReadLineAsync(timeout.Token) is { } line)
+        {
+            seen.AppendLine(line);
+            if (when(line))
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync(timeout.Token);
+                return;
+            }
+        }
+
+        Assert.Fail($"the process ended before the moment to kill it:\n{seen}");
     }
 }

@@ -32,8 +32,8 @@ public static class DestinationDrill
         server.Environment["ENCRYPTION_KEY"] = TestKeys.C;
 
         await using var rebuilt = await server.InitializeAndOpenAsync();
-        var downloaded = await new StorageExport(rebuilt, server.DataDirectory).DownloadAsync(store, file, CancellationToken.None);
-        await new ConfigImporter(rebuilt, server.DataDirectory).ImportConfigAsync(downloaded, new ImportOptions(ImportMode.Full), Core.Secrets.AesKey.FromHex(kit, "kit"));
+        using var downloaded = await new StorageExport(rebuilt, server.DataDirectory).DownloadAsync(store, file, CancellationToken.None);
+        await new ConfigImporter(rebuilt, server.DataDirectory).ImportConfigAsync(downloaded.Path, new ImportOptions(ImportMode.Full), Core.Secrets.AesKey.FromHex(kit, "kit"));
 
         Assert.Equal(expected, await ConfigurationText.OfAsync(rebuilt));
     }

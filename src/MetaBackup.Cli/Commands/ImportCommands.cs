@@ -57,7 +57,7 @@ public static class ImportCommands
                 source.Path,
                 options,
                 SuppliedKey(cli, kit, keyFile),
-                step => cli.Host.Error.WriteLine($"import: {step}"),
+                step => cli.Print.Progress("import", step),
                 ct);
 
             foreach (var warning in result.Plan.Warnings)

@@ -16,7 +16,8 @@ public static class TasksCommand
             Group("config-backup", "The Configuration Backup task (settings config.backup.*).",
                 Make("run", "Run the configuration backup now, whatever the schedule: export, upload, verify, apply retention, record the run. Exit 1 if it failed.", host, async (cli, ct) =>
                 {
-                    var run = await new ConfigBackupTask(await cli.OpenAsync(ct), cli.DataDirectory, Composition.Stores).RunAsync(RunTrigger.Manual, ct);
+                    var run = await new ConfigBackupTask(await cli.OpenAsync(ct), cli.DataDirectory, Composition.Stores)
+                        .RunAsync(RunTrigger.Manual, ct, step => cli.Print.Progress("config-backup", step));
                     cli.Print.Object(View(run));
                     if (run.Status != RunStatus.Succeeded)
                     {

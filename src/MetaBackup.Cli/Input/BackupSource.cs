@@ -9,9 +9,9 @@ namespace MetaBackup.Cli.Input;
 /// </summary>
 public sealed class BackupSource : IAsyncDisposable
 {
-    private readonly string? _staged;
+    private readonly StagedBackup? _staged;
 
-    private BackupSource(string path, string? staged)
+    private BackupSource(string path, StagedBackup? staged)
     {
         Path = path;
         _staged = staged;
@@ -36,17 +36,13 @@ public sealed class BackupSource : IAsyncDisposable
 
         var store = await cli.StorageAsync(destination!, cancellationToken);
         var session = await cli.OpenAsync(cancellationToken);
-        var path = await new StorageExport(session, cli.DataDirectory).DownloadAsync(store, name!, cancellationToken);
-        return new BackupSource(path, System.IO.Path.GetDirectoryName(path));
+        var staged = await new StorageExport(session, cli.DataDirectory).DownloadAsync(store, name!, cancellationToken);
+        return new BackupSource(staged.Path, staged);
     }
 
     public ValueTask DisposeAsync()
     {
-        if (_staged is not null && Directory.Exists(_staged))
-        {
-            Directory.Delete(_staged, recursive: true);
-        }
-
+        _staged?.Dispose();
         return ValueTask.CompletedTask;
     }
 }

@@ -60,6 +60,9 @@ public sealed class Printer(TextWriter stdout, TextWriter stderr, bool json)
         }
     }
 
+    /// <summary>A step of long work, on stderr as <c>COMMAND: STEP</c>, so that a person (or a test) sees where it is.</summary>
+    public void Progress(string command, string step) => stderr.WriteLine($"{command}: {step}");
+
     /// <summary>A warning, always on stderr.</summary>
     public void Warning(string text) => stderr.WriteLine($"warning: {text}");
 

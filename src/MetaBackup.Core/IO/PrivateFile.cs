@@ -30,7 +30,11 @@ public static class PrivateFile
     public static void WriteAtomic(string path, string content, bool overwrite = false) =>
         WriteAtomicAsync(path, stream => stream.WriteAsync(Encoding.UTF8.GetBytes(content)).AsTask(), overwrite).GetAwaiter().GetResult();
 
-    /// <summary>Creates <paramref name="path"/> from what <paramref name="write"/> writes; refuses to replace an existing file unless <paramref name="overwrite"/>.</summary>
+    /// <summary>
+    /// Creates <paramref name="path"/> from what <paramref name="write"/> writes; refuses to replace an existing
+    /// file unless <paramref name="overwrite"/>. Temporary files that killed writers left in the same
+    /// directory are removed first (<see cref="AbandonedFiles"/>).
+    /// </summary>
     public static async Task WriteAtomicAsync(string path, Func<Stream, Task> write, bool overwrite = false, CancellationToken cancellationToken = default)
     {
         var full = Path.GetFullPath(path);
@@ -41,6 +45,7 @@ public static class PrivateFile
             throw new InvalidInputException($"'{full}' already exists; it is never overwritten.", "Choose another file name.");
         }
 
+        AbandonedFiles.Remove(directory, AbandonedFiles.IsPrivateFileTemporary);
         var temporary = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.partial");
         try
         {
@@ -55,9 +60,18 @@ public static class PrivateFile
                 await write(stream);
                 await stream.FlushAsync(cancellationToken);
                 stream.Flush(flushToDisk: true);
+                if (!OperatingSystem.IsWindows())
+                {
+                    // Renamed while still held, so no sweeper ever sees it unheld under its temporary name.
+                    File.Move(temporary, full, overwrite);
+                }
             }
 
-            File.Move(temporary, full, overwrite);
+            if (OperatingSystem.IsWindows())
+            {
+                File.Move(temporary, full, overwrite);
+            }
+
             DirectorySync.Flush(directory);
         }
         finally

@@ -1,6 +1,7 @@
 using MetaBackup.Core.Adapters;
 using MetaBackup.Core.Configuration;
 using MetaBackup.Core.Export;
+using MetaBackup.Core.IO;
 using MetaBackup.Core.Persistence;
 using MetaBackup.Core.Settings;
 using MetaBackup.Core.Storage;
@@ -19,9 +20,12 @@ public sealed class ConfigBackupTask(ConfigurationSession session, DataDirectory
 {
     public const string Name = "config-backup";
 
-    public async Task<TaskRun> RunAsync(RunTrigger trigger, CancellationToken cancellationToken = default)
+    public async Task<TaskRun> RunAsync(RunTrigger trigger, CancellationToken cancellationToken = default, Action<string>? progress = null)
     {
+        progress ??= _ => { };
         using var runLock = RunLock.Acquire(dataDirectory, Name);
+        await CloseInterruptedRunsAsync(cancellationToken);
+        StagingArea.RemoveAbandoned(dataDirectory);
         var settings = await new SettingsService(session).ConfigBackupAsync(cancellationToken);
         if (settings.StorageId is null)
         {
@@ -40,7 +44,9 @@ public sealed class ConfigBackupTask(ConfigurationSession session, DataDirectory
             var adapter = await adapters.FindOfKindAsync(settings.StorageId, AdapterKind.Storage, "The configuration backup destination", cancellationToken);
             var store = stores.For(adapter, adapters.ReadConfig(adapter));
             var options = new ExportOptions(settings.IncludeSecrets, settings.EncryptionProfileId, settings.Compression, trigger == RunTrigger.Manual ? ExportSource.Manual : ExportSource.Scheduled);
-            var stored = await new StorageExport(session, dataDirectory).ExportAsync(options, store, cancellationToken);
+            progress($"exporting to destination {adapter.Name}");
+            var stored = await new StorageExport(session, dataDirectory).ExportAsync(options, store, cancellationToken, progress);
+            progress("applying retention");
             await ApplyRetentionAsync(store, settings.Retention, cancellationToken);
 
             run.Status = RunStatus.Succeeded;
@@ -49,7 +55,13 @@ public sealed class ConfigBackupTask(ConfigurationSession session, DataDirectory
             run.Checksum = stored.Checksum;
             logger.LogInformation("Configuration backup {File} ({Size} bytes) written to {Destination} and verified", run.File, run.Size, adapter.Name);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (OperationCanceledException)
+        {
+            run.Status = RunStatus.Interrupted;
+            run.Error = "Stopped before it finished; what it had uploaded was removed.";
+            throw;
+        }
+        catch (Exception e)
         {
             run.Status = RunStatus.Failed;
             run.Error = e is MetaBackupException ? e.Message : $"{e.GetType().Name}: {e.Message}";
@@ -64,6 +76,37 @@ public sealed class ConfigBackupTask(ConfigurationSession session, DataDirectory
         }
 
         return run;
+    }
+
+    /// <summary>
+    /// At the start of `serve`: closes the runs a killed process left "running" and removes its staging
+    /// files, unless a run is in progress right now (in another process), whose files must stay.
+    /// </summary>
+    public async Task RecoverFromInterruptedRunsAsync(CancellationToken cancellationToken = default)
+    {
+        using var runLock = RunLock.TryAcquire(dataDirectory, Name);
+        if (runLock is not null)
+        {
+            await CloseInterruptedRunsAsync(cancellationToken);
+            StagingArea.RemoveAbandoned(dataDirectory);
+        }
+    }
+
+    /// <summary>Called with the run lock held: no run is in progress, so one still recorded as running was killed.</summary>
+    private async Task CloseInterruptedRunsAsync(CancellationToken cancellationToken)
+    {
+        var now = session.Clock.GetUtcNow();
+        var closed = await session.Db.TaskRuns
+            .Where(r => r.Task == Name && r.Status == RunStatus.Running)
+            .ExecuteUpdateAsync(
+                set => set.SetProperty(r => r.Status, RunStatus.Interrupted)
+                    .SetProperty(r => r.EndedAt, now)
+                    .SetProperty(r => r.Error, "Its process stopped before the run finished (killed, or the machine went down)."),
+                cancellationToken);
+        if (closed > 0)
+        {
+            session.Logger<ConfigBackupTask>().LogWarning("Marked {Count} configuration backup run(s) interrupted: their process stopped before they finished", closed);
+        }
     }
 
     /// <summary>The task's runs, newest first.</summary>

@@ -1,28 +1,26 @@
 using MetaBackup.Core.Configuration;
+using MetaBackup.Core.IO;
 
 namespace MetaBackup.Core.Scheduling;
 
 /// <summary>
-/// One run at a time (PRODUCT §7), across processes on this data directory: an exclusive lock on
-/// <c>&lt;data dir&gt;/&lt;task&gt;.lock</c>, released when disposed or when the process ends.
+/// One run at a time (docs/storage.md), across processes on this data directory: the OS lock on
+/// <c>&lt;data dir&gt;/&lt;task&gt;.lock</c> (<see cref="LockFile"/>), released when disposed or when the
+/// process ends, however it ends. Whoever holds it knows that no run of the task is in progress
+/// anywhere else, so a run still recorded as running is one whose process died.
 /// </summary>
 public sealed class RunLock : IDisposable
 {
-    private readonly FileStream _file;
+    private readonly LockFile _file;
 
-    private RunLock(FileStream file) => _file = file;
+    private RunLock(LockFile file) => _file = file;
 
-    public static RunLock Acquire(DataDirectory dataDirectory, string task)
-    {
-        try
-        {
-            return new RunLock(new FileStream(Path.Combine(dataDirectory.Root, $"{task}.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
-        }
-        catch (IOException)
-        {
-            throw new MetaBackupException($"A {task} run is already in progress.", "Wait for it to finish; `metabackup tasks runs` shows it.");
-        }
-    }
+    public static RunLock Acquire(DataDirectory dataDirectory, string task) =>
+        TryAcquire(dataDirectory, task)
+        ?? throw new ConflictException($"A {task} run is already in progress.", "Wait for it to finish; `metabackup tasks runs` shows it.");
+
+    public static RunLock? TryAcquire(DataDirectory dataDirectory, string task) =>
+        LockFile.TryAcquire(Path.Combine(dataDirectory.Root, $"{task}.lock")) is { } file ? new RunLock(file) : null;
 
     public void Dispose() => _file.Dispose();
 }

@@ -19,6 +19,9 @@ public enum RunStatus
     Running,
     Succeeded,
     Failed,
+
+    /// <summary>Its process stopped before the run finished: told to stop, or killed (then noticed by the next run or the next start of `serve`).</summary>
+    Interrupted,
 }
 
 /// <summary>

@@ -1,10 +1,12 @@
 using MetaBackup.Core.Adapters;
+using MetaBackup.Core.IO;
 
 namespace MetaBackup.Core.Storage;
 
 /// <summary>
-/// A directory on this machine (or a mounted share). Uploads go to a hidden temporary file that is
-/// flushed to disk and renamed over the final name, so readers never see half a file.
+/// A directory on this machine (or a mounted share), owner-only like everything MetaBackup writes.
+/// Uploads go to a hidden temporary file that is flushed to disk and renamed over the final name, so
+/// readers never see half a file; temporary files of uploads killed midway are removed by the next upload.
 /// </summary>
 public sealed class LocalBackupStore(string adapterName, string directory) : IBackupStore
 {
@@ -18,14 +20,23 @@ public sealed class LocalBackupStore(string adapterName, string directory) : IBa
         var temporary = Path.Combine(directory, $"{PartialPrefix}{Guid.NewGuid():N}-{name}");
         try
         {
-            Directory.CreateDirectory(directory);
-            await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
+            PrivateFile.CreateDirectory(directory);
+            AbandonedFiles.Remove(directory, IsTemporary);
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 81920, Options = FileOptions.Asynchronous };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            await using (var file = new FileStream(temporary, options))
             {
                 await content.CopyToAsync(file, cancellationToken);
                 file.Flush(flushToDisk: true);
+                // Renamed while still held (see AbandonedFiles): a sweeper never sees it unheld.
+                File.Move(temporary, target, overwrite: true);
             }
 
-            File.Move(temporary, target, overwrite: true);
+            DirectorySync.Flush(directory);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -48,7 +59,7 @@ public sealed class LocalBackupStore(string adapterName, string directory) : IBa
         }
 
         IReadOnlyList<StoredFile> files = new DirectoryInfo(directory).EnumerateFiles()
-            .Where(f => !f.Name.StartsWith(PartialPrefix, StringComparison.Ordinal))
+            .Where(f => !IsTemporary(f.Name))
             .Select(f => new StoredFile(f.Name, f.Length, f.LastWriteTimeUtc))
             .OrderBy(f => f.Name, StringComparer.Ordinal)
             .ToList();
@@ -80,6 +91,9 @@ public sealed class LocalBackupStore(string adapterName, string directory) : IBa
         await UploadAsync(probe, new MemoryStream([1, 2, 3]), cancellationToken);
         await DeleteAsync(probe, cancellationToken);
     }
+
+    /// <summary>An upload's temporary name (<c>.partial-&lt;32 hex&gt;-NAME</c>), in progress or abandoned by a killed process.</summary>
+    private static bool IsTemporary(string name) => name.StartsWith(PartialPrefix, StringComparison.Ordinal);
 
     private string PathOf(string name) => Path.Combine(directory, StorageNames.Check(name));
 }

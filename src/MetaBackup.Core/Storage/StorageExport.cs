@@ -9,6 +9,14 @@ using MetaBackup.Format;
 
 namespace MetaBackup.Core.Storage;
 
+/// <summary>A backup downloaded from a destination for import: its local copy, deleted when disposed.</summary>
+public sealed class StagedBackup(string path, StagingArea staging) : IDisposable
+{
+    public string Path { get; } = path;
+
+    public void Dispose() => staging.Dispose();
+}
+
 /// <summary>What an export to a destination wrote there.</summary>
 public sealed record StoredExport(ExportResult Export, string Checksum);
 
@@ -19,14 +27,16 @@ public sealed record StoredExport(ExportResult Export, string Checksum);
 /// </summary>
 public sealed class StorageExport(ConfigurationSession session, DataDirectory dataDirectory)
 {
-    public async Task<StoredExport> ExportAsync(ExportOptions options, IBackupStore store, CancellationToken cancellationToken)
+    public async Task<StoredExport> ExportAsync(ExportOptions options, IBackupStore store, CancellationToken cancellationToken, Action<string>? progress = null)
     {
-        var staging = NewStaging();
+        progress ??= _ => { };
+        using var staging = StagingArea.Create(dataDirectory);
         string? uploaded = null;
         try
         {
-            var export = await new ConfigExporter(session).ExportToFileAsync(options, staging, cancellationToken);
+            var export = await new ConfigExporter(session).ExportToFileAsync(options, staging.Path, cancellationToken);
             var checksum = await Sha256Async(export.Path!, cancellationToken);
+            progress($"uploading {export.FileName} ({export.Bytes} bytes)");
             await using (var file = File.OpenRead(export.Path!))
             {
                 await store.UploadAsync(export.FileName, file, cancellationToken);
@@ -36,7 +46,8 @@ public sealed class StorageExport(ConfigurationSession session, DataDirectory da
             var sidecar = new BackupSidecar(export.FileName, export.ExportedAt, export.Bytes!.Value, checksum, export.Encrypted, export.ProfileName, export.ProfileFingerprint,
                 export.IncludeSecrets, Compressions.Name(options.Compression), ExportDocument.SchemaVersion, ExportDocument.AppVersion, options.Source.ToString().ToLowerInvariant());
             await store.UploadAsync(BackupSidecar.NameFor(export.FileName), new MemoryStream(sidecar.ToBytes()), cancellationToken);
-            await VerifyAsync(store, export, checksum, options, Path.Combine(staging, "readback"), cancellationToken);
+            progress("reading it back to verify it");
+            await VerifyAsync(store, export, checksum, options, staging.Combine("readback"), cancellationToken);
             return new StoredExport(export, checksum);
         }
         catch
@@ -44,21 +55,28 @@ public sealed class StorageExport(ConfigurationSession session, DataDirectory da
             await RemoveAsync(store, uploaded);
             throw;
         }
-        finally
-        {
-            Directory.Delete(staging, recursive: true);
-        }
     }
 
-    /// <summary>Downloads a backup from a destination into the data directory's staging area, for import.</summary>
-    public async Task<string> DownloadAsync(IBackupStore store, string name, CancellationToken cancellationToken)
+    /// <summary>Downloads a backup from a destination into a staging area of the data directory, for import; disposing it deletes the copy.</summary>
+    public async Task<StagedBackup> DownloadAsync(IBackupStore store, string name, CancellationToken cancellationToken)
     {
-        var staging = NewStaging();
-        var path = Path.Combine(staging, StorageNames.Check(name));
-        await using var remote = await store.OpenReadAsync(name, cancellationToken);
-        await using var local = File.Create(path);
-        await remote.CopyToAsync(local, cancellationToken);
-        return path;
+        var staging = StagingArea.Create(dataDirectory);
+        try
+        {
+            var path = staging.Combine(StorageNames.Check(name));
+            await using (var remote = await store.OpenReadAsync(name, cancellationToken))
+            await using (var local = File.Create(path))
+            {
+                await remote.CopyToAsync(local, cancellationToken);
+            }
+
+            return new StagedBackup(path, staging);
+        }
+        catch
+        {
+            staging.Dispose();
+            throw;
+        }
     }
 
     private async Task VerifyAsync(IBackupStore store, ExportResult export, string checksum, ExportOptions options, string copy, CancellationToken cancellationToken)
@@ -109,14 +127,6 @@ public sealed class StorageExport(ConfigurationSession session, DataDirectory da
         {
             // The destination is failing; the caller reports the first cause.
         }
-    }
-
-
-    private string NewStaging()
-    {
-        var staging = Path.Combine(dataDirectory.StagingDirectory, Guid.NewGuid().ToString("N"));
-        PrivateFile.CreateDirectory(staging);
-        return staging;
     }
 
     private static async Task<string> Sha256Async(string path, CancellationToken cancellationToken)

@@ -93,7 +93,7 @@ public sealed class ConfigBackupTaskTests : IDisposable
         await using var session = await OpenAsync();
         using var running = RunLock.Acquire(_test.DataDirectory, ConfigBackupTask.Name);
 
-        var error = await Assert.ThrowsAsync<MetaBackupException>(() => new ConfigBackupTask(session, _test.DataDirectory, Stores).RunAsync(RunTrigger.Manual));
+        var error = await Assert.ThrowsAsync<ConflictException>(() => new ConfigBackupTask(session, _test.DataDirectory, Stores).RunAsync(RunTrigger.Manual));
 
         Assert.Contains("already in progress", error.Message, StringComparison.Ordinal);
         Assert.Empty(await RunsAsync());
