@@ -76,6 +76,14 @@ public static class CliApp
             context.Logs.CreateLogger("metabackup").LogInformation("Command {Command} finished with exit code {Code}", name, code);
             return code;
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Ctrl+C or SIGTERM: every change is transactional and every file is written under a temporary
+            // name, so what had not finished was rolled back or removed (docs/exit-codes.md).
+            context.Print.Error($"`metabackup {name}` was interrupted before it finished: {Interrupted.WhatWasKept(name)}", null);
+            context.Logs.CreateLogger("metabackup").LogWarning("Command {Command} was interrupted", name);
+            return ExitCodes.Interrupted;
+        }
         catch (UsageException e)
         {
             context.Print.Error(e.Message, $"run `metabackup {name} --help` for usage.");

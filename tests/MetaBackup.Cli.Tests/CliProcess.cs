@@ -44,10 +44,10 @@ public static class CliProcess
         return new CliResult(process.ExitCode, await output, await error);
     }
 
-    /// <summary>Sends SIGTERM, as `kill PID`, a service manager or a container runtime does.</summary>
-    public static void Terminate(Process process)
+    /// <summary>Sends a signal by name (TERM as a service manager sends, INT as Ctrl+C does).</summary>
+    public static void Signal(Process process, string signal)
     {
-        using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+        using var kill = Process.Start("kill", [$"-{signal}", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
         kill.WaitForExit();
     }
 }

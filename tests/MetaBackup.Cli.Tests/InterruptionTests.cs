@@ -132,6 +132,60 @@ public sealed class InterruptionTests
         Assert.Single(Directory.GetFiles(target));
     }
 
+    /// <summary>
+    /// Issue 8.5: Ctrl+C (SIGINT) or SIGTERM during an import printed an unhandled OperationCanceledException
+    /// and aborted with exit 134. Now: exit 130, one line saying nothing was imported, and nothing was.
+    /// </summary>
+    [Theory]
+    [InlineData("TERM")]
+    [InlineData("INT")]
+    public async Task An_import_stopped_by_a_signal_while_applying_exits_130_with_one_line_and_changes_nothing(string signal)
+    {
+        using var source = new CliRunner();
+        source.Environment["ENCRYPTION_KEY"] = TestKeys.A;
+        await ConfigureLargeBackupAsync(source, Path.Combine(source.WorkingDirectory, "backups"));
+        var backup = JsonNode.Parse((await source.OkAsync("export", "--no-encryption", "-o", source.WorkingDirectory, "--json")).Out)!["file"]!.GetValue<string>();
+        using var target = new CliRunner();
+        target.Environment["ENCRYPTION_KEY"] = TestKeys.B;
+        await target.OkAsync("init");
+        await target.OkAsync("groups", "add", "--name", "before-the-import");
+        var before = target.Dump();
+
+        using var process = CliProcess.Start(target.DataDirectory, target.Environment, target.WorkingDirectory, "import", backup, "--mode", "full");
+        var stderr = await SignalWhenAsync(process, signal, line => line == "import: applying");
+
+        Assert.Equal(130, process.ExitCode);
+        Assert.Contains("was interrupted before it finished: nothing was imported", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", stderr, StringComparison.Ordinal);
+        Assert.Equal(before, target.Dump());
+    }
+
+    [Fact]
+    public async Task An_export_stopped_by_SIGTERM_exits_130_and_writes_no_file()
+    {
+        using var cli = new CliRunner();
+        cli.Environment["ENCRYPTION_KEY"] = TestKeys.A;
+        await ConfigureLargeBackupAsync(cli, Path.Combine(cli.WorkingDirectory, "backups"));
+        var target = Path.Combine(cli.WorkingDirectory, "exports");
+        Directory.CreateDirectory(target);
+
+        using var process = CliProcess.Start(cli.DataDirectory, cli.Environment, cli.WorkingDirectory, "export", "--include-secrets", "--profile", "offsite", "-o", target);
+        _ = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        while (Directory.GetFiles(target, ".*.partial").Length == 0 && !process.HasExited)
+        {
+            await Task.Delay(5);
+        }
+
+        CliProcess.Signal(process, "TERM");
+        await process.WaitForExitAsync().WaitAsync(Patience);
+
+        Assert.Equal(130, process.ExitCode);
+        Assert.Contains("no backup file was written", await stderr, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(target));
+    }
+
     /// <summary>The sample configuration and 20,000 groups (so an export takes a moment), a local destination, the task configured.</summary>
     private static async Task ConfigureLargeBackupAsync(CliRunner cli, string destination)
     {
@@ -151,6 +205,28 @@ public sealed class InterruptionTests
         await cli.OkAsync("settings", "set", "config.backup.storageId", "disk");
         await cli.OkAsync("settings", "set", "config.backup.encryptionProfileId", "offsite");
         await cli.OkAsync("settings", "set", "config.backup.includeSecrets", "true");
+    }
+
+    /// <summary>Reads the process's stderr, sends it SIG<paramref name="signal"/> at the first line <paramref name="when"/> accepts, and returns all it printed once it has exited.</summary>
+    private static async Task<string> SignalWhenAsync(System.Diagnostics.Process process, string signal, Func<string, bool> when)
+    {
+        _ = process.StandardOutput.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(Patience);
+        var seen = new System.Text.StringBuilder();
+        while (await process.StandardError.ReadLineAsync(timeout.Token) is { } line)
+        {
+            seen.AppendLine(line);
+            if (when(line))
+            {
+                CliProcess.Signal(process, signal);
+                seen.Append(await process.StandardError.ReadToEndAsync(timeout.Token));
+                await process.WaitForExitAsync(timeout.Token);
+                return seen.ToString();
+            }
+        }
+
+        Assert.Fail($"the process ended before the moment to signal it:\n{seen}");
+        return "";
     }
 
     /// <summary>Reads the process's stderr and kills it (SIGKILL) at the first line <paramref name="when"/> accepts.</summary>

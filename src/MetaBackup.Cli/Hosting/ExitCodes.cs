@@ -13,6 +13,9 @@ public static class ExitCodes
 
     /// <summary>Validation refused the input before anything changed (import, validate).</summary>
     public const int ValidationRefused = 3;
+
+    /// <summary>Stopped by Ctrl+C (SIGINT) or SIGTERM before it finished; what it had not committed was rolled back (128 + SIGINT, as shells report it).</summary>
+    public const int Interrupted = 130;
 }
 
 /// <summary>A command line that parses but asks for something impossible (e.g. two mutually exclusive options).</summary>
