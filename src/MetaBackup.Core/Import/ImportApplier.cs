@@ -7,10 +7,14 @@ using Microsoft.EntityFrameworkCore;
 namespace MetaBackup.Core.Import;
 
 /// <summary>
-/// Applies a plan inside the caller's transaction (docs/recovery.md, "All or nothing"): deletions, then
-/// creations and updates in dependency order; then every stored secret must decrypt under the current
-/// system key and every reference must resolve — else the caller rolls everything back. A process
-/// killed at any point leaves the database as it was, since nothing commits before the end.
+/// Applies a plan inside the caller's transaction (docs/recovery.md, "All or nothing"), in the one order
+/// that works whatever changed since the backup: first the unique values that records being renamed or
+/// deleted give up are released; then creations and updates, area by area in dependency order, so that
+/// what a record references exists when it is saved; then deletions, in reverse dependency order — by
+/// then no record that stays refers to one that goes (a job that used an adapter absent from the backup
+/// was updated first), and records that go are deleted before what they reference. Finally every stored
+/// secret must decrypt under the current system key and every reference must resolve — else the caller
+/// rolls everything back. A process killed at any point leaves the database as it was.
 /// </summary>
 internal sealed class ImportApplier(ConfigurationSession session)
 {
@@ -26,14 +30,7 @@ internal sealed class ImportApplier(ConfigurationSession session)
         try
         {
             progress("applying");
-            foreach (var item in plan.Work.Where(w => w.Action == PlanAction.Delete))
-            {
-                db.Remove(item.Existing!);
-            }
-
-            await db.SaveChangesAsync(cancellationToken);
-            await ReleaseChangingUniqueValuesAsync(plan, cancellationToken);
-            // Area by area, in dependency order, so that each record's references already exist when it is saved.
+            await ReleaseUniqueValuesAsync(plan, cancellationToken);
             foreach (var area in ConfigurationAreas.All)
             {
                 foreach (var item in plan.Work.Where(w => w.Area == area && w.Action is PlanAction.Create or PlanAction.Update))
@@ -53,7 +50,16 @@ internal sealed class ImportApplier(ConfigurationSession session)
                 await db.SaveChangesAsync(cancellationToken);
             }
 
-            await db.SaveChangesAsync(cancellationToken);
+            foreach (var area in ConfigurationAreas.All.Reverse())
+            {
+                foreach (var item in plan.Work.Where(w => w.Area == area && w.Action == PlanAction.Delete))
+                {
+                    db.Remove(item.Existing!);
+                }
+
+                await db.SaveChangesAsync(cancellationToken);
+            }
+
             await VerifyAsync(cancellationToken);
         }
         finally
@@ -63,27 +69,32 @@ internal sealed class ImportApplier(ConfigurationSession session)
     }
 
     /// <summary>
-    /// A record this import renames may take a name that another record of the same import still holds
-    /// (two groups that swapped names since the backup). A database checks unique indexes row by row, so
-    /// every unique text value an update will change first becomes a placeholder unique to its record;
-    /// the real values follow. The unique indexes come from the EF model, so no list repeats them here.
+    /// A record this import creates or renames may take a name that another record still holds at that
+    /// moment: one of the same import (two groups that swapped names since the backup), or one the import
+    /// deletes (a profile of the same name but another key). A database checks unique indexes row by row,
+    /// so every unique text value that an update changes or a deletion gives up first becomes a
+    /// placeholder unique to its record; the real values follow. The unique indexes come from the EF
+    /// model, so no list repeats them here.
     /// </summary>
-    private async Task ReleaseChangingUniqueValuesAsync(ImportPlan plan, CancellationToken cancellationToken)
+    private async Task ReleaseUniqueValuesAsync(ImportPlan plan, CancellationToken cancellationToken)
     {
         var db = session.Db;
         var released = false;
-        foreach (var updates in plan.Work.Where(w => w.Action == PlanAction.Update).GroupBy(w => w.Area))
+        foreach (var items in plan.Work.Where(w => w.Action is PlanAction.Update or PlanAction.Delete).GroupBy(w => w.Area))
         {
-            var uniqueText = db.Model.FindEntityType(updates.Key.EntityType)!.GetIndexes()
+            var uniqueText = db.Model.FindEntityType(items.Key.EntityType)!.GetIndexes()
                 .Where(i => i.IsUnique)
                 .SelectMany(i => i.Properties)
                 .Where(p => p.ClrType == typeof(string) && p.PropertyInfo is not null)
                 .Select(p => p.PropertyInfo!)
                 .Distinct()
                 .ToList();
-            foreach (var item in updates)
+            foreach (var item in items)
             {
-                foreach (var property in uniqueText.Where(p => !Equals(p.GetValue(item.Existing), p.GetValue(item.Incoming))))
+                var givenUp = item.Action == PlanAction.Delete
+                    ? uniqueText
+                    : uniqueText.Where(p => !Equals(p.GetValue(item.Existing), p.GetValue(item.Incoming)));
+                foreach (var property in givenUp)
                 {
                     property.SetValue(item.Existing, $"\u0001import-placeholder-{item.Existing!.Id}");
                     released = true;

@@ -78,4 +78,29 @@ public sealed class ImportRenameTests : IDisposable
         Assert.Equal("alpha", (await session.Db.Groups.SingleAsync(g => g.Id == second.Id)).Name);
         Assert.Equal(before, await ConfigurationText.OfAsync(session));
     }
+
+    /// <summary>
+    /// Deletions run last (after the updates that stop using what they delete), so a record the import
+    /// creates may take a name that a record it deletes still holds: here a profile named like the backup's
+    /// but holding another key, so matched by neither id nor fingerprint.
+    /// </summary>
+    [Fact]
+    public async Task A_created_record_may_take_the_name_of_a_record_the_same_full_import_deletes()
+    {
+        await using var session = await _store.InitializeAndOpenAsync();
+        var vault = new Core.Vault.VaultService(session);
+        await vault.CreateAsync("offsite", "the key in the backup");
+        var backup = (await new ConfigExporter(session).ExportToFileAsync(new ExportOptions(true, "offsite"), _files.Path)).Path!;
+        var kit = vault.KeyOf(await vault.FindAsync("offsite"));
+        var before = await ConfigurationText.OfAsync(session);
+        await vault.DeleteAsync("offsite");
+        await vault.CreateAsync("offsite", "another key, same name");
+        session.Db.ChangeTracker.Clear();
+
+        var result = await new ConfigImporter(session, _store.DataDirectory).ImportConfigAsync(backup, new ImportOptions(ImportMode.Full), kit);
+
+        Assert.Equal([PlanAction.Create, PlanAction.Delete], result.Plan.Entries.Where(e => e.Area == "encryptionProfiles").Select(e => e.Action));
+        session.Db.ChangeTracker.Clear();
+        Assert.Equal(before, await ConfigurationText.OfAsync(session));
+    }
 }
