@@ -61,4 +61,97 @@ public sealed class RestoreFaultTests : IDisposable
 
         Assert.Equal(beforeImport, await ConfigurationAsync());
     }
+
+    /// <summary>
+    /// Issue 8.7: one sealed secret damaged in the database (here an SSO client secret) made every import —
+    /// even of a good backup that would repair it — and `validate` fail with "restore it from a
+    /// configuration backup". Now an import that replaces it says so and repairs it; one that leaves it
+    /// says so and succeeds.
+    /// </summary>
+    [Theory]
+    [InlineData("Replaces", "--mode", "full")]
+    [InlineData("Replaces", "--mode", "merge")]
+    [InlineData("Replaces", "--mode", "selective", "--areas", "ssoProviders")]
+    [InlineData("Leaves", "--mode", "selective", "--areas", "groups")]
+    public async Task A_damaged_stored_secret_does_not_block_the_import_of_a_good_backup_which_repairs_it_or_reports_it(string outcome, params string[] mode)
+    {
+        var (backup, kit, expected) = await SampleWithGoodBackupAsync();
+        DatabaseDump.Execute(_cli.DatabasePath, "UPDATE sso_providers SET ClientSecret = substr(ClientSecret, 1, length(ClientSecret) - 4) || 'AAAA'");
+
+        var validated = await _cli.RunAsync("validate", backup, "--kit", kit);
+        Assert.True(validated.ExitCode == 0, validated.ToString());
+        var imported = await _cli.RunAsync(["import", backup, "--kit", kit, .. mode]);
+
+        Assert.True(imported.ExitCode == 0, imported.ToString());
+        Assert.Contains($"{outcome} the stored clientSecret of SSO provider keycloak, which could not be decrypted", imported.Err, StringComparison.Ordinal);
+        var export = await _cli.RunAsync("export", "--include-secrets", "--profile", "offsite", "-o", Path.Combine(_cli.WorkingDirectory, "after"));
+        if (outcome == "Replaces")
+        {
+            Assert.True(export.ExitCode == 0, export.ToString());
+            Assert.Equal(expected, await ConfigurationAsync());
+        }
+        else
+        {
+            Assert.Equal(1, export.ExitCode);
+            Assert.Contains("clientSecret", export.Err, StringComparison.Ordinal);
+            var needs = JsonNode.Parse((await _cli.OkAsync("import", backup, "--kit", kit, "--mode", "selective", "--areas", "groups", "--dry-run", "--json")).Out)!["needsSecret"]!.AsArray();
+            Assert.Contains(needs, n => n!.GetValue<string>() == "ssoProviders 'keycloak': clientSecret");
+        }
+    }
+
+    [Fact]
+    public async Task A_damaged_secret_is_left_as_it_is_by_a_backup_without_secrets_and_reported()
+    {
+        await _cli.OkAsync("init");
+        await using (var session = await _cli.OpenStoreAsync())
+        {
+            await SampleConfiguration.SeedAsync(session);
+        }
+
+        var plain = Path.Combine(_cli.WorkingDirectory, "plain.json.gz");
+        await _cli.OkAsync("export", "--no-encryption", "-o", plain);
+        DatabaseDump.Execute(_cli.DatabasePath, "UPDATE adapters SET SecretConfig = substr(SecretConfig, 1, length(SecretConfig) - 4) || 'AAAA' WHERE Name = 'sample-postgres'");
+        var damaged = await SecretConfigOfAsync("sample-postgres");
+
+        var imported = await _cli.RunAsync("import", plain, "--mode", "full");
+
+        Assert.True(imported.ExitCode == 0, imported.ToString());
+        Assert.Contains("Leaves the stored secretConfig of adapter database/sample-postgres, which could not be decrypted", imported.Err, StringComparison.Ordinal);
+        Assert.Equal(damaged, await SecretConfigOfAsync("sample-postgres"));
+    }
+
+    private async Task<string?> SecretConfigOfAsync(string adapter)
+    {
+        await using var session = await _cli.OpenStoreAsync();
+        return session.Db.Adapters.Single(a => a.Name == adapter).SecretConfig?.Envelope;
+    }
+
+    /// <summary>The vault's own copy of the key a backup is encrypted with is damaged: the backup still opens with its Recovery Kit, and the import repairs the vault.</summary>
+    [Fact]
+    public async Task A_damaged_vault_key_does_not_stop_an_import_with_the_recovery_kit_which_repairs_it()
+    {
+        var (backup, kit, expected) = await SampleWithGoodBackupAsync();
+        DatabaseDump.Execute(_cli.DatabasePath, "UPDATE encryption_profiles SET Key = substr(Key, 1, length(Key) - 4) || 'AAAA'");
+
+        var withoutKit = await _cli.RunAsync("validate", backup);
+        Assert.Equal(3, withoutKit.ExitCode);
+        Assert.Contains("this server's copy of that key cannot be decrypted", withoutKit.Err, StringComparison.Ordinal);
+        await _cli.OkAsync("import", backup, "--kit", kit, "--mode", "full");
+
+        Assert.Equal(expected, await ConfigurationAsync());
+    }
+
+    private async Task<(string Backup, string Kit, string Configuration)> SampleWithGoodBackupAsync()
+    {
+        await _cli.OkAsync("init");
+        await using (var session = await _cli.OpenStoreAsync())
+        {
+            await SampleConfiguration.SeedAsync(session);
+        }
+
+        var kit = Path.Combine(_cli.WorkingDirectory, "offsite.kit");
+        await _cli.OkAsync("profiles", "recovery-kit", "offsite", "-o", kit);
+        var backup = JsonNode.Parse((await _cli.OkAsync("export", "--include-secrets", "--profile", "offsite", "-o", _cli.WorkingDirectory, "--json")).Out)!["file"]!.GetValue<string>();
+        return (backup, kit, await ConfigurationAsync());
+    }
 }

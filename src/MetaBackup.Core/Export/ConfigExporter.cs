@@ -66,7 +66,9 @@ public sealed class ConfigExporter(ConfigurationSession session)
     {
         Directory.CreateDirectory(directory);
         var at = session.Clock.GetUtcNow();
-        var options = new ExportOptions(IncludeSecrets: true, Compression: BackupCompression.Gzip);
+        // A secret that cannot be decrypted must not stop the import that may repair it: the snapshot
+        // names it in its warnings and carries "" for it (docs/recovery.md, "Damaged secrets").
+        var options = new ExportOptions(IncludeSecrets: true, Compression: BackupCompression.Gzip, ContinueOnSecretErrors: true);
         var prepared = new PreparedExport(options, null, session.SystemKey.Key, at, BackupFileName.For(at, options.Compression, encrypted: true, BackupFileName.SnapshotPrefix));
         var result = await WriteFileAsync(prepared, Path.Combine(directory, prepared.FileName), cancellationToken);
         return result.Path!;

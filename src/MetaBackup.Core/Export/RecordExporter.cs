@@ -34,7 +34,7 @@ internal sealed class RecordExporter(SecretCipher cipher, bool includeSecrets)
         foreach (var property in area.SecretProperties)
         {
             json[SecretFields.NameOf(property)] = property.GetValue(record) is EncryptedSecret secret
-                ? (includeSecrets ? Open(area, record, property.Name, secret, failures) : ExportDocument.StrippedSecret)
+                ? (includeSecrets ? Open(area, record, property, secret, failures) ?? ExportDocument.StrippedSecret : ExportDocument.StrippedSecret)
                 : null;
         }
 
@@ -48,7 +48,7 @@ internal sealed class RecordExporter(SecretCipher cipher, bool includeSecrets)
         {
             if (property.GetValue(record) is EncryptedSecret secret && (includeSecrets || record is Adapter))
             {
-                Open(area, record, property.Name, secret, failures);
+                Open(area, record, property, secret, failures);
             }
         }
     }
@@ -70,9 +70,10 @@ internal sealed class RecordExporter(SecretCipher cipher, bool includeSecrets)
             return config;
         }
 
-        var opened = Open(ConfigurationAreas.Adapters, adapter, nameof(Adapter.SecretConfig), adapter.SecretConfig, failures);
+        var opened = Open(ConfigurationAreas.Adapters, adapter, typeof(Adapter).GetProperty(nameof(Adapter.SecretConfig))!, adapter.SecretConfig, failures);
         if (opened is null)
         {
+            // Which secret keys it held is itself sealed: the export's warnings name the failure.
             return config;
         }
 
@@ -84,7 +85,8 @@ internal sealed class RecordExporter(SecretCipher cipher, bool includeSecrets)
         return config;
     }
 
-    private string? Open(ConfigurationArea area, ConfigRecord record, string field, EncryptedSecret secret, List<SecretFailure> failures)
+    /// <summary>The secret's value, or null (and the failure recorded under the field's JSON name) when it cannot be decrypted.</summary>
+    private string? Open(ConfigurationArea area, ConfigRecord record, PropertyInfo property, EncryptedSecret secret, List<SecretFailure> failures)
     {
         try
         {
@@ -92,8 +94,8 @@ internal sealed class RecordExporter(SecretCipher cipher, bool includeSecrets)
         }
         catch (SecretDecryptionException e)
         {
-            failures.Add(new SecretFailure(area.Name, Describe(area, record), field, e.Message));
-            return ExportDocument.StrippedSecret;
+            failures.Add(new SecretFailure(area.Name, Describe(area, record), SecretFields.NameOf(property), e.Message));
+            return null;
         }
     }
 }

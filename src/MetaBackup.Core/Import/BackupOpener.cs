@@ -71,9 +71,18 @@ public sealed class BackupOpener(ConfigurationSession session)
 
         var profiles = await session.Db.EncryptionProfiles.AsNoTracking().Where(p => fingerprints.Contains(p.Fingerprint)).ToListAsync(cancellationToken);
         var vault = new VaultService(session);
-        if (profiles.FirstOrDefault(p => !p.IsLocked) is { } unlocked)
+        var damaged = new List<EncryptionProfile>();
+        foreach (var unlocked in profiles.Where(p => !p.IsLocked))
         {
-            return (vault.KeyOf(unlocked), $"encryption profile '{unlocked.Name}'");
+            try
+            {
+                return (vault.KeyOf(unlocked), $"encryption profile '{unlocked.Name}'");
+            }
+            catch (SecretDecryptionException)
+            {
+                // This server's copy of the key is damaged: the backup may still open with a supplied key.
+                damaged.Add(unlocked);
+            }
         }
 
         if (fingerprints.Contains(session.SystemKey.Fingerprint))
@@ -87,6 +96,13 @@ public sealed class BackupOpener(ConfigurationSession session)
             throw new ImportRefusedException(
                 $"The key supplied (fingerprint {supplied.Fingerprint}) does not open this backup; it opens with the key whose fingerprint is {needed}.",
                 "Supply the Recovery Kit of the Encryption Profile with that fingerprint.");
+        }
+
+        if (damaged.FirstOrDefault() is { } unreadable)
+        {
+            throw new ImportRefusedException(
+                $"This backup is encrypted with Encryption Profile '{unreadable.Name}' (fingerprint {unreadable.Fingerprint}), but this server's copy of that key cannot be decrypted (damaged, or sealed under another system key).",
+                "Supply the key with --kit RECOVERY_KIT or --key-file KEY_FILE.");
         }
 
         var known = profiles.FirstOrDefault();

@@ -60,7 +60,7 @@ internal sealed class ImportApplier(ConfigurationSession session)
                 await db.SaveChangesAsync(cancellationToken);
             }
 
-            await VerifyAsync(cancellationToken);
+            await VerifyAsync(plan, cancellationToken);
         }
         finally
         {
@@ -128,8 +128,11 @@ internal sealed class ImportApplier(ConfigurationSession session)
         }
     }
 
-    /// <summary>After applying: every secret opens under the current key, and every declared reference resolves.</summary>
-    private async Task VerifyAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// After applying: every secret opens under the current key — but those the plan found unreadable
+    /// and leaves alone — and every declared reference resolves.
+    /// </summary>
+    private async Task VerifyAsync(ImportPlan plan, CancellationToken cancellationToken)
     {
         var stored = new Dictionary<ConfigurationArea, List<ConfigRecord>>();
         foreach (var area in ConfigurationAreas.All)
@@ -139,7 +142,7 @@ internal sealed class ImportApplier(ConfigurationSession session)
             {
                 foreach (var property in area.SecretProperties)
                 {
-                    if (property.GetValue(record) is EncryptedSecret secret)
+                    if (property.GetValue(record) is EncryptedSecret secret && !plan.KeptUnreadable.Contains(new StoredSecret(area, record.Id, property)))
                     {
                         session.Secrets.Open(secret);
                     }

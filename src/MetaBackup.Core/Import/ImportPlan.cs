@@ -42,8 +42,9 @@ public sealed record PlanEntry(
 /// <summary>The whole plan: every record of the backup in scope, and every deletion.</summary>
 public sealed class ImportPlan
 {
-    internal ImportPlan(ImportOptions options, DocumentInfo document, IReadOnlyList<PlanEntry> entries, IReadOnlyList<PlannedRecord> work, IReadOnlyList<string> warnings)
+    internal ImportPlan(ImportOptions options, DocumentInfo document, IReadOnlyList<PlanEntry> entries, IReadOnlyList<PlannedRecord> work, IReadOnlyList<string> warnings, IReadOnlySet<StoredSecret> keptUnreadable)
     {
+        KeptUnreadable = keptUnreadable;
         Options = options;
         Document = document;
         Entries = entries;
@@ -59,10 +60,15 @@ public sealed class ImportPlan
 
     public IReadOnlyList<string> Warnings { get; }
 
-    /// <summary>Records that will lack a secret, e.g. "adapter 'database/prod': password".</summary>
+    /// <summary>
+    /// Records that will lack a secret, e.g. "adapters 'database/prod': config.password": those the import
+    /// leaves without one, and those whose stored secret cannot be decrypted and that the import leaves alone.
+    /// </summary>
     public IEnumerable<string> NeedsSecret =>
         Entries.Where(e => e.Action != PlanAction.Delete && e.Action != PlanAction.Skip)
-            .SelectMany(e => e.NeedsSecret.Select(secretField => $"{e.Area} '{e.Key}': {secretField}"));
+            .SelectMany(e => e.NeedsSecret.Select(secretField => $"{e.Area} '{e.Key}': {secretField}"))
+            .Concat(KeptUnreadable.Select(s => $"{s.Area.Name} '{s.Key}': {SecretFields.NameOf(s.Property)}"))
+            .Distinct();
 
     /// <summary>Per area, how many records each action touches.</summary>
     public IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> Counts =>
@@ -73,6 +79,20 @@ public sealed class ImportPlan
                 action => Entries.Count(e => e.Area == a.Name && e.Action == action)));
 
     internal IReadOnlyList<PlannedRecord> Work { get; }
+
+    /// <summary>Stored secrets that could not be decrypted before the import and that it leaves as they are.</summary>
+    internal IReadOnlySet<StoredSecret> KeptUnreadable { get; }
+}
+
+/// <summary>One secret field of one stored record.</summary>
+internal sealed record StoredSecret(ConfigurationArea Area, string Id, System.Reflection.PropertyInfo Property)
+{
+    /// <summary>The record's natural key, for people; not part of the identity.</summary>
+    public string Key { get; init; } = "";
+
+    public bool Equals(StoredSecret? other) => other is not null && Area == other.Area && Id == other.Id && Property == other.Property;
+
+    public override int GetHashCode() => HashCode.Combine(Area.Name, Id, Property.Name);
 }
 
 /// <summary>The work behind one plan entry: the record as stored now, and as it will be.</summary>

@@ -25,6 +25,8 @@ internal sealed class ImportPlanner(ConfigurationSession session, JsonObject doc
     private readonly HashSet<(string Area, string Id)> _deleted = [];
     private readonly List<string> _warnings = [];
     private readonly List<string> _problems = [];
+    private readonly HashSet<StoredSecret> _unreadable = [];
+    private readonly HashSet<StoredSecret> _replaced = [];
 
     private readonly IncomingRecords _incoming = new(session.Secrets, info.IncludeSecrets);
 
@@ -44,6 +46,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, JsonObject doc
             var records = await session.Db.RecordsOf(area).ToListAsync(cancellationToken);
             _db[area.Name] = records;
             _dbById[area.Name] = records.ToDictionary(r => r.Id);
+            FindUnreadableSecrets(area, records);
         }
 
         Match();
@@ -78,6 +81,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, JsonObject doc
             }
         }
 
+        var keptUnreadable = ReportUnreadableSecrets();
         var position = ConfigurationAreas.All.Select((a, i) => (a.Name, i)).ToDictionary(p => p.Name, p => p.i);
         entries = [.. entries.OrderBy(e => e.Action == PlanAction.Delete ? 1 : 0).ThenBy(e => e.Action == PlanAction.Delete ? 0 : position[e.Area])];
         CheckFinalUniqueness(work);
@@ -89,7 +93,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, JsonObject doc
                 _problems);
         }
 
-        return new ImportPlan(options, info, entries, work, [.. info.Warnings, .. _warnings]);
+        return new ImportPlan(options, info, entries, work, [.. info.Warnings, .. _warnings], keptUnreadable);
     }
 
     private void CheckOptions()
@@ -174,6 +178,21 @@ internal sealed class ImportPlanner(ConfigurationSession session, JsonObject doc
         _imported[(area.Name, backupId)] = true;
         var (incoming, secrets, needsSecret) = _incoming.Build(area, incomingJson, existing);
         incoming.Id = finalId;
+        if (existing is not null)
+        {
+            foreach (var property in area.SecretProperties.Where(p => _unreadable.Contains(new StoredSecret(area, existing.Id, p))))
+            {
+                if (secrets.ContainsKey(property.Name))
+                {
+                    _replaced.Add(new StoredSecret(area, existing.Id, property));
+                }
+                else
+                {
+                    needsSecret.Add(SecretFields.NameOf(property));
+                }
+            }
+        }
+
         if (existing is null)
         {
             return (new PlanEntry(area.Name, finalId, backupId, key, PlanAction.Create, [], remapNote, needsSecret),
@@ -184,6 +203,49 @@ internal sealed class ImportPlanner(ConfigurationSession session, JsonObject doc
         var action = changes.Count == 0 ? PlanAction.Unchanged : PlanAction.Update;
         return (new PlanEntry(area.Name, finalId, backupId, key, action, changes, remapNote, needsSecret),
             new PlannedRecord(area, action, existing, incoming, secrets));
+    }
+
+    /// <summary>
+    /// Stored secrets that do not open under the system key (damaged, or sealed under another key). They
+    /// must not stop the import that may be what repairs them (docs/recovery.md, "Damaged secrets").
+    /// </summary>
+    private void FindUnreadableSecrets(ConfigurationArea area, List<ConfigRecord> records)
+    {
+        foreach (var record in records)
+        {
+            foreach (var property in area.SecretProperties)
+            {
+                if (property.GetValue(record) is EncryptedSecret secret && session.Secrets.TryOpen(secret) is null)
+                {
+                    _unreadable.Add(new StoredSecret(area, record.Id, property) { Key = KeyOf(area, record) });
+                }
+            }
+        }
+    }
+
+    /// <summary>Says what becomes of every unreadable secret; returns those that stay as they are.</summary>
+    private HashSet<StoredSecret> ReportUnreadableSecrets()
+    {
+        var kept = new HashSet<StoredSecret>();
+        foreach (var secret in _unreadable)
+        {
+            var what = $"the stored {SecretFields.NameOf(secret.Property)} of {secret.Area.Singular} {secret.Key}, which could not be decrypted (damaged, or sealed under another system key)";
+            if (_replaced.Contains(secret))
+            {
+                _warnings.Add($"Replaces {what}.");
+            }
+            else if (_deleted.Contains((secret.Area.Name, secret.Id)))
+            {
+                _warnings.Add($"Deletes the record holding {what}.");
+            }
+            else
+            {
+                kept.Add(secret);
+                _warnings.Add($"Leaves {what}: this import does not replace it. Set it again, or import a backup that includes secrets.");
+            }
+        }
+
+        return kept;
     }
 
     /// <summary>Rewrites the record's references to the ids they will have, or says what is missing.</summary>

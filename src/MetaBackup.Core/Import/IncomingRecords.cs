@@ -59,9 +59,36 @@ internal sealed class IncomingRecords(SecretCipher cipher, bool includeSecrets)
     private void BuildAdapterConfig(Adapter adapter, JsonObject config, Adapter? existing, Dictionary<string, SecretText?> secrets, List<string> needsSecret)
     {
         var type = AdapterTypes.Find(adapter.Kind, adapter.Type)!;
-        var held = existing?.SecretConfig is { } sealedConfig
-            ? JsonSerializer.Deserialize<Dictionary<string, string>>(cipher.Open(sealedConfig).Reveal()) ?? []
-            : [];
+        Dictionary<string, string> held = [];
+        if (existing?.SecretConfig is { } sealedConfig)
+        {
+            if (cipher.TryOpen(sealedConfig) is not { } opened)
+            {
+                // Unreadable where it is stored: a backup with secrets replaces it whole; one without leaves it
+                // untouched (the planner reports it), rather than drop what a key restored later might still open.
+                if (includeSecrets)
+                {
+                    BuildSecretConfigFrom([], adapter, config, type, secrets, needsSecret);
+                }
+                else
+                {
+                    adapter.Config = PlainPart(config, type).ToJsonString();
+                }
+
+                return;
+            }
+
+            held = JsonSerializer.Deserialize<Dictionary<string, string>>(opened.Reveal()) ?? [];
+        }
+
+        BuildSecretConfigFrom(held, adapter, config, type, secrets, needsSecret);
+    }
+
+    private static JsonObject PlainPart(JsonObject config, AdapterType type) =>
+        new(config.Where(c => type.FindKey(c.Key) is not { Secret: true }).Select(c => KeyValuePair.Create(c.Key, c.Value?.DeepClone())));
+
+    private void BuildSecretConfigFrom(Dictionary<string, string> held, Adapter adapter, JsonObject config, AdapterType type, Dictionary<string, SecretText?> secrets, List<string> needsSecret)
+    {
         var final = includeSecrets ? new Dictionary<string, string>() : new Dictionary<string, string>(held);
         var plain = new JsonObject();
         foreach (var (key, value) in config)
@@ -115,8 +142,9 @@ internal sealed class IncomingRecords(SecretCipher cipher, bool includeSecrets)
 
         foreach (var (property, value) in secrets)
         {
-            var current = area.EntityType.GetProperty(property)!.GetValue(existing) is EncryptedSecret stored ? cipher.Open(stored).Reveal() : null;
-            if (current != value?.Reveal())
+            var stored = area.EntityType.GetProperty(property)!.GetValue(existing) as EncryptedSecret;
+            var current = stored is null ? null : cipher.TryOpen(stored)?.Reveal();
+            if ((stored is not null && current is null) || current != value?.Reveal())
             {
                 changes.Add(new FieldChange(SecretFields.NameOf(area.EntityType.GetProperty(property)!), null, null, Secret: true));
             }

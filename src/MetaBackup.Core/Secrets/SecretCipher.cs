@@ -35,6 +35,19 @@ public sealed class SecretCipher(AesKey key)
         return new EncryptedSecret($"{prefix}.{Base64Url.EncodeToString(payload)}");
     }
 
+    /// <summary>Opens a stored secret, or returns null when it cannot be opened (damaged, or sealed under another key).</summary>
+    public SecretText? TryOpen(EncryptedSecret sealedSecret)
+    {
+        try
+        {
+            return Open(sealedSecret);
+        }
+        catch (SecretDecryptionException)
+        {
+            return null;
+        }
+    }
+
     public SecretText Open(EncryptedSecret sealedSecret)
     {
         var parts = sealedSecret.Envelope.Split('.');
