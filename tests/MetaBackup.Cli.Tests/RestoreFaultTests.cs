@@ -154,4 +154,124 @@ public sealed class RestoreFaultTests : IDisposable
         var backup = JsonNode.Parse((await _cli.OkAsync("export", "--include-secrets", "--profile", "offsite", "-o", _cli.WorkingDirectory, "--json")).Out)!["file"]!.GetValue<string>();
         return (backup, kit, await ConfigurationAsync());
     }
+
+    /// <summary>
+    /// Issue 8.8: import stored values that `add` and `update` refuse, leaving a configuration that does
+    /// not work. Each record of a backup now goes through the same rules (<c>ConfigRecord.Normalize</c>);
+    /// one that breaks a rule is skipped with a warning naming the rule, and the rest is imported.
+    /// </summary>
+    [Theory]
+    [InlineData("storage-is-a-database", "setting 'config.backup.storageId'", "is a database adapter, not a storage adapter")]
+    [InlineData("secrets-without-profile", "setting 'config.backup.includeSecrets'", "cannot include secrets without an Encryption Profile")]
+    [InlineData("job-schedule", "job 'nightly'", "not a valid cron expression")]
+    [InlineData("postgres-without-host", "adapter 'database/sample-postgres'", "needs 'host'")]
+    [InlineData("postgres-port", "adapter 'database/sample-postgres'", "must be a whole number; got 'abc'")]
+    [InlineData("group-permission", "group 'operators'", "Unknown permission: root")]
+    [InlineData("issuer-scheme", "SSO provider 'keycloak'", "not a valid OpenID Connect issuer URL")]
+    [InlineData("issuer-not-a-url", "SSO provider 'keycloak'", "not a valid OpenID Connect issuer URL")]
+    [InlineData("scopes-without-openid", "SSO provider 'keycloak'", "must include 'openid'")]
+    [InlineData("nul-in-a-name", "credential profile 'shared\u0000db'", "printable characters")]
+    public async Task A_record_that_breaks_a_rule_of_add_and_update_is_skipped_with_a_warning_naming_the_rule(string breakage, string record, string rule)
+    {
+        var document = await SampleDocumentAsync();
+        Break(document, breakage);
+        var backup = _cli.WriteFile("broken.json", document.ToJsonString());
+        using var target = new CliRunner();
+        target.Environment["ENCRYPTION_KEY"] = TestKeys.B;
+        await target.OkAsync("init");
+
+        var imported = await target.RunAsync("import", backup, "--mode", "merge");
+
+        Assert.True(imported.ExitCode == 0, imported.ToString());
+        var warning = imported.Err.Split('\n').SingleOrDefault(l => l.Contains($"Skipped {System.Text.RegularExpressions.Regex.Unescape(record)}", StringComparison.Ordinal));
+        Assert.True(warning is not null, imported.Err);
+        Assert.Contains(rule, warning, StringComparison.Ordinal);
+        await target.OkAsync("groups", "list");
+    }
+
+    /// <summary>Issue 8.8: an e-mail address as written in a backup matched the existing user but was stored mixed-case, after which `users show` found nobody and `users add` made a second account.</summary>
+    [Fact]
+    public async Task A_mixed_case_email_in_a_backup_updates_the_existing_user_and_is_stored_lower_case()
+    {
+        await _cli.OkAsync("init");
+        await _cli.OkAsync("users", "add", "--email", "alice@example.net", "--name", "Alice");
+        var document = JsonNode.Parse(BackupDocument.ReadText(await ExportPlainAsync(), null))!.AsObject();
+        var alice = document["users"]!.AsArray().Single()!;
+        alice["id"] = "0123456789abcdef0123456789abcdef";
+        alice["email"] = "ALICE@Example.NET";
+        alice["name"] = "Alice Liddell";
+        var backup = _cli.WriteFile("mixed.json", document.ToJsonString());
+
+        await _cli.OkAsync("import", backup, "--mode", "merge");
+
+        var shown = JsonNode.Parse((await _cli.OkAsync("users", "show", "alice@example.net", "--json")).Out)!;
+        Assert.Equal("alice@example.net", shown["email"]!.GetValue<string>());
+        Assert.Equal("Alice Liddell", shown["name"]!.GetValue<string>());
+        Assert.Single(JsonNode.Parse((await _cli.OkAsync("users", "list", "--json")).Out)!.AsArray());
+        Assert.Equal(1, (await _cli.RunAsync("users", "add", "--email", "Alice@Example.net")).ExitCode);
+    }
+
+    private async Task<string> ExportPlainAsync()
+    {
+        var path = Path.Combine(_cli.WorkingDirectory, $"plain-{Guid.NewGuid():N}.json");
+        await _cli.OkAsync("export", "--no-encryption", "--compression", "none", "-o", path);
+        return path;
+    }
+
+    /// <summary>The sample configuration as a plain backup document, with the Configuration Backup task configured (secrets off).</summary>
+    private async Task<JsonObject> SampleDocumentAsync()
+    {
+        await _cli.OkAsync("init");
+        await using (var session = await _cli.OpenStoreAsync())
+        {
+            await SampleConfiguration.SeedAsync(session);
+        }
+
+        await _cli.OkAsync("settings", "set", "config.backup.storageId", "sample-local");
+        return JsonNode.Parse(BackupDocument.ReadText(await ExportPlainAsync(), null))!.AsObject();
+    }
+
+    private static void Break(JsonObject document, string breakage)
+    {
+        JsonObject Record(string area, Func<JsonObject, bool> which) => document[area]!.AsArray().Select(r => r!.AsObject()).First(which);
+        JsonObject Setting(string key) => Record("settings", r => r["key"]!.GetValue<string>() == key);
+        var postgres = Record("adapters", r => r["name"]!.GetValue<string>() == "sample-postgres");
+        var sso = Record("ssoProviders", _ => true);
+        switch (breakage)
+        {
+            case "storage-is-a-database":
+                Setting("config.backup.storageId")["value"] = postgres["id"]!.GetValue<string>();
+                break;
+            case "secrets-without-profile":
+                var settings = document["settings"]!.AsArray();
+                settings.Add(new JsonObject { ["id"] = "0123456789abcdef0123456789abcdef", ["createdAt"] = "2026-01-01T00:00:00Z", ["updatedAt"] = "2026-01-01T00:00:00Z", ["key"] = "config.backup.includeSecrets", ["value"] = "true" });
+                break;
+            case "job-schedule":
+                Record("jobs", _ => true)["schedule"] = "not cron";
+                break;
+            case "postgres-without-host":
+                postgres["config"]!.AsObject().Remove("host");
+                break;
+            case "postgres-port":
+                postgres["config"]!["port"] = "abc";
+                break;
+            case "group-permission":
+                Record("groups", _ => true)["permissions"]!.AsArray().Add("root");
+                break;
+            case "issuer-scheme":
+                sso["issuer"] = "ftp://login.example.com/realms/main";
+                break;
+            case "issuer-not-a-url":
+                sso["issuer"] = "not a url";
+                break;
+            case "scopes-without-openid":
+                sso["scopes"] = new JsonArray("profile", "email");
+                break;
+            case "nul-in-a-name":
+                Record("credentialProfiles", _ => true)["name"] = "shared\u0000db";
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(breakage), breakage, null);
+        }
+    }
 }

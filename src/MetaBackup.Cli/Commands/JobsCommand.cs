@@ -17,8 +17,8 @@ public static class JobsCommand
         var destination = Many("--destination", $"A storage adapter to write to, with how many backups to keep there (default {DefaultRetention}); repeatable.", "ADAPTER[=KEEP]");
         var profile = Text("--profile", "The Encryption Profile to encrypt backups with (id or name).", "PROFILE");
         var noProfile = Flag("--no-profile", "Stop encrypting this job's backups (update only).");
-        var compression = Text("--compression", $"One of {string.Join(", ", JobsService.Compressions)} (default gzip).", "KIND");
-        var notify = Many("--notify", $"A notification adapter, and when to notify ({string.Join(", ", JobsService.NotifyOn)}; default failure); repeatable.", "ADAPTER[=WHEN]");
+        var compression = Text("--compression", $"One of {string.Join(", ", Job.Compressions)} (default gzip).", "KIND");
+        var notify = Many("--notify", $"A notification adapter, and when to notify ({string.Join(", ", JobNotification.Events)}; default failure); repeatable.", "ADAPTER[=WHEN]");
         var disabled = Flag("--disabled", "Create the job disabled.");
         var enable = Flag("--enable", "Enable the job.");
         var disable = Flag("--disable", "Disable the job.");

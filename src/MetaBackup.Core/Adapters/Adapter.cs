@@ -22,4 +22,14 @@ public sealed class Adapter : ConfigRecord
     public EncryptedSecret? SecretConfig { get; set; }
 
     public string? CredentialProfileId { get; set; }
+
+    /// <summary>The name, a type this MetaBackup knows for the kind, and the plain config in the type's typed form.</summary>
+    public override void Normalize()
+    {
+        Name = Check.Name(Name, "name");
+        var type = AdapterTypes.Find(Kind, Type) ?? throw new InvalidInputException(
+            $"Unknown {Kinds.Name(Kind)} adapter type '{Type}'.",
+            $"Known {Kinds.Name(Kind)} types: {string.Join(", ", AdapterTypes.OfKind(Kind).Select(t => t.Name))}.");
+        Config = AdapterConfig.NormalizePlain(type, Config);
+    }
 }

@@ -89,23 +89,57 @@ public sealed class AdapterConfig
     }
 
     /// <summary>Checks required keys and at-least-one-of groups.</summary>
-    public void Validate()
+    public void Validate() => CheckRequired(_type, _plain.Select(p => p.Key).Concat(_secrets.Keys).ToHashSet());
+
+    /// <summary>
+    /// The keys a type requires, and its at-least-one-of groups, against the keys that are set. One rule
+    /// for an adapter being added or changed and for one arriving in a backup (where a secret key the
+    /// source had counts as set even when the backup carries it as "" — the import lists it as needing a secret).
+    /// </summary>
+    public static void CheckRequired(AdapterType type, IReadOnlySet<string> set)
     {
-        var missing = _type.Keys.Where(k => k.Required && !IsSet(k.Name)).Select(k => k.Name).ToList();
+        var missing = type.Keys.Where(k => k.Required && !set.Contains(k.Name)).Select(k => k.Name).ToList();
         if (missing.Count > 0)
         {
             throw new InvalidInputException(
-                $"A {_type} adapter needs {string.Join(", ", missing.Select(m => $"'{m}'"))}.",
-                $"Set {(missing.Count > 1 ? "them" : "it")} with {string.Join(" ", missing.Select(m => _type.FindKey(m)!.Secret ? $"--secret {m}=SOURCE" : $"--config {m}=VALUE"))}.");
+                $"A {type} adapter needs {string.Join(", ", missing.Select(m => $"'{m}'"))}.",
+                $"Set {(missing.Count > 1 ? "them" : "it")} with {string.Join(" ", missing.Select(m => type.FindKey(m)!.Secret ? $"--secret {m}=SOURCE" : $"--config {m}=VALUE"))}.");
         }
 
-        foreach (var group in _type.AnyOf ?? [])
+        foreach (var group in type.AnyOf ?? [])
         {
-            if (!group.Any(IsSet))
+            if (!group.Any(set.Contains))
             {
-                throw new InvalidInputException($"A {_type} adapter needs at least one of {string.Join(", ", group.Select(g => $"'{g}'"))}.");
+                throw new InvalidInputException($"A {type} adapter needs at least one of {string.Join(", ", group.Select(g => $"'{g}'"))}.");
             }
         }
+    }
+
+    /// <summary>
+    /// The plain part of a stored or imported configuration (a JSON object) in its normal form: every key
+    /// declared by the type and not secret, every value of the declared type — by the same parsing as a
+    /// value typed on the command line, so "5432" and 5432 are one port and "abc" none.
+    /// </summary>
+    public static string NormalizePlain(AdapterType type, string configJson)
+    {
+        var config = AdapterConfig.Empty(type);
+        if (JsonNode.Parse(configJson) is not JsonObject plain)
+        {
+            throw new InvalidInputException($"The config of a {type} adapter must be a JSON object.");
+        }
+
+        foreach (var (key, value) in plain)
+        {
+            var text = value switch
+            {
+                JsonValue v when v.GetValueKind() == System.Text.Json.JsonValueKind.String => v.GetValue<string>(),
+                JsonValue v when v.GetValueKind() is System.Text.Json.JsonValueKind.Number or System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False => v.ToJsonString(),
+                _ => throw new InvalidInputException($"'{key}' of {type} adapters must be a single value; got {value?.ToJsonString() ?? "null"}."),
+            };
+            config.Set(key, text);
+        }
+
+        return config._plain.ToJsonString();
     }
 
     /// <summary>Writes the configuration into the adapter: plain JSON, and the secrets sealed as one JSON object.</summary>

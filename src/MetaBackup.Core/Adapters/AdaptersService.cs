@@ -92,14 +92,13 @@ public sealed class AdaptersService(ConfigurationSession session)
         CancellationToken cancellationToken = default)
     {
         var adapterType = TypeOf(kind, type);
-        name = Check.Name(name, "name");
-        await Db.Adapters.EnsureUniqueAsync(a => a.Kind == kind && a.Name == name, $"{Kinds.Name(kind)}/{name}", null, cancellationToken);
-
         var adapter = new Adapter { Kind = kind, Type = adapterType.Name, Name = name };
         var values = AdapterConfig.Empty(adapterType);
         Apply(values, config);
         values.Validate();
         values.StoreInto(adapter, session.Secrets);
+        adapter.Normalize();
+        await Db.Adapters.EnsureUniqueAsync(a => a.Kind == kind && a.Name == adapter.Name, $"{Kinds.Name(kind)}/{adapter.Name}", null, cancellationToken);
         adapter.CredentialProfileId = await ResolveCredentialsAsync(credentialProfile, cancellationToken);
         Db.Adapters.Add(adapter);
         await Db.SaveChangesAsync(cancellationToken);
@@ -119,18 +118,14 @@ public sealed class AdaptersService(ConfigurationSession session)
         CancellationToken cancellationToken = default)
     {
         var adapter = await FindAsync(reference, cancellationToken);
-        if (name is not null)
-        {
-            name = Check.Name(name, "name");
-            var kind = adapter.Kind;
-            await Db.Adapters.EnsureUniqueAsync(a => a.Kind == kind && a.Name == name, $"{Kinds.Name(kind)}/{name}", adapter.Id, cancellationToken);
-            adapter.Name = name;
-        }
-
         var values = ReadConfig(adapter);
         Apply(values, config);
         values.Validate();
         values.StoreInto(adapter, session.Secrets);
+        adapter.Name = name ?? adapter.Name;
+        adapter.Normalize();
+        var kind = adapter.Kind;
+        await Db.Adapters.EnsureUniqueAsync(a => a.Kind == kind && a.Name == adapter.Name, $"{Kinds.Name(kind)}/{adapter.Name}", adapter.Id, cancellationToken);
         if (credentialProfile is not null)
         {
             adapter.CredentialProfileId = await ResolveCredentialsAsync(credentialProfile, cancellationToken);

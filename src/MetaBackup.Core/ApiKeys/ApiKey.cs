@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using MetaBackup.Core.Configuration;
 using MetaBackup.Core.Secrets;
 
@@ -7,7 +8,7 @@ namespace MetaBackup.Core.ApiKeys;
 /// API access for scripts. The key itself is shown once; only its SHA-256 hash is kept.
 /// Natural key: <see cref="Prefix"/>, the key's public first part.
 /// </summary>
-public sealed class ApiKey : ConfigRecord
+public sealed partial class ApiKey : ConfigRecord
 {
     public required string Name { get; set; }
     public required string UserId { get; set; }
@@ -15,4 +16,19 @@ public sealed class ApiKey : ConfigRecord
     public EncryptedSecret? KeyHash { get; set; }
     public List<string> Permissions { get; set; } = [];
     public DateTimeOffset? ExpiresAt { get; set; }
+
+    public override void Normalize()
+    {
+        Name = Check.Name(Name, "name");
+        Permissions = Access.Permissions.Parse(Permissions);
+        if (!PrefixPattern().IsMatch(Prefix))
+        {
+            throw new InvalidInputException($"The prefix '{Prefix}' is not an API key prefix (mbk_ and eight characters of a-z, 2-7).");
+        }
+
+        ExpiresAt = ExpiresAt?.ToUniversalTime();
+    }
+
+    [GeneratedRegex("^mbk_[a-z2-7]{8}$")]
+    private static partial Regex PrefixPattern();
 }

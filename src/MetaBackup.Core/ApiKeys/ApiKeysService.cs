@@ -38,13 +38,14 @@ public sealed class ApiKeysService(ConfigurationSession session)
         var key = new SecretText($"{prefix}_{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32))}");
         var record = new ApiKey
         {
-            Name = Check.Name(name, "name"),
+            Name = name,
             UserId = owner.Id,
             Prefix = prefix,
             KeyHash = session.Secrets.Seal(new SecretText(Hash(key))),
-            Permissions = Permissions.Parse(permissions),
+            Permissions = [.. permissions],
             ExpiresAt = ValidExpiry(expiresAt),
         };
+        record.Normalize();
         Db.ApiKeys.Add(record);
         await Db.SaveChangesAsync(cancellationToken);
         return new IssuedApiKey(record, key);
@@ -53,9 +54,10 @@ public sealed class ApiKeysService(ConfigurationSession session)
     public async Task<ApiKey> UpdateAsync(string reference, string? name, IEnumerable<string>? permissions, DateTimeOffset? expiresAt, bool clearExpiry, CancellationToken cancellationToken = default)
     {
         var record = await FindAsync(reference, cancellationToken);
-        record.Name = name is null ? record.Name : Check.Name(name, "name");
-        record.Permissions = permissions is null ? record.Permissions : Permissions.Parse(permissions);
+        record.Name = name ?? record.Name;
+        record.Permissions = permissions is null ? record.Permissions : [.. permissions];
         record.ExpiresAt = clearExpiry ? null : expiresAt is null ? record.ExpiresAt : ValidExpiry(expiresAt);
+        record.Normalize();
         await Db.SaveChangesAsync(cancellationToken);
         return record;
     }

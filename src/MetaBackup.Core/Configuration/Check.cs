@@ -40,6 +40,29 @@ public static partial class Check
 
     public static string? Optional(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
+    /// <summary>A five-field cron expression (or a macro such as <c>@daily</c>), trimmed; used by jobs and the Configuration Backup schedule.</summary>
+    public static string Cron(string? value, string field)
+    {
+        var trimmed = value?.Trim() ?? "";
+        try
+        {
+            Cronos.CronExpression.Parse(trimmed, Cronos.CronFormat.Standard);
+            return trimmed;
+        }
+        catch (Cronos.CronFormatException e)
+        {
+            throw new InvalidInputException(
+                $"The {field} '{trimmed}' is not a valid cron expression: {e.Message.Replace("'\0'", "the end", StringComparison.Ordinal)}",
+                "Use five fields — minute hour day-of-month month day-of-week — e.g. \"0 3 * * *\" for 03:00 daily, or a macro such as @daily.");
+        }
+    }
+
+    /// <summary>One of a fixed set of words.</summary>
+    public static string OneOf(string? value, IReadOnlyList<string> allowed, string field) =>
+        value is not null && allowed.Contains(value)
+            ? value
+            : throw new InvalidInputException($"Unknown {field} '{value}'.", $"Choose one of: {string.Join(", ", allowed)}.");
+
     public static int Positive(int value, string field) =>
         value >= 1 ? value : throw new InvalidInputException($"The {field} must be at least 1; got {value}.");
 

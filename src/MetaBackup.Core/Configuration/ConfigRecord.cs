@@ -16,4 +16,14 @@ public abstract class ConfigRecord
 
     [JsonPropertyOrder(2)]
     public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>
+    /// Checks the record's own fields against the rules of its area and puts them in normal form
+    /// (trimmed names, lower-case e-mail addresses, sorted permissions …), throwing an
+    /// <see cref="InvalidInputException"/> that names the field and the rule. The rules are declared
+    /// here, once: the services apply them to what an operator adds or changes, and import applies them
+    /// to every record of a backup (a record that breaks one is skipped with that message). References
+    /// to other records are not the record's own: services resolve them, and import remaps them.
+    /// </summary>
+    public abstract void Normalize();
 }

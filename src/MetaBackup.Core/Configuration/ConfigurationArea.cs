@@ -39,6 +39,15 @@ public sealed record ConfigurationArea(
     /// <summary>The JSON fields that make up the natural key (e.g. kind and name for adapters).</summary>
     public IReadOnlyList<string> NaturalKeyFields { get; } = NaturalKey.Split('+');
 
+    /// <summary>
+    /// The references a record holds: the area's declared <see cref="References"/>, and for a setting that
+    /// names a record (<see cref="Settings.SettingKeys.References"/>), its value.
+    /// </summary>
+    public IEnumerable<RecordReference> ReferencesOf(System.Text.Json.Nodes.JsonObject record) =>
+        Name == "settings" && record["key"]?.GetValue<string>() is { } key && Settings.SettingKeys.References.TryGetValue(key, out var setting)
+            ? [setting]
+            : References;
+
     /// <summary>The natural key of a record in its JSON form, e.g. "database/prod"; emails compare case-insensitively.</summary>
     public string NaturalKeyOf(System.Text.Json.Nodes.JsonObject record) =>
         string.Join("/", NaturalKeyFields.Select(f => record[f]?.ToString() is { } v ? (f == "email" ? v.ToLowerInvariant() : v) : ""));

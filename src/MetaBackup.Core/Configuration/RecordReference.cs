@@ -23,7 +23,7 @@ public sealed record RecordReference(string Path, string Target, AdapterKind? Ki
     public IEnumerable<JsonObject> HoldersIn(JsonObject record) =>
         List is { } list ? record[list]?.AsArray().Select(i => i!.AsObject()) ?? [] : [record];
 
-    /// <summary>The ids this reference holds in a record (none when the optional field is null).</summary>
+    /// <summary>The ids this reference holds in a record (none when the optional field is null or empty).</summary>
     public IEnumerable<string> TargetsIn(JsonObject record) =>
-        HoldersIn(record).Select(h => h[Field]?.GetValue<string>()).OfType<string>();
+        HoldersIn(record).Select(h => h[Field]?.GetValue<string>()).OfType<string>().Where(id => id.Length > 0);
 }

@@ -13,4 +13,11 @@ public sealed class CredentialProfile : ConfigRecord
     public EncryptedSecret? PrivateKey { get; set; }
     public EncryptedSecret? Passphrase { get; set; }
     public EncryptedSecret? Token { get; set; }
+
+    public override void Normalize()
+    {
+        Name = Check.Name(Name, "name");
+        Description = Check.Optional(Description);
+        Username = Check.Optional(Username);
+    }
 }

@@ -26,9 +26,9 @@ public sealed class CredentialsService(ConfigurationSession session)
         IReadOnlyDictionary<string, SecretText> secrets,
         CancellationToken cancellationToken = default)
     {
-        var name = Check.Name(input.Name, "name");
-        await Db.CredentialProfiles.EnsureUniqueAsync(c => c.Name == name, name, null, cancellationToken);
-        var profile = new CredentialProfile { Name = name, Description = Check.Optional(input.Description), Username = Check.Optional(input.Username) };
+        var profile = new CredentialProfile { Name = input.Name!, Description = input.Description, Username = input.Username };
+        profile.Normalize();
+        await Db.CredentialProfiles.EnsureUniqueAsync(c => c.Name == profile.Name, profile.Name, null, cancellationToken);
         ApplySecrets(profile, secrets, []);
         Db.CredentialProfiles.Add(profile);
         await Db.SaveChangesAsync(cancellationToken);
@@ -43,15 +43,11 @@ public sealed class CredentialsService(ConfigurationSession session)
         CancellationToken cancellationToken = default)
     {
         var profile = await FindAsync(reference, cancellationToken);
-        if (input.Name is not null)
-        {
-            var name = Check.Name(input.Name, "name");
-            await Db.CredentialProfiles.EnsureUniqueAsync(c => c.Name == name, name, profile.Id, cancellationToken);
-            profile.Name = name;
-        }
-
-        profile.Description = input.Description is null ? profile.Description : Check.Optional(input.Description);
-        profile.Username = input.Username is null ? profile.Username : Check.Optional(input.Username);
+        profile.Name = input.Name ?? profile.Name;
+        profile.Description = input.Description ?? profile.Description;
+        profile.Username = input.Username ?? profile.Username;
+        profile.Normalize();
+        await Db.CredentialProfiles.EnsureUniqueAsync(c => c.Name == profile.Name, profile.Name, profile.Id, cancellationToken);
         ApplySecrets(profile, secrets, unsetSecrets);
         await Db.SaveChangesAsync(cancellationToken);
         return profile;

@@ -18,9 +18,9 @@ public sealed class GroupsService(ConfigurationSession session)
 
     public async Task<Group> AddAsync(string name, string? description, IEnumerable<string> permissions, CancellationToken cancellationToken = default)
     {
-        name = Check.Name(name, "name");
-        await Db.Groups.EnsureUniqueAsync(g => g.Name == name, name, null, cancellationToken);
-        var group = new Group { Name = name, Description = Check.Optional(description), Permissions = Permissions.Parse(permissions) };
+        var group = new Group { Name = name, Description = description, Permissions = [.. permissions] };
+        group.Normalize();
+        await Db.Groups.EnsureUniqueAsync(g => g.Name == group.Name, group.Name, null, cancellationToken);
         Db.Groups.Add(group);
         await Db.SaveChangesAsync(cancellationToken);
         return group;
@@ -29,18 +29,11 @@ public sealed class GroupsService(ConfigurationSession session)
     public async Task<Group> UpdateAsync(string reference, string? name, string? description, IEnumerable<string>? permissions, CancellationToken cancellationToken = default)
     {
         var group = await FindAsync(reference, cancellationToken);
-        if (name is not null)
-        {
-            name = Check.Name(name, "name");
-            await Db.Groups.EnsureUniqueAsync(g => g.Name == name, name, group.Id, cancellationToken);
-            group.Name = name;
-        }
-
-        group.Description = description is null ? group.Description : Check.Optional(description);
-        if (permissions is not null)
-        {
-            group.Permissions = Permissions.Parse(permissions);
-        }
+        group.Name = name ?? group.Name;
+        group.Description = description ?? group.Description;
+        group.Permissions = permissions is null ? group.Permissions : [.. permissions];
+        group.Normalize();
+        await Db.Groups.EnsureUniqueAsync(g => g.Name == group.Name, group.Name, group.Id, cancellationToken);
 
         await Db.SaveChangesAsync(cancellationToken);
         return group;

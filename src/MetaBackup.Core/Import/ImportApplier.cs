@@ -156,7 +156,7 @@ internal sealed class ImportApplier(ConfigurationSession session)
             foreach (var record in records)
             {
                 var json = SecretMasking.WithoutSecrets(area, record);
-                foreach (var reference in area.References)
+                foreach (var reference in area.ReferencesOf(json))
                 {
                     foreach (var target in reference.TargetsIn(json))
                     {

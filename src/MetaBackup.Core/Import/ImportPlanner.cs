@@ -71,6 +71,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, JsonObject doc
             }
         }
 
+        CheckSettingsTogether(entries, work);
         ProtectWhatSkippedRecordsStillUse(work);
         foreach (var area in ConfigurationAreas.All.Reverse())
         {
@@ -166,7 +167,24 @@ internal sealed class ImportPlanner(ConfigurationSession session, JsonObject doc
         var remapNote = existing is not null && existing.Id != backupId ? $"matched the existing {area.Singular} {existing.Id} by {area.NaturalKey}; references to {backupId} now point to it" : null;
 
         var incomingJson = record.DeepClone().AsObject();
-        var skipReason = UnknownAdapterType(area, record) ?? SettingThatDoesNotHold(area, record) ?? ResolveReferences(area, incomingJson);
+        var skipReason = ResolveReferences(area, incomingJson);
+        ConfigRecord? built = null;
+        Dictionary<string, SecretText?> secrets = [];
+        List<string> needsSecret = [];
+        if (skipReason is null)
+        {
+            try
+            {
+                (built, secrets, needsSecret) = _incoming.Build(area, incomingJson, existing);
+                // The same rules as for a record added by hand (docs/recovery.md, "Records that break a rule").
+                built.Normalize();
+            }
+            catch (InvalidInputException e)
+            {
+                skipReason = $"it breaks a rule: {e.Message.TrimEnd('.')}";
+            }
+        }
+
         if (skipReason is not null)
         {
             _imported[(area.Name, backupId)] = false;
@@ -176,7 +194,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, JsonObject doc
         }
 
         _imported[(area.Name, backupId)] = true;
-        var (incoming, secrets, needsSecret) = _incoming.Build(area, incomingJson, existing);
+        var incoming = built!;
         incoming.Id = finalId;
         if (existing is not null)
         {
@@ -248,86 +266,111 @@ internal sealed class ImportPlanner(ConfigurationSession session, JsonObject doc
         return kept;
     }
 
-    /// <summary>Rewrites the record's references to the ids they will have, or says what is missing.</summary>
+    /// <summary>Rewrites the record's references to the ids they will have, or says why one cannot be kept.</summary>
     private string? ResolveReferences(ConfigurationArea area, JsonObject record)
     {
-        foreach (var reference in area.References)
+        foreach (var reference in area.ReferencesOf(record))
         {
             foreach (var holder in reference.HoldersIn(record))
             {
-                if (holder[reference.Field]?.GetValue<string>() is not { } target)
+                if (holder[reference.Field]?.GetValue<string>() is not { Length: > 0 } target)
                 {
                     continue;
                 }
 
-                if (Resolve(reference.Target, target, reference.Kind) is { } resolved)
+                var (resolved, problem) = Resolve(reference.Target, target, reference.Kind);
+                if (resolved is null)
                 {
-                    holder[reference.Field] = resolved;
+                    var field = area == ConfigurationAreas.Settings ? "value" : reference.Path;
+                    return $"its {field} points to {reference.Target} record '{target}', which {problem}";
                 }
-                else
-                {
-                    return $"its {reference.Path} points to {reference.Target} record '{target}'{(reference.Kind is { } k ? $" (a {Kinds.Name(k)} adapter)" : "")}, which is in neither the backup nor the database";
-                }
-            }
-        }
 
-        if (area == ConfigurationAreas.Settings && SettingKeys.References.TryGetValue(record["key"]!.GetValue<string>(), out var targetArea)
-            && record["value"]!.GetValue<string>() is { Length: > 0 } value)
-        {
-            if (Resolve(targetArea, value, null) is { } resolved)
-            {
-                record["value"] = resolved;
-            }
-            else
-            {
-                return $"its value names {targetArea} record '{value}', which is in neither the backup nor the database";
+                holder[reference.Field] = resolved;
             }
         }
 
         return null;
     }
 
-    /// <summary>The id a reference will point to after the import, if the record it names will exist (and is of the right kind).</summary>
-    private string? Resolve(string areaName, string backupId, AdapterKind? kind)
+    /// <summary>
+    /// The id a reference will point to after the import; or, when the record it names will not exist or
+    /// is of the wrong kind, null and why (the end of a sentence).
+    /// </summary>
+    private (string? Id, string? Problem) Resolve(string areaName, string backupId, AdapterKind? kind)
     {
+        string? WrongKind(string? actual) =>
+            kind is { } needed && actual != Kinds.Name(needed) ? $"is a {actual} adapter, not a {Kinds.Name(needed)} adapter" : null;
+
         if (_inBackup.GetValueOrDefault((areaName, backupId)) is { } inBackup)
         {
+            if (WrongKind(inBackup["kind"]?.GetValue<string>()) is { } wrong)
+            {
+                return (null, wrong);
+            }
+
             var finalId = _finalIds[(areaName, backupId)];
-            var willExist = _imported.GetValueOrDefault((areaName, backupId))
-                || (_dbById[areaName].ContainsKey(finalId) && !_deleted.Contains((areaName, finalId)));
-            var kindMatches = kind is null || inBackup["kind"]?.GetValue<string>() == Kinds.Name(kind.Value);
-            return willExist && kindMatches ? finalId : null;
+            if (_imported.GetValueOrDefault((areaName, backupId)) || (_dbById[areaName].ContainsKey(finalId) && !_deleted.Contains((areaName, finalId))))
+            {
+                return (finalId, null);
+            }
+
+            return (null, "this import skips (see its warning)");
         }
 
-        return _dbById[areaName].GetValueOrDefault(backupId) is { } stored && !_deleted.Contains((areaName, backupId))
-            && (kind is null || (stored is Adapter adapter && adapter.Kind == kind))
-            ? backupId
-            : null;
+        if (_dbById[areaName].GetValueOrDefault(backupId) is not { } stored)
+        {
+            return (null, "is in neither the backup nor the database");
+        }
+
+        if (_deleted.Contains((areaName, backupId)))
+        {
+            return (null, "this full import deletes (it is not in the backup)");
+        }
+
+        return WrongKind(stored is Adapter adapter ? Kinds.Name(adapter.Kind) : null) is { } wrongStored ? (null, wrongStored) : (backupId, null);
     }
 
-    /// <summary>A known setting whose value this machine would refuse on save, e.g. a time zone it lacks.</summary>
-    private static string? SettingThatDoesNotHold(ConfigurationArea area, JsonObject record)
+    /// <summary>
+    /// Rules over several settings together (<see cref="SettingRules.ProblemTogether"/>), on the settings as
+    /// the import would leave them. The blame goes to what the backup brings — its includeSecrets is
+    /// skipped — and, should a stored includeSecrets then still need the profile setting a full import
+    /// would delete, that setting is kept.
+    /// </summary>
+    private void CheckSettingsTogether(List<PlanEntry> entries, List<PlannedRecord> work)
     {
-        if (area != ConfigurationAreas.Settings)
+        Dictionary<string, string> Final()
         {
-            return null;
+            var final = _db[ConfigurationAreas.Settings.Name].Cast<Setting>().Where(s => !_deleted.Contains((ConfigurationAreas.Settings.Name, s.Id))).ToDictionary(s => s.Key, s => s.Value);
+            foreach (var item in work.Where(w => w.Area == ConfigurationAreas.Settings && w.Action is PlanAction.Create or PlanAction.Update or PlanAction.Unchanged))
+            {
+                final[((Setting)item.Incoming!).Key] = ((Setting)item.Incoming!).Value;
+            }
+
+            return final;
         }
 
-        try
+        if (SettingRules.ProblemTogether(Final()) is not { } problem)
         {
-            SettingRules.CheckForm(record["key"]!.GetValue<string>(), record["value"]!.GetValue<string>());
-            return null;
+            return;
         }
-        catch (InvalidInputException e)
+
+        var index = work.FindIndex(w => w.Area == ConfigurationAreas.Settings && w.Incoming is Setting { Key: SettingKeys.ConfigBackupIncludeSecrets } && w.Action != PlanAction.Skip);
+        if (index >= 0)
         {
-            return $"its value does not hold here ({e.Message.TrimEnd('.')})";
+            var reason = $"it breaks a rule: {problem.Message.TrimEnd('.')}";
+            _warnings.Add($"Skipped setting '{SettingKeys.ConfigBackupIncludeSecrets}': {reason}.");
+            _imported[(ConfigurationAreas.Settings.Name, entries[index].BackupId!)] = false;
+            entries[index] = entries[index] with { Action = PlanAction.Skip, Changes = [], Reason = reason, NeedsSecret = [] };
+            work[index] = work[index] with { Action = PlanAction.Skip, Incoming = null, Secrets = new Dictionary<string, SecretText?>() };
+        }
+
+        if (SettingRules.ProblemTogether(Final()) is not null
+            && _db[ConfigurationAreas.Settings.Name].Cast<Setting>().FirstOrDefault(s => s.Key == SettingKeys.ConfigBackupEncryptionProfileId) is { } profile
+            && _deleted.Remove((ConfigurationAreas.Settings.Name, profile.Id)))
+        {
+            _warnings.Add($"Kept setting '{SettingKeys.ConfigBackupEncryptionProfileId}': the stored {SettingKeys.ConfigBackupIncludeSecrets} needs it.");
         }
     }
-
-    private static string? UnknownAdapterType(ConfigurationArea area, JsonObject record) =>
-        area == ConfigurationAreas.Adapters && AdapterTypes.Find(Kinds.Parse(record["kind"]!.GetValue<string>()), record["type"]!.GetValue<string>()) is null
-            ? $"its type {record["kind"]}/{record["type"]} is not one this MetaBackup knows"
-            : null;
 
     /// <summary>In full mode, a skipped record that stays keeps what it references from being deleted (and so on, transitively).</summary>
     private void ProtectWhatSkippedRecordsStillUse(List<PlannedRecord> work)
@@ -337,7 +380,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, JsonObject doc
         while (kept.TryDequeue(out var item))
         {
             var json = View(item.Area, item.Record);
-            foreach (var reference in item.Area.References)
+            foreach (var reference in item.Area.ReferencesOf(json))
             {
                 foreach (var target in reference.TargetsIn(json))
                 {

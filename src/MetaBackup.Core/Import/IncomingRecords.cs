@@ -58,27 +58,29 @@ internal sealed class IncomingRecords(SecretCipher cipher, bool includeSecrets)
 
     private void BuildAdapterConfig(Adapter adapter, JsonObject config, Adapter? existing, Dictionary<string, SecretText?> secrets, List<string> needsSecret)
     {
-        var type = AdapterTypes.Find(adapter.Kind, adapter.Type)!;
+        var type = AdaptersService.TypeOf(adapter.Kind, adapter.Type);
         Dictionary<string, string> held = [];
+        var unreadable = false;
         if (existing?.SecretConfig is { } sealedConfig)
         {
-            if (cipher.TryOpen(sealedConfig) is not { } opened)
+            if (cipher.TryOpen(sealedConfig) is { } opened)
             {
-                // Unreadable where it is stored: a backup with secrets replaces it whole; one without leaves it
-                // untouched (the planner reports it), rather than drop what a key restored later might still open.
-                if (includeSecrets)
-                {
-                    BuildSecretConfigFrom([], adapter, config, type, secrets, needsSecret);
-                }
-                else
-                {
-                    adapter.Config = PlainPart(config, type).ToJsonString();
-                }
-
-                return;
+                held = JsonSerializer.Deserialize<Dictionary<string, string>>(opened.Reveal()) ?? [];
             }
+            else
+            {
+                unreadable = true;
+            }
+        }
 
-            held = JsonSerializer.Deserialize<Dictionary<string, string>>(opened.Reveal()) ?? [];
+        // A secret key the backup names (even as "", not exported) or the database holds counts as set.
+        AdapterConfig.CheckRequired(type, config.Select(c => c.Key).Concat(held.Keys).ToHashSet());
+        if (unreadable && !includeSecrets)
+        {
+            // Unreadable where it is stored and not in the backup: left untouched (the planner reports it),
+            // rather than dropped — a key restored later might still open it.
+            adapter.Config = PlainPart(config, type).ToJsonString();
+            return;
         }
 
         BuildSecretConfigFrom(held, adapter, config, type, secrets, needsSecret);

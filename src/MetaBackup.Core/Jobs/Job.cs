@@ -23,6 +23,35 @@ public sealed class Job : ConfigRecord
     public List<JobDestination> Destinations { get; set; } = [];
 
     public List<JobNotification> Notifications { get; set; } = [];
+
+    /// <summary>The compressions a job can use: those of the backup file format.</summary>
+    public static readonly IReadOnlyList<string> Compressions = [.. Enum.GetValues<Format.BackupCompression>().Select(Format.Compressions.Name)];
+
+    public override void Normalize()
+    {
+        Name = Check.Name(Name, "name");
+        Schedule = Check.Cron(Schedule, "schedule");
+        Compression = Check.OneOf(Compression, Compressions, "compression");
+        if (Destinations.Count == 0)
+        {
+            throw new InvalidInputException("A job needs at least one destination.", "Name a storage adapter with --destination ADAPTER[=KEEP].");
+        }
+
+        if (Destinations.GroupBy(d => d.AdapterId).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            throw new InvalidInputException($"A job writes to each destination once; adapter {twice.Key} is listed {twice.Count()} times.");
+        }
+
+        foreach (var destination in Destinations)
+        {
+            Check.Positive(destination.Retention, $"retention of destination {destination.AdapterId}");
+        }
+
+        foreach (var notification in Notifications)
+        {
+            notification.On = Check.OneOf(notification.On, JobNotification.Events, "notification event");
+        }
+    }
 }
 
 /// <summary>A storage adapter a job writes to, with how many backups to keep there.</summary>
@@ -38,6 +67,8 @@ public sealed class JobDestination
 public sealed class JobNotification
 {
     public required string AdapterId { get; set; }
+
+    public static readonly IReadOnlyList<string> Events = ["failure", "success", "always"];
 
     /// <summary><c>failure</c>, <c>success</c> or <c>always</c>.</summary>
     public string On { get; set; } = "failure";

@@ -1,4 +1,3 @@
-using Cronos;
 using MetaBackup.Core.Adapters;
 using MetaBackup.Core.Configuration;
 using MetaBackup.Core.Persistence;
@@ -23,12 +22,13 @@ public sealed record JobInput(
     IReadOnlyList<NotificationInput>? Notifications = null,
     bool? Enabled = null);
 
-/// <summary>Backup jobs. Every reference is checked: the source is a database adapter, destinations are storage, notifications are notification adapters, the profile exists.</summary>
+/// <summary>
+/// Backup jobs. Every reference is resolved and checked: the source is a database adapter, destinations
+/// are storage, notifications are notification adapters, the profile exists. The job's own fields are
+/// checked by <see cref="Job.Normalize"/>, as for an imported job.
+/// </summary>
 public sealed class JobsService(ConfigurationSession session)
 {
-    public static readonly IReadOnlyList<string> Compressions = ["none", "gzip", "brotli"];
-    public static readonly IReadOnlyList<string> NotifyOn = ["failure", "success", "always"];
-
     private readonly AdaptersService _adapters = new(session);
 
     private ConfigurationDbContext Db => session.Db;
@@ -41,25 +41,20 @@ public sealed class JobsService(ConfigurationSession session)
 
     public async Task<Job> AddAsync(JobInput input, CancellationToken cancellationToken = default)
     {
-        var name = Check.Name(input.Name, "name");
-        await Db.Jobs.EnsureUniqueAsync(j => j.Name == name, name, null, cancellationToken);
         if (input.Source is null)
         {
             throw new InvalidInputException("A job needs a source database adapter.", "Name it with --source ADAPTER.");
         }
 
-        if (input.Destinations is not { Count: > 0 })
-        {
-            throw new InvalidInputException("A job needs at least one destination.", "Name a storage adapter with --destination ADAPTER[=KEEP].");
-        }
-
         var job = new Job
         {
-            Name = name,
-            Schedule = ValidSchedule(input.Schedule ?? throw new InvalidInputException("A job needs a schedule.", "Give a cron expression with --schedule, e.g. \"0 3 * * *\".")),
+            Name = input.Name!,
+            Schedule = input.Schedule ?? throw new InvalidInputException("A job needs a schedule.", "Give a cron expression with --schedule, e.g. \"0 3 * * *\"."),
             SourceAdapterId = string.Empty,
         };
         await ApplyAsync(job, input, cancellationToken);
+        job.Normalize();
+        await Db.Jobs.EnsureUniqueAsync(j => j.Name == job.Name, job.Name, null, cancellationToken);
         Db.Jobs.Add(job);
         await Db.SaveChangesAsync(cancellationToken);
         return job;
@@ -68,24 +63,11 @@ public sealed class JobsService(ConfigurationSession session)
     public async Task<Job> UpdateAsync(string reference, JobInput input, CancellationToken cancellationToken = default)
     {
         var job = await FindAsync(reference, cancellationToken);
-        if (input.Name is not null)
-        {
-            var name = Check.Name(input.Name, "name");
-            await Db.Jobs.EnsureUniqueAsync(j => j.Name == name, name, job.Id, cancellationToken);
-            job.Name = name;
-        }
-
-        if (input.Schedule is not null)
-        {
-            job.Schedule = ValidSchedule(input.Schedule);
-        }
-
-        if (input.Destinations is { Count: 0 })
-        {
-            throw new InvalidInputException("A job needs at least one destination.");
-        }
-
+        job.Name = input.Name ?? job.Name;
+        job.Schedule = input.Schedule ?? job.Schedule;
         await ApplyAsync(job, input, cancellationToken);
+        job.Normalize();
+        await Db.Jobs.EnsureUniqueAsync(j => j.Name == job.Name, job.Name, job.Id, cancellationToken);
         await Db.SaveChangesAsync(cancellationToken);
         return job;
     }
@@ -94,23 +76,6 @@ public sealed class JobsService(ConfigurationSession session)
     {
         Db.Jobs.Remove(await FindAsync(reference, cancellationToken));
         await Db.SaveChangesAsync(cancellationToken);
-    }
-
-    /// <summary>Parses a five-field cron expression (or a macro such as <c>@daily</c>) and returns it normalised.</summary>
-    public static string ValidSchedule(string schedule)
-    {
-        var trimmed = schedule.Trim();
-        try
-        {
-            CronExpression.Parse(trimmed, CronFormat.Standard);
-            return trimmed;
-        }
-        catch (CronFormatException e)
-        {
-            throw new InvalidInputException(
-                $"The schedule '{trimmed}' is not a valid cron expression: {e.Message.Replace("'\0'", "the end", StringComparison.Ordinal)}",
-                "Use five fields — minute hour day-of-month month day-of-week — e.g. \"0 3 * * *\" for 03:00 daily, or a macro such as @daily.");
-        }
     }
 
     private async Task ApplyAsync(Job job, JobInput input, CancellationToken cancellationToken)
@@ -126,12 +91,7 @@ public sealed class JobsService(ConfigurationSession session)
             foreach (var destination in input.Destinations)
             {
                 var adapter = await _adapters.FindOfKindAsync(destination.Adapter, AdapterKind.Storage, "A job's destination", cancellationToken);
-                if (destinations.Any(d => d.AdapterId == adapter.Id))
-                {
-                    throw new InvalidInputException($"Destination '{adapter.Name}' is named twice.");
-                }
-
-                destinations.Add(new JobDestination { AdapterId = adapter.Id, Retention = Check.Positive(destination.Retention, $"retention of destination '{adapter.Name}'") });
+                destinations.Add(new JobDestination { AdapterId = adapter.Id, Retention = destination.Retention });
             }
 
             job.Destinations = destinations;
@@ -143,7 +103,7 @@ public sealed class JobsService(ConfigurationSession session)
             foreach (var notification in input.Notifications)
             {
                 var adapter = await _adapters.FindOfKindAsync(notification.Adapter, AdapterKind.Notification, "A job's notification", cancellationToken);
-                notifications.Add(new JobNotification { AdapterId = adapter.Id, On = OneOf(notification.On, NotifyOn, "notification event") });
+                notifications.Add(new JobNotification { AdapterId = adapter.Id, On = notification.On });
             }
 
             job.Notifications = notifications;
@@ -154,15 +114,8 @@ public sealed class JobsService(ConfigurationSession session)
             job.EncryptionProfileId = input.EncryptionProfile.Length == 0 ? null : await ResolveProfileAsync(input.EncryptionProfile, cancellationToken);
         }
 
-        if (input.Compression is not null)
-        {
-            job.Compression = OneOf(input.Compression, Compressions, "compression");
-        }
-
-        if (input.Enabled is { } enabled)
-        {
-            job.Enabled = enabled;
-        }
+        job.Compression = input.Compression ?? job.Compression;
+        job.Enabled = input.Enabled ?? job.Enabled;
     }
 
     private async Task<string> ResolveProfileAsync(string reference, CancellationToken cancellationToken)
@@ -173,7 +126,4 @@ public sealed class JobsService(ConfigurationSession session)
                 "Create one with `metabackup profiles create --name NAME`, or list them with `metabackup profiles list`.");
         return profile.Id;
     }
-
-    private static string OneOf(string value, IReadOnlyList<string> allowed, string field) =>
-        allowed.Contains(value) ? value : throw new InvalidInputException($"Unknown {field} '{value}'.", $"Choose one of: {string.Join(", ", allowed)}.");
 }

@@ -1,3 +1,5 @@
+using MetaBackup.Core.Configuration;
+
 namespace MetaBackup.Core.Settings;
 
 /// <summary>
@@ -33,11 +35,15 @@ public static class SettingKeys
         new(SystemTimezone, "The time zone schedules are read in (IANA name).", "UTC"),
     ];
 
-    /// <summary>Settings whose value is the id of a record in another area: import remaps them like any reference.</summary>
-    public static readonly IReadOnlyDictionary<string, string> References = new Dictionary<string, string>
+    /// <summary>
+    /// Settings whose value is the id of a record in another area (the reference's field is the setting
+    /// record's <c>value</c>): import remaps and checks them like any reference, kind included
+    /// (<see cref="ConfigurationArea.ReferencesOf"/>).
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, RecordReference> References = new Dictionary<string, RecordReference>
     {
-        [ConfigBackupEncryptionProfileId] = "encryptionProfiles",
-        [ConfigBackupStorageId] = "adapters",
+        [ConfigBackupEncryptionProfileId] = new("value", "encryptionProfiles", Optional: true),
+        [ConfigBackupStorageId] = new("value", "adapters", Adapters.AdapterKind.Storage, Optional: true),
     };
 
     public static KnownSetting? Find(string key) => Known.FirstOrDefault(k => k.Key == key);

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Cronos;
 using MetaBackup.Core.Adapters;
 using MetaBackup.Core.Configuration;
 using MetaBackup.Core.Persistence;
@@ -9,33 +8,30 @@ using Microsoft.EntityFrameworkCore;
 namespace MetaBackup.Core.Settings;
 
 /// <summary>
-/// What a value of each known setting must be, checked when it is saved (PRODUCT §7: invalid settings
-/// are refused with a clear reason). Unknown keys are free-form. Rules that involve two settings —
-/// secrets need a profile — are checked on the settings as they would be after the change.
+/// What a value of each known setting must be, checked when it is saved (docs/storage.md: invalid
+/// settings are refused with a clear reason) and when it is imported. Unknown keys are free-form.
+/// Three kinds of rule: the form of one value (<see cref="CheckForm"/>, also run by
+/// <see cref="Setting.Normalize"/>), a value that names a record (<see cref="ResolveReferenceAsync"/>;
+/// import remaps those through <see cref="SettingKeys.References"/>), and rules over several settings
+/// together (<see cref="ProblemTogether"/>: secrets need a profile).
 /// </summary>
 public static class SettingRules
 {
-    /// <summary>Normalises and checks <paramref name="value"/> for <paramref name="key"/>; <paramref name="after"/> is every setting as it would be.</summary>
-    public static async Task<string> CheckAsync(ConfigurationDbContext db, string key, string value, IReadOnlyDictionary<string, string> after, CancellationToken cancellationToken)
+    /// <summary>For a setting that names a record: the id of the record <paramref name="value"/> names (by id or name), checked to be of the right kind.</summary>
+    public static async Task<string> ResolveReferenceAsync(ConfigurationDbContext db, string key, string value, CancellationToken cancellationToken) => key switch
     {
-        var checkedValue = key switch
-        {
-            SettingKeys.ConfigBackupStorageId => await StorageAsync(db, value, cancellationToken),
-            SettingKeys.ConfigBackupEncryptionProfileId => await ProfileAsync(db, value, cancellationToken),
-            _ => CheckForm(key, value),
-        };
+        SettingKeys.ConfigBackupStorageId => await StorageAsync(db, value, cancellationToken),
+        SettingKeys.ConfigBackupEncryptionProfileId => await ProfileAsync(db, value, cancellationToken),
+        _ => value,
+    };
 
-        var includeSecrets = (key == SettingKeys.ConfigBackupIncludeSecrets ? checkedValue : after.GetValueOrDefault(SettingKeys.ConfigBackupIncludeSecrets)) == "true";
-        var profile = key == SettingKeys.ConfigBackupEncryptionProfileId ? checkedValue : after.GetValueOrDefault(SettingKeys.ConfigBackupEncryptionProfileId);
-        if (includeSecrets && string.IsNullOrEmpty(profile))
-        {
-            throw new InvalidInputException(
+    /// <summary>What is wrong with these settings taken together (every setting as it would be), or null.</summary>
+    public static InvalidInputException? ProblemTogether(IReadOnlyDictionary<string, string> settings) =>
+        settings.GetValueOrDefault(SettingKeys.ConfigBackupIncludeSecrets) == "true" && string.IsNullOrEmpty(settings.GetValueOrDefault(SettingKeys.ConfigBackupEncryptionProfileId))
+            ? new InvalidInputException(
                 "Configuration backups cannot include secrets without an Encryption Profile: secrets never leave unencrypted.",
-                $"First set {SettingKeys.ConfigBackupEncryptionProfileId} to a profile, then {SettingKeys.ConfigBackupIncludeSecrets} to true.");
-        }
-
-        return checkedValue;
-    }
+                $"First set {SettingKeys.ConfigBackupEncryptionProfileId} to a profile, then {SettingKeys.ConfigBackupIncludeSecrets} to true.")
+            : null;
 
     /// <summary>
     /// The form a value must have, normalised, for the settings that hold no record id; other keys pass
@@ -59,12 +55,11 @@ public static class SettingRules
     {
         try
         {
-            CronExpression.Parse(value.Trim(), CronFormat.Standard);
-            return value.Trim();
+            return Check.Cron(value, "schedule");
         }
-        catch (CronFormatException e)
+        catch (InvalidInputException e)
         {
-            throw Invalid(SettingKeys.ConfigBackupSchedule, value, $"a five-field cron expression such as \"0 3 * * *\" ({e.Message.Replace("'\0'", "the end", StringComparison.Ordinal)})");
+            throw Invalid(SettingKeys.ConfigBackupSchedule, value, $"a five-field cron expression such as \"0 3 * * *\" ({e.Message.TrimEnd('.')})");
         }
     }
 

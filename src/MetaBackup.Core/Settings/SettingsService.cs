@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using MetaBackup.Core.Configuration;
 using MetaBackup.Core.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -6,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 namespace MetaBackup.Core.Settings;
 
 /// <summary>Global key/value settings.</summary>
-public sealed partial class SettingsService(ConfigurationSession session)
+public sealed class SettingsService(ConfigurationSession session)
 {
     private ConfigurationDbContext Db => session.Db;
 
@@ -44,25 +43,24 @@ public sealed partial class SettingsService(ConfigurationSession session)
 
     public async Task<Setting> SetAsync(string key, string value, CancellationToken cancellationToken = default)
     {
-        if (!KeyPattern().IsMatch(key))
+        var candidate = new Setting { Key = key, Value = await SettingRules.ResolveReferenceAsync(Db, key, value, cancellationToken) };
+        candidate.Normalize();
+        var after = await Db.Settings.AsNoTracking().ToDictionaryAsync(s => s.Key, s => s.Value, cancellationToken);
+        after[key] = candidate.Value;
+        if (SettingRules.ProblemTogether(after) is { } problem)
         {
-            throw new InvalidInputException(
-                $"'{key}' is not a valid setting key.",
-                "Setting keys are dotted words of letters, digits, '_' and '-', e.g. config.backup.schedule.");
+            throw problem;
         }
 
-        var after = await Db.Settings.AsNoTracking().ToDictionaryAsync(s => s.Key, s => s.Value, cancellationToken);
-        after[key] = value;
-        value = await SettingRules.CheckAsync(Db, key, value, after, cancellationToken);
         var setting = await Db.Settings.FirstOrDefaultAsync(s => s.Key == key, cancellationToken);
         if (setting is null)
         {
-            setting = new Setting { Key = key, Value = value };
+            setting = candidate;
             Db.Settings.Add(setting);
         }
         else
         {
-            setting.Value = value;
+            setting.Value = candidate.Value;
         }
 
         await Db.SaveChangesAsync(cancellationToken);
@@ -75,17 +73,14 @@ public sealed partial class SettingsService(ConfigurationSession session)
 
     public async Task RemoveAsync(string key, CancellationToken cancellationToken = default)
     {
-        if (key == SettingKeys.ConfigBackupEncryptionProfileId && await FindValueAsync(SettingKeys.ConfigBackupIncludeSecrets, cancellationToken) == "true")
+        var setting = await GetAsync(key, cancellationToken);
+        var after = await Db.Settings.AsNoTracking().Where(s => s.Key != key).ToDictionaryAsync(s => s.Key, s => s.Value, cancellationToken);
+        if (SettingRules.ProblemTogether(after) is { } problem)
         {
-            throw new InvalidInputException(
-                "Configuration backups include secrets, so they need their Encryption Profile.",
-                $"Set {SettingKeys.ConfigBackupIncludeSecrets} to false first.");
+            throw new InvalidInputException($"{key} cannot be unset: {problem.Message}", $"Set {SettingKeys.ConfigBackupIncludeSecrets} to false first.");
         }
 
-        Db.Settings.Remove(await GetAsync(key, cancellationToken));
+        Db.Settings.Remove(setting);
         await Db.SaveChangesAsync(cancellationToken);
     }
-
-    [GeneratedRegex("^[A-Za-z][A-Za-z0-9_-]*(\\.[A-Za-z][A-Za-z0-9_-]*)*$")]
-    private static partial Regex KeyPattern();
 }

@@ -31,21 +31,18 @@ public sealed class SsoService(ConfigurationSession session)
 
     public async Task<SsoProvider> AddAsync(SsoInput input, SecretText? clientSecret, CancellationToken cancellationToken = default)
     {
-        var providerId = Check.Slug(input.ProviderId, "provider id");
-        await Db.SsoProviders.EnsureUniqueAsync(p => p.ProviderId == providerId, providerId, null, cancellationToken);
         var provider = new SsoProvider
         {
-            ProviderId = providerId,
-            Name = Check.Name(input.Name ?? providerId, "name"),
-            Issuer = ValidIssuer(input.Issuer),
-            ClientId = Check.Name(input.ClientId, "client id"),
+            ProviderId = input.ProviderId!,
+            Name = input.Name ?? input.ProviderId!,
+            Issuer = input.Issuer!,
+            ClientId = input.ClientId!,
             DefaultGroupId = await _groups.ResolveAsync(input.DefaultGroup, cancellationToken),
             Enabled = input.Enabled ?? true,
         };
-        if (input.Scopes is not null)
-        {
-            provider.Scopes = ValidScopes(input.Scopes);
-        }
+        provider.Scopes = input.Scopes is null ? provider.Scopes : [.. input.Scopes];
+        provider.Normalize();
+        await Db.SsoProviders.EnsureUniqueAsync(p => p.ProviderId == provider.ProviderId, provider.ProviderId, null, cancellationToken);
 
         SetSecret(provider, clientSecret);
         Db.SsoProviders.Add(provider);
@@ -56,18 +53,14 @@ public sealed class SsoService(ConfigurationSession session)
     public async Task<SsoProvider> UpdateAsync(string reference, SsoInput input, SecretText? clientSecret, CancellationToken cancellationToken = default)
     {
         var provider = await FindAsync(reference, cancellationToken);
-        if (input.ProviderId is not null)
-        {
-            var providerId = Check.Slug(input.ProviderId, "provider id");
-            await Db.SsoProviders.EnsureUniqueAsync(p => p.ProviderId == providerId, providerId, provider.Id, cancellationToken);
-            provider.ProviderId = providerId;
-        }
-
-        provider.Name = input.Name is null ? provider.Name : Check.Name(input.Name, "name");
-        provider.Issuer = input.Issuer is null ? provider.Issuer : ValidIssuer(input.Issuer);
-        provider.ClientId = input.ClientId is null ? provider.ClientId : Check.Name(input.ClientId, "client id");
-        provider.Scopes = input.Scopes is null ? provider.Scopes : ValidScopes(input.Scopes);
+        provider.ProviderId = input.ProviderId ?? provider.ProviderId;
+        provider.Name = input.Name ?? provider.Name;
+        provider.Issuer = input.Issuer ?? provider.Issuer;
+        provider.ClientId = input.ClientId ?? provider.ClientId;
+        provider.Scopes = input.Scopes is null ? provider.Scopes : [.. input.Scopes];
         provider.Enabled = input.Enabled ?? provider.Enabled;
+        provider.Normalize();
+        await Db.SsoProviders.EnsureUniqueAsync(p => p.ProviderId == provider.ProviderId, provider.ProviderId, provider.Id, cancellationToken);
         if (input.DefaultGroup is not null)
         {
             provider.DefaultGroupId = await _groups.ResolveAsync(input.DefaultGroup, cancellationToken);
@@ -97,30 +90,5 @@ public sealed class SsoService(ConfigurationSession session)
         }
 
         provider.ClientSecret = session.Secrets.Seal(clientSecret);
-    }
-
-    private static string ValidIssuer(string? issuer)
-    {
-        var trimmed = Check.Name(issuer, "issuer");
-        if (!Uri.TryCreate(trimmed, UriKind.Absolute, out var uri)
-            || !(uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback)))
-        {
-            throw new InvalidInputException(
-                $"The issuer '{trimmed}' is not a valid OpenID Connect issuer URL.",
-                "Give the provider's https:// issuer URL, e.g. https://login.example.com/realms/main.");
-        }
-
-        return trimmed;
-    }
-
-    private static List<string> ValidScopes(IReadOnlyList<string> scopes)
-    {
-        var list = scopes.Select(s => s.Trim()).Where(s => s.Length > 0).Distinct(StringComparer.Ordinal).ToList();
-        if (!list.Contains("openid"))
-        {
-            throw new InvalidInputException("The scopes must include 'openid'.", "For example: openid,profile,email.");
-        }
-
-        return list;
     }
 }

@@ -1,4 +1,3 @@
-using System.Net.Mail;
 using MetaBackup.Core.Configuration;
 using MetaBackup.Core.Groups;
 using MetaBackup.Core.Persistence;
@@ -36,15 +35,15 @@ public sealed class UsersService(ConfigurationSession session)
 
     public async Task<User> AddAsync(UserInput input, SecretText? password, CancellationToken cancellationToken = default)
     {
-        var email = ValidEmail(input.Email);
-        await Db.Users.EnsureUniqueAsync(u => u.Email == email, email, null, cancellationToken);
         var user = new User
         {
-            Email = email,
-            Name = Check.Name(input.Name ?? email, "name"),
+            Email = input.Email!,
+            Name = input.Name ?? input.Email!,
             GroupId = await _groups.ResolveAsync(input.Group, cancellationToken),
             Disabled = input.Disabled ?? false,
         };
+        user.Normalize();
+        await Db.Users.EnsureUniqueAsync(u => u.Email == user.Email, user.Email, null, cancellationToken);
         if (password is not null)
         {
             SetPassword(user, password);
@@ -58,14 +57,10 @@ public sealed class UsersService(ConfigurationSession session)
     public async Task<User> UpdateAsync(string reference, UserInput input, SecretText? password, CancellationToken cancellationToken = default)
     {
         var user = await FindAsync(reference, cancellationToken);
-        if (input.Email is not null)
-        {
-            var email = ValidEmail(input.Email);
-            await Db.Users.EnsureUniqueAsync(u => u.Email == email, email, user.Id, cancellationToken);
-            user.Email = email;
-        }
-
-        user.Name = input.Name is null ? user.Name : Check.Name(input.Name, "name");
+        user.Email = input.Email ?? user.Email;
+        user.Name = input.Name ?? user.Name;
+        user.Normalize();
+        await Db.Users.EnsureUniqueAsync(u => u.Email == user.Email, user.Email, user.Id, cancellationToken);
         if (input.Group is not null)
         {
             user.GroupId = await _groups.ResolveAsync(input.Group, cancellationToken);
@@ -116,16 +111,5 @@ public sealed class UsersService(ConfigurationSession session)
         }
 
         user.PasswordHash = session.Secrets.Seal(new SecretText(Hasher.HashPassword(user, password.Reveal())));
-    }
-
-    private static string ValidEmail(string? email)
-    {
-        var trimmed = email?.Trim().ToLowerInvariant();
-        if (string.IsNullOrEmpty(trimmed) || !MailAddress.TryCreate(trimmed, out var parsed) || parsed.Address != trimmed)
-        {
-            throw new InvalidInputException($"'{email}' is not a valid email address.", "Give an address such as alice@example.com.");
-        }
-
-        return trimmed;
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
 using MetaBackup.Core.Configuration;
 using MetaBackup.Core.Secrets;
 
@@ -9,7 +10,7 @@ namespace MetaBackup.Core.Vault;
 /// <see cref="Fingerprint"/>, then <see cref="Name"/>. Without its key the profile is
 /// <see cref="IsLocked">locked</see>: it still exists so that references stay intact.
 /// </summary>
-public sealed class EncryptionProfile : ConfigRecord
+public sealed partial class EncryptionProfile : ConfigRecord
 {
     public required string Name { get; set; }
     public string? Description { get; set; }
@@ -22,4 +23,17 @@ public sealed class EncryptionProfile : ConfigRecord
 
     [JsonIgnore]
     public bool IsLocked => Key is null;
+
+    public override void Normalize()
+    {
+        Name = Check.Name(Name, "name");
+        Description = Check.Optional(Description);
+        if (!FingerprintPattern().IsMatch(Fingerprint))
+        {
+            throw new InvalidInputException($"The fingerprint '{Fingerprint}' is not 32 lower-case hexadecimal characters.");
+        }
+    }
+
+    [GeneratedRegex("^[0-9a-f]{32}$")]
+    private static partial Regex FingerprintPattern();
 }

@@ -41,16 +41,16 @@ public sealed class VaultService(ConfigurationSession session)
     /// <summary>Creates a profile with a fresh random 256-bit key.</summary>
     public async Task<EncryptionProfile> CreateAsync(string name, string? description, CancellationToken cancellationToken = default)
     {
-        name = Check.Name(name, "name");
-        await Db.EncryptionProfiles.EnsureUniqueAsync(p => p.Name == name, name, null, cancellationToken);
         var key = AesKey.Generate();
         var profile = new EncryptionProfile
         {
             Name = name,
-            Description = Check.Optional(description),
+            Description = description,
             Fingerprint = key.Fingerprint,
             Key = session.Secrets.Seal(new SecretText(key.ToHex())),
         };
+        profile.Normalize();
+        await Db.EncryptionProfiles.EnsureUniqueAsync(p => p.Name == profile.Name, profile.Name, null, cancellationToken);
         Db.EncryptionProfiles.Add(profile);
         session.Audit("profile.create", $"{profile.Name} ({profile.Fingerprint})");
         await Db.SaveChangesAsync(cancellationToken);
@@ -101,14 +101,14 @@ public sealed class VaultService(ConfigurationSession session)
             return (existing, KeyImportOutcome.Unlocked);
         }
 
-        var profileName = Check.Name(name ?? kit?.ProfileName ?? $"imported-{key.Fingerprint[..8]}", "name");
-        await Db.EncryptionProfiles.EnsureUniqueAsync(p => p.Name == profileName, profileName, null, cancellationToken);
         var profile = new EncryptionProfile
         {
-            Name = profileName,
+            Name = name ?? kit?.ProfileName ?? $"imported-{key.Fingerprint[..8]}",
             Fingerprint = key.Fingerprint,
             Key = session.Secrets.Seal(new SecretText(key.ToHex())),
         };
+        profile.Normalize();
+        await Db.EncryptionProfiles.EnsureUniqueAsync(p => p.Name == profile.Name, profile.Name, null, cancellationToken);
         if (kit is not null && !await Db.EncryptionProfiles.AnyAsync(p => p.Id == kit.ProfileId, cancellationToken))
         {
             // Keeping the original id lets later imports of backups that reference it match by id.
