@@ -230,22 +230,5 @@ public sealed class InterruptionTests
     }
 
     /// <summary>Reads the process's stderr and kills it (SIGKILL) at the first line <paramref name="when"/> accepts.</summary>
-    private static async Task KillWhenAsync(System.Diagnostics.Process process, Func<string, bool> when)
-    {
-        _ = process.StandardOutput.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(Patience);
-        var seen = new System.Text.StringBuilder();
-        while (await process.StandardError.ReadLineAsync(timeout.Token) is { } line)
-        {
-            seen.AppendLine(line);
-            if (when(line))
-            {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync(timeout.Token);
-                return;
-            }
-        }
-
-        Assert.Fail($"the process ended before the moment to kill it:\n{seen}");
-    }
+    private static Task<string> KillWhenAsync(System.Diagnostics.Process process, Func<string, bool> when) => SignalWhenAsync(process, "KILL", when);
 }

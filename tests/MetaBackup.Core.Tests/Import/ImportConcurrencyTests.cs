@@ -41,32 +41,9 @@ public sealed class ImportConcurrencyTests : IDisposable
             await Importer(target).ImportConfigAsync(full, new ImportOptions(ImportMode.Full), key);
         }
 
-        var fullValidated = new TaskCompletionSource();
-        var mergeApplying = new TaskCompletionSource();
-        await using var mergeSession = await _target.OpenAsync();
-        await using var fullSession = await _target.OpenAsync();
-        var mergeImport = Task.Run(() => Importer(mergeSession).ImportConfigAsync(merge, new ImportOptions(ImportMode.Merge), null, step =>
-        {
-            if (step == "applying")
-            {
-                mergeApplying.SetResult();
-                // Hold the merge's transaction open until the full import has started and had time to plan.
-                fullValidated.Task.Wait(TimeSpan.FromSeconds(30));
-                Thread.Sleep(1000);
-            }
-        }));
-        await mergeApplying.Task.WaitAsync(TimeSpan.FromSeconds(60));
-        var fullImport = Task.Run(() => Importer(fullSession).ImportConfigAsync(full, new ImportOptions(ImportMode.Full), key, step =>
-        {
-            if (step == "validated")
-            {
-                fullValidated.TrySetResult();
-            }
-        }));
+        var (_, fullResult) = await RaceAsync((merge, new ImportOptions(ImportMode.Merge), null), (full, new ImportOptions(ImportMode.Full), key));
 
-        await Task.WhenAll(mergeImport, fullImport);
-
-        var fullPlan = (await fullImport).Plan;
+        var fullPlan = fullResult.Plan;
         Assert.Equal(200, fullPlan.Entries.Count(e => e.Action == PlanAction.Delete && e.Key.StartsWith("extra-", StringComparison.Ordinal)));
         await using var after = await _target.OpenAsync();
         Assert.Equal(expected, await ConfigurationText.OfAsync(after));
@@ -89,11 +66,27 @@ public sealed class ImportConcurrencyTests : IDisposable
             await Importer(target).ImportConfigAsync(full, new ImportOptions(ImportMode.Full), key);
         }
 
+        await RaceAsync((first, new ImportOptions(ImportMode.Full), null), (second, new ImportOptions(ImportMode.Full), null));
+
+        await using var after = await _target.OpenAsync();
+        var groups = await after.Db.Groups.Select(g => g.Name).ToListAsync();
+        Assert.Equal(Enumerable.Range(0, 50).Select(i => $"more-{i:D4}"), groups.Order(StringComparer.Ordinal));
+        Assert.Empty(after.Db.Adapters);
+    }
+
+    private ConfigImporter Importer(Core.Persistence.ConfigurationSession session) => new(session, _target.DataDirectory);
+
+    /// <summary>
+    /// Runs import <paramref name="first"/> and, while it applies (its transaction open, held until the other
+    /// has validated and had a second to plan), import <paramref name="second"/>, each in a session of its own.
+    /// </summary>
+    private async Task<(ImportResult First, ImportResult Second)> RaceAsync((string Path, ImportOptions Options, AesKey? Key) first, (string Path, ImportOptions Options, AesKey? Key) second)
+    {
         var secondValidated = new TaskCompletionSource();
         var firstApplying = new TaskCompletionSource();
         await using var firstSession = await _target.OpenAsync();
         await using var secondSession = await _target.OpenAsync();
-        var firstImport = Task.Run(() => Importer(firstSession).ImportConfigAsync(first, new ImportOptions(ImportMode.Full), null, step =>
+        var firstImport = Task.Run(() => Importer(firstSession).ImportConfigAsync(first.Path, first.Options, first.Key, step =>
         {
             if (step == "applying")
             {
@@ -103,7 +96,7 @@ public sealed class ImportConcurrencyTests : IDisposable
             }
         }));
         await firstApplying.Task.WaitAsync(TimeSpan.FromSeconds(60));
-        var secondImport = Task.Run(() => Importer(secondSession).ImportConfigAsync(second, new ImportOptions(ImportMode.Full), null, step =>
+        var secondImport = Task.Run(() => Importer(secondSession).ImportConfigAsync(second.Path, second.Options, second.Key, step =>
         {
             if (step == "validated")
             {
@@ -111,15 +104,8 @@ public sealed class ImportConcurrencyTests : IDisposable
             }
         }));
 
-        await Task.WhenAll(firstImport, secondImport);
-
-        await using var after = await _target.OpenAsync();
-        var groups = await after.Db.Groups.Select(g => g.Name).ToListAsync();
-        Assert.Equal(Enumerable.Range(0, 50).Select(i => $"more-{i:D4}"), groups.Order(StringComparer.Ordinal));
-        Assert.Empty(after.Db.Adapters);
+        return (await firstImport, await secondImport);
     }
-
-    private ConfigImporter Importer(Core.Persistence.ConfigurationSession session) => new(session, _target.DataDirectory);
 
     private async Task<(string Path, AesKey Key, string Expected)> FullBackupAsync()
     {
