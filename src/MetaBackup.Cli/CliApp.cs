@@ -20,12 +20,7 @@ public static class CliApp
         var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parse.Errors.Count > 0)
         {
-            foreach (var error in parse.Errors)
-            {
-                await host.Error.WriteLineAsync($"error: {error.Message}");
-            }
-
-            await host.Error.WriteLineAsync($"hint: run `metabackup {string.Join(' ', CommandPath(parse))} --help` for usage.".Replace("  ", " ", StringComparison.Ordinal));
+            await ReportUsageErrorAsync(parse, host.Error);
             return ExitCodes.Usage;
         }
 
@@ -120,6 +115,39 @@ public static class CliApp
             context.Logs.CreateLogger("metabackup").LogError(e, "Command {Command} failed unexpectedly", name);
             return ExitCodes.Failure;
         }
+    }
+
+    /// <summary>
+    /// A command line that does not parse. A mistyped word usually cascades into several errors (the word
+    /// itself, the words after it, a missing subcommand); the first unrecognised word is the one to fix,
+    /// so it alone is reported, with the nearest command or option (docs/cli.md, "Typos").
+    /// </summary>
+    private static async Task ReportUsageErrorAsync(ParseResult parse, TextWriter error)
+    {
+        var path = string.Join(' ', CommandPath(parse).Prepend("metabackup"));
+        var command = parse.CommandResult.Command;
+        if (parse.UnmatchedTokens.FirstOrDefault() is { } typed)
+        {
+            var isOption = typed.StartsWith('-');
+            var candidates = isOption
+                ? command.Options.Concat(parse.RootCommandResult.Command.Options.Where(o => o.Recursive)).SelectMany(o => o.Aliases.Prepend(o.Name))
+                : command.Subcommands.SelectMany(c => c.Aliases.Prepend(c.Name));
+            await error.WriteLineAsync($"error: `{path}` has no {(isOption ? "option" : command.Subcommands.Count > 0 ? "command" : "argument")} '{typed}'.");
+            if (Suggestions.Nearest(typed, candidates) is { } nearest)
+            {
+                await error.WriteLineAsync($"hint: did you mean `{path} {nearest}`?");
+                return;
+            }
+        }
+        else
+        {
+            foreach (var parseError in parse.Errors)
+            {
+                await error.WriteLineAsync($"error: {parseError.Message}");
+            }
+        }
+
+        await error.WriteLineAsync($"hint: run `{path} --help` for usage.");
     }
 
     private static IEnumerable<string> CommandPath(ParseResult parse)

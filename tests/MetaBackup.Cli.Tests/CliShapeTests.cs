@@ -36,6 +36,20 @@ public sealed class CliShapeTests : IDisposable
         Assert.Contains("--help", result.Err, StringComparison.Ordinal);
     }
 
+    /// <summary>Issue 9.6: a typo printed three unrelated errors; now one, about the mistyped word, with the likely intent.</summary>
+    [Theory]
+    [InlineData("`metabackup` has no command 'profils'", "did you mean `metabackup profiles`?", "profils", "list")]
+    [InlineData("`metabackup profiles` has no command 'lsit'", "did you mean `metabackup profiles list`?", "profiles", "lsit")]
+    [InlineData("`metabackup export` has no option '--profle'", "did you mean `metabackup export --profile`?", "export", "--profle", "x")]
+    [InlineData("`metabackup tasks` has no command 'rnus'", "did you mean `metabackup tasks runs`?", "tasks", "rnus")]
+    public async Task A_typo_gets_one_error_and_a_did_you_mean(string error, string hint, params string[] args)
+    {
+        var result = await _cli.RunAsync(args);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal([$"error: {error}.", $"hint: {hint}"], result.Err.TrimEnd().Split('\n'));
+    }
+
     [Fact]
     public async Task Help_exits_0()
     {

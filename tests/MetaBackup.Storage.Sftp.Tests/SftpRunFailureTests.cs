@@ -18,6 +18,7 @@ public sealed class SftpRunFailureTests(SshdFixture server) : IDisposable
     [Fact]
     public async Task The_run_is_recorded_as_failed_with_its_reason_no_partial_file_remains_and_the_next_run_succeeds()
     {
+        server.RequireRunning();
         var path = $"/home/{SshdFixture.User}/task-{Guid.NewGuid():N}";
         await using var session = await _test.InitializeAndOpenAsync();
         await SampleConfiguration.SeedAsync(session);

@@ -11,8 +11,9 @@ namespace MetaBackup.Storage.Sftp.Tests;
 /// <summary>
 /// A real OpenSSH sshd with internal-sftp on a free loopback port, with its own host key, config and
 /// log in a temporary directory, and a test user who can log in with a password or an ed25519 key.
-/// Needs root (sshd's privilege separation, creating the user); installs Debian's openssh-server when
-/// it is missing. There must be exactly one instance per test run (the collection fixture of
+/// Needs root (sshd's privilege separation, creating the user): run as another user, every SFTP test is
+/// skipped with that reason. Installs Debian's openssh-server when it is missing, and removes the test
+/// user (and its home) when the run ends. There must be exactly one instance per test run (the collection fixture of
 /// <see cref="SshdCollection"/>): a second one would set a new password for the same system user and
 /// lock the first one's tests out. <see cref="Stop"/> and <see cref="Start"/> let a test take the server away mid-run.
 /// </summary>
@@ -31,6 +32,12 @@ public sealed class SshdFixture : IAsyncLifetime
 
     public string HostKeyFingerprint { get; private set; } = "";
 
+    /// <summary>Why the server cannot run here (not root), or null.</summary>
+    public string? SkipReason { get; private set; }
+
+    /// <summary>Skips the calling test when the server cannot run here.</summary>
+    public void RequireRunning() => Assert.SkipWhen(SkipReason is not null, SkipReason ?? "");
+
     public async ValueTask InitializeAsync()
     {
         if (Interlocked.Increment(ref s_instances) > 1)
@@ -40,7 +47,8 @@ public sealed class SshdFixture : IAsyncLifetime
 
         if (Environment.UserName != "root")
         {
-            throw new InvalidOperationException("The SFTP tests start sshd and create a test user, which needs root (CI runs as root).");
+            SkipReason = "The SFTP tests start sshd and create a system user, which needs root (CI runs as root); run the suite as root to include them.";
+            return;
         }
 
         if (!File.Exists("/usr/sbin/sshd"))
@@ -71,6 +79,10 @@ public sealed class SshdFixture : IAsyncLifetime
         PrivateKey = new SecretText(await File.ReadAllTextAsync(_directory.Combine("client_key")));
         var authorized = _directory.Combine("authorized_keys");
         File.Copy(_directory.Combine("client_key.pub"), authorized);
+        // sshd reads authorized_keys as the test user: the (owner-only) temp directory must let it through.
+        // A public key is no secret; the host and client private keys stay owner-only.
+        File.SetUnixFileMode(_directory.Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+        File.SetUnixFileMode(authorized, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
         HostKeyFingerprint = (await OutputAsync("ssh-keygen", "-l", "-E", "sha256", "-f", _directory.Combine("host_key.pub"))).Split(' ')[1];
 
         Port = Repository.FreePort();
@@ -92,6 +104,7 @@ public sealed class SshdFixture : IAsyncLifetime
     /// <summary>A store in its own directory of the test user's home.</summary>
     public IBackupStore CreateStore(bool useKey = false, string? hostKeyFingerprint = null, string? path = null)
     {
+        RequireRunning();
         var config = AdapterConfig.Empty(AdapterTypes.Find(AdapterKind.Storage, "sftp")!);
         config.Set("host", "127.0.0.1");
         config.Set("port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -125,12 +138,16 @@ public sealed class SshdFixture : IAsyncLifetime
         await Repository.WaitForPortAsync(Port, TimeSpan.FromSeconds(20));
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         Stop();
         _server?.Dispose();
         _directory.Dispose();
-        return ValueTask.CompletedTask;
+        if (SkipReason is null)
+        {
+            // A system user with a password must not outlive the run.
+            await TryRunAsync("userdel", "-r", User);
+        }
     }
 
 

@@ -1,12 +1,14 @@
 namespace MetaBackup.Testing;
 
-/// <summary>A fresh directory under the system temp folder, deleted when disposed.</summary>
+/// <summary>
+/// A fresh owner-only directory directly under the system temp folder, deleted when disposed. No shared
+/// parent: one created by root would stop another user's run from creating its own.
+/// </summary>
 public sealed class TempDirectory : IDisposable
 {
     public TempDirectory()
     {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "metabackup-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Path);
+        Path = Directory.CreateTempSubdirectory("metabackup-test-").FullName;
     }
 
     public string Path { get; }

@@ -31,8 +31,12 @@ public static class RecoverCommand
                 ["bytes"] = result.Bytes,
                 ["compression"] = Compressions.Name(result.Compression),
                 ["fingerprint"] = result.KeyFingerprint,
+                ["includesSecrets"] = result.IncludesSecrets,
             });
-            cli.Print.Warning("the recovered JSON may hold every secret of the configuration: keep it private and delete it when done.");
+            if (result.IncludesSecrets)
+            {
+                cli.Print.Warning($"{result.OutputPath} holds every secret of the configuration in plain text (owner-only, mode 0600). Keep it on this machine, outside any shared or version-controlled directory, and delete it once imported.");
+            }
             return ExitCodes.Success;
         }, file, kit, keyFile, output);
     }

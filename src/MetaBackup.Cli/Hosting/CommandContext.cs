@@ -96,6 +96,7 @@ public sealed class CommandContext(ParseResult parse, CliHost host) : IAsyncDisp
             return NullLoggerFactory.Instance;
         }
 
+        Core.IO.PrivateFile.CreateDirectory(DataDirectory.LogsDirectory);
         var logger = new LoggerConfiguration()
             .MinimumLevel.Information()
             .WriteTo.File(

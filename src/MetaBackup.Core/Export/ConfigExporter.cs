@@ -64,7 +64,7 @@ public sealed class ConfigExporter(ConfigurationSession session)
     /// </summary>
     public async Task<string> ExportSnapshotAsync(string directory, CancellationToken cancellationToken = default)
     {
-        Directory.CreateDirectory(directory);
+        PrivateFile.CreateDirectory(directory);
         var at = session.Clock.GetUtcNow();
         // A secret that cannot be decrypted must not stop the import that may repair it: the snapshot
         // names it in its warnings and carries "" for it (docs/recovery.md, "Damaged secrets").
@@ -79,14 +79,21 @@ public sealed class ConfigExporter(ConfigurationSession session)
         await WriteAsync(await PrepareAsync(options, cancellationToken), output, cancellationToken);
 
     /// <summary>
-    /// Exports to a file: <paramref name="target"/> is a file path, or an existing directory in which the
-    /// conventional name is used. The file is written under a temporary name (owner-only) and renamed
-    /// only when complete; on any failure nothing is left behind.
+    /// Exports to a file: <paramref name="target"/> is a file path, or a directory in which the conventional
+    /// name is used — an existing one, or one named with a trailing slash, which is created (owner-only).
+    /// The file is written under a temporary name (owner-only) and renamed only when complete; on any
+    /// failure nothing is left behind.
     /// </summary>
     public async Task<ExportResult> ExportToFileAsync(ExportOptions options, string target, CancellationToken cancellationToken = default)
     {
         var prepared = await PrepareAsync(options, cancellationToken);
-        return await WriteFileAsync(prepared, Path.GetFullPath(Directory.Exists(target) ? Path.Combine(target, prepared.FileName) : target), cancellationToken);
+        var isDirectory = Directory.Exists(target) || target.EndsWith('/') || target.EndsWith(Path.DirectorySeparatorChar);
+        if (isDirectory)
+        {
+            PrivateFile.CreateDirectory(target);
+        }
+
+        return await WriteFileAsync(prepared, Path.GetFullPath(isDirectory ? Path.Combine(target, prepared.FileName) : target), cancellationToken);
     }
 
     private async Task<ExportResult> WriteFileAsync(PreparedExport prepared, string path, CancellationToken cancellationToken)

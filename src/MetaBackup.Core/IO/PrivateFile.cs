@@ -14,7 +14,7 @@ public static class PrivateFile
 {
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
-    /// <summary>Creates a directory readable by the owner only (0700), with its parents.</summary>
+    /// <summary>Creates a directory readable by the owner only (0700), with its parents; an existing one is left as it is.</summary>
     public static void CreateDirectory(string path)
     {
         if (OperatingSystem.IsWindows())
@@ -24,6 +24,15 @@ public static class PrivateFile
         else
         {
             Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
+
+    /// <summary>Makes an existing directory owner-only (0700).</summary>
+    public static void RestrictToOwner(string directory)
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
     }
 
@@ -39,7 +48,7 @@ public static class PrivateFile
     {
         var full = Path.GetFullPath(path);
         var directory = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(directory);
+        CreateDirectory(directory);
         if (!overwrite && File.Exists(full))
         {
             throw new InvalidInputException($"'{full}' already exists; it is never overwritten.", "Choose another file name.");

@@ -60,8 +60,9 @@ public sealed class ConfigurationStore(
     /// </summary>
     public async Task<InitializeResult> InitializeAsync(CancellationToken cancellationToken = default)
     {
-        // The data directory holds the key and the database: owner-only from the start.
+        // The data directory holds the key and the database: owner-only from the start, also when it existed.
         PrivateFile.CreateDirectory(dataDirectory.Root);
+        PrivateFile.RestrictToOwner(dataDirectory.Root);
         using var initLock = await LockFile.AcquireAsync(dataDirectory.InitLockPath, TimeSpan.FromMinutes(2), cancellationToken)
             ?? throw new ConflictException($"Another `init` of '{dataDirectory.Root}' has been running for two minutes.", "Let it finish, then run init again.");
         await using (var existing = NewContext())

@@ -1,4 +1,5 @@
 using MetaBackup.Core.Configuration;
+using MetaBackup.Core.Export;
 using MetaBackup.Core.IO;
 using MetaBackup.Core.Secrets;
 using MetaBackup.Format;
@@ -6,7 +7,8 @@ using MetaBackup.Format;
 namespace MetaBackup.Core.Recovery;
 
 /// <summary>What a recovery wrote.</summary>
-public sealed record RecoveryResult(string OutputPath, long Bytes, BackupCompression Compression, string KeyFingerprint);
+/// <param name="IncludesSecrets">Whether the document says it carries secret values, in plain text now.</param>
+public sealed record RecoveryResult(string OutputPath, long Bytes, BackupCompression Compression, string KeyFingerprint, bool IncludesSecrets);
 
 /// <summary>
 /// The day the server is gone (PRODUCT §11, drill 5): decrypt a backup with its key alone — no
@@ -30,6 +32,7 @@ public static class OfflineRecovery
         // The plaintext may hold every secret of the configuration: owner-only, and only once all of it has authenticated.
         var output = Path.GetFullPath(outputPath);
         await PrivateFile.WriteAtomicAsync(output, file => body.CopyToAsync(file, cancellationToken), cancellationToken: cancellationToken);
-        return new RecoveryResult(output, new FileInfo(output).Length, header.Compression, key.Fingerprint);
+        await using var written = File.OpenRead(output);
+        return new RecoveryResult(output, new FileInfo(output).Length, header.Compression, key.Fingerprint, ExportDocument.SaysItIncludesSecrets(written));
     }
 }
