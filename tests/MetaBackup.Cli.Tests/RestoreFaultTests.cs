@@ -163,6 +163,8 @@ public sealed class RestoreFaultTests : IDisposable
     [Theory]
     [InlineData("storage-is-a-database", "setting 'config.backup.storageId'", "is a database adapter, not a storage adapter")]
     [InlineData("secrets-without-profile", "setting 'config.backup.includeSecrets'", "cannot include secrets without an Encryption Profile")]
+    [InlineData("enabled-without-destination", "setting 'config.backup.enabled'", "need a destination")]
+    [InlineData("reserved-key-typo", "setting 'config.bakup.schedule'", "is not a setting MetaBackup knows")]
     [InlineData("job-schedule", "job 'nightly'", "not a valid cron expression")]
     [InlineData("postgres-without-host", "adapter 'database/sample-postgres'", "needs 'host'")]
     [InlineData("postgres-port", "adapter 'database/sample-postgres'", "must be a whole number; got 'abc'")]
@@ -245,6 +247,13 @@ public sealed class RestoreFaultTests : IDisposable
             case "secrets-without-profile":
                 var settings = document["settings"]!.AsArray();
                 settings.Add(new JsonObject { ["id"] = "0123456789abcdef0123456789abcdef", ["createdAt"] = "2026-01-01T00:00:00Z", ["updatedAt"] = "2026-01-01T00:00:00Z", ["key"] = "config.backup.includeSecrets", ["value"] = "true" });
+                break;
+            case "enabled-without-destination":
+                document["settings"]!.AsArray().Remove(Setting("config.backup.storageId"));
+                document["settings"]!.AsArray().Add(new JsonObject { ["id"] = "0123456789abcdef0123456789abcde0", ["createdAt"] = "2026-01-01T00:00:00Z", ["updatedAt"] = "2026-01-01T00:00:00Z", ["key"] = "config.backup.enabled", ["value"] = "true" });
+                break;
+            case "reserved-key-typo":
+                document["settings"]!.AsArray().Add(new JsonObject { ["id"] = "0123456789abcdef0123456789abcde1", ["createdAt"] = "2026-01-01T00:00:00Z", ["updatedAt"] = "2026-01-01T00:00:00Z", ["key"] = "config.bakup.schedule", ["value"] = "0 4 * * *" });
                 break;
             case "job-schedule":
                 Record("jobs", _ => true)["schedule"] = "not cron";

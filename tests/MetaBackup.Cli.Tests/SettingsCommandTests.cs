@@ -60,4 +60,40 @@ public sealed class SettingsCommandTests : IDisposable
         Assert.Contains("no.such.setting", result.Err, StringComparison.Ordinal);
         Assert.Contains("settings list", result.Err, StringComparison.Ordinal);
     }
+
+    /// <summary>Issue 9.7: a mistyped key in MetaBackup's own namespaces was stored, and silently never read.</summary>
+    [Theory]
+    [InlineData("config.bakup.schedule", "config.backup.schedule")]
+    [InlineData("config.backup.retenton", "config.backup.retention")]
+    [InlineData("system.timezon", "system.timezone")]
+    public async Task An_unknown_key_in_metabackups_own_namespaces_is_refused_with_the_likely_key(string typed, string meant)
+    {
+        await _cli.OkAsync("init");
+        var before = _cli.Dump();
+
+        var result = await _cli.RunAsync("settings", "set", typed, "5");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"'{typed}' is not a setting MetaBackup knows", result.Err, StringComparison.Ordinal);
+        Assert.Contains($"Did you mean '{meant}'?", result.Err, StringComparison.Ordinal);
+        Assert.Equal(before, _cli.Dump());
+        await _cli.OkAsync("settings", "set", "site.name", "keys outside config. and system. are free-form");
+    }
+
+    /// <summary>Issue 9.7: enabling the schedule with no destination was accepted, and the task never ran.</summary>
+    [Fact]
+    public async Task Enabling_the_backup_schedule_needs_a_destination_first_and_the_destination_cannot_then_be_unset()
+    {
+        await _cli.OkAsync("init");
+
+        var refused = await _cli.RunAsync("settings", "set", SettingKeys.ConfigBackupEnabled, "true");
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("need a destination", refused.Err, StringComparison.Ordinal);
+        Assert.Contains($"First set {SettingKeys.ConfigBackupStorageId}", refused.Err, StringComparison.Ordinal);
+
+        await _cli.OkAsync("adapters", "add", "--kind", "storage", "--type", "local", "--name", "disk", "--config", $"path={_cli.WorkingDirectory}");
+        await _cli.OkAsync("settings", "set", SettingKeys.ConfigBackupStorageId, "disk");
+        await _cli.OkAsync("settings", "set", SettingKeys.ConfigBackupEnabled, "true");
+        Assert.Equal(1, (await _cli.RunAsync("settings", "unset", SettingKeys.ConfigBackupStorageId)).ExitCode);
+    }
 }

@@ -331,16 +331,17 @@ internal sealed class ImportPlanner(ConfigurationSession session, JsonObject doc
     }
 
     /// <summary>
-    /// Rules over several settings together (<see cref="SettingRules.ProblemTogether"/>), on the settings as
-    /// the import would leave them. The blame goes to what the backup brings — its includeSecrets is
-    /// skipped — and, should a stored includeSecrets then still need the profile setting a full import
-    /// would delete, that setting is kept.
+    /// Rules over several settings together (<see cref="SettingRules.Dependencies"/>), on the settings as the
+    /// import would leave them. The blame goes to what the backup brings — its setting that needs the
+    /// missing one is skipped — and, should a stored setting then still need one that a full import would
+    /// delete, that one is kept.
     /// </summary>
     private void CheckSettingsTogether(List<PlanEntry> entries, List<PlannedRecord> work)
     {
+        var settings = ConfigurationAreas.Settings.Name;
         Dictionary<string, string> Final()
         {
-            var final = _db[ConfigurationAreas.Settings.Name].Cast<Setting>().Where(s => !_deleted.Contains((ConfigurationAreas.Settings.Name, s.Id))).ToDictionary(s => s.Key, s => s.Value);
+            var final = _db[settings].Cast<Setting>().Where(s => !_deleted.Contains((settings, s.Id))).ToDictionary(s => s.Key, s => s.Value);
             foreach (var item in work.Where(w => w.Area == ConfigurationAreas.Settings && w.Action is PlanAction.Create or PlanAction.Update or PlanAction.Unchanged))
             {
                 final[((Setting)item.Incoming!).Key] = ((Setting)item.Incoming!).Value;
@@ -349,26 +350,25 @@ internal sealed class ImportPlanner(ConfigurationSession session, JsonObject doc
             return final;
         }
 
-        if (SettingRules.ProblemTogether(Final()) is not { } problem)
+        for (var tries = 0; tries < 2 * SettingRules.Dependencies.Count && SettingRules.BrokenDependency(Final()) is { } broken; tries++)
         {
-            return;
-        }
-
-        var index = work.FindIndex(w => w.Area == ConfigurationAreas.Settings && w.Incoming is Setting { Key: SettingKeys.ConfigBackupIncludeSecrets } && w.Action != PlanAction.Skip);
-        if (index >= 0)
-        {
-            var reason = $"it breaks a rule: {problem.Message.TrimEnd('.')}";
-            _warnings.Add($"Skipped setting '{SettingKeys.ConfigBackupIncludeSecrets}': {reason}.");
-            _imported[(ConfigurationAreas.Settings.Name, entries[index].BackupId!)] = false;
-            entries[index] = entries[index] with { Action = PlanAction.Skip, Changes = [], Reason = reason, NeedsSecret = [] };
-            work[index] = work[index] with { Action = PlanAction.Skip, Incoming = null, Secrets = new Dictionary<string, SecretText?>() };
-        }
-
-        if (SettingRules.ProblemTogether(Final()) is not null
-            && _db[ConfigurationAreas.Settings.Name].Cast<Setting>().FirstOrDefault(s => s.Key == SettingKeys.ConfigBackupEncryptionProfileId) is { } profile
-            && _deleted.Remove((ConfigurationAreas.Settings.Name, profile.Id)))
-        {
-            _warnings.Add($"Kept setting '{SettingKeys.ConfigBackupEncryptionProfileId}': the stored {SettingKeys.ConfigBackupIncludeSecrets} needs it.");
+            var index = work.FindIndex(w => w.Incoming is Setting incoming && incoming.Key == broken.Key && w.Action != PlanAction.Skip);
+            if (index >= 0)
+            {
+                var reason = $"it breaks a rule: {broken.Message.TrimEnd('.')} ({broken.Needs} is not set)";
+                _warnings.Add($"Skipped setting '{broken.Key}': {reason}.");
+                _imported[(settings, entries[index].BackupId!)] = false;
+                entries[index] = entries[index] with { Action = PlanAction.Skip, Changes = [], Reason = reason, NeedsSecret = [] };
+                work[index] = work[index] with { Action = PlanAction.Skip, Incoming = null, Secrets = new Dictionary<string, SecretText?>() };
+            }
+            else if (_db[settings].Cast<Setting>().FirstOrDefault(s => s.Key == broken.Needs) is { } needed && _deleted.Remove((settings, needed.Id)))
+            {
+                _warnings.Add($"Kept setting '{broken.Needs}': the stored {broken.Key} needs it.");
+            }
+            else
+            {
+                break;
+            }
         }
     }
 

@@ -47,6 +47,11 @@ public static class SettingKeys
     };
 
     public static KnownSetting? Find(string key) => Known.FirstOrDefault(k => k.Key == key);
+
+    /// <summary>Namespaces that belong to MetaBackup: a key in them must be a known one (a typo there would be stored and silently ignored).</summary>
+    public static readonly IReadOnlyList<string> ReservedPrefixes = ["config.", "system."];
+
+    public static bool IsReserved(string key) => ReservedPrefixes.Any(p => key.StartsWith(p, StringComparison.Ordinal));
 }
 
 /// <summary>A setting MetaBackup reads.</summary>

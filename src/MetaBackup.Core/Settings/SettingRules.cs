@@ -25,12 +25,23 @@ public static class SettingRules
         _ => value,
     };
 
+    /// <summary>Settings that, with a given value, need another setting set — declared once, checked on set, unset and import.</summary>
+    public static readonly IReadOnlyList<SettingDependency> Dependencies =
+    [
+        new(SettingKeys.ConfigBackupIncludeSecrets, "true", SettingKeys.ConfigBackupEncryptionProfileId,
+            "Configuration backups cannot include secrets without an Encryption Profile: secrets never leave unencrypted."),
+        new(SettingKeys.ConfigBackupEnabled, "true", SettingKeys.ConfigBackupStorageId,
+            "Scheduled configuration backups need a destination: with none they would never run."),
+    ];
+
+    /// <summary>The first dependency these settings (every setting as it would be) break, or null.</summary>
+    public static SettingDependency? BrokenDependency(IReadOnlyDictionary<string, string> settings) =>
+        Dependencies.FirstOrDefault(d => settings.GetValueOrDefault(d.Key) == d.WhenValue && string.IsNullOrEmpty(settings.GetValueOrDefault(d.Needs)));
+
     /// <summary>What is wrong with these settings taken together (every setting as it would be), or null.</summary>
     public static InvalidInputException? ProblemTogether(IReadOnlyDictionary<string, string> settings) =>
-        settings.GetValueOrDefault(SettingKeys.ConfigBackupIncludeSecrets) == "true" && string.IsNullOrEmpty(settings.GetValueOrDefault(SettingKeys.ConfigBackupEncryptionProfileId))
-            ? new InvalidInputException(
-                "Configuration backups cannot include secrets without an Encryption Profile: secrets never leave unencrypted.",
-                $"First set {SettingKeys.ConfigBackupEncryptionProfileId} to a profile, then {SettingKeys.ConfigBackupIncludeSecrets} to true.")
+        BrokenDependency(settings) is { } broken
+            ? new InvalidInputException(broken.Message, $"First set {broken.Needs}, then {broken.Key} to {broken.WhenValue}.")
             : null;
 
     /// <summary>
@@ -40,6 +51,9 @@ public static class SettingRules
     /// </summary>
     public static string CheckForm(string key, string value) => key switch
     {
+        _ when SettingKeys.IsReserved(key) && SettingKeys.Find(key) is null => throw new InvalidInputException(
+            $"'{key}' is not a setting MetaBackup knows; keys beginning with {string.Join(" or ", SettingKeys.ReservedPrefixes)} are MetaBackup's own.",
+            Suggestions.Nearest(key, SettingKeys.Known.Select(k => k.Key)) is { } nearest ? $"Did you mean '{nearest}'?" : "The known settings are listed by `metabackup settings list`."),
         SettingKeys.ConfigBackupEnabled or SettingKeys.ConfigBackupIncludeSecrets => Boolean(key, value),
         SettingKeys.ConfigBackupSchedule => Cron(value),
         SettingKeys.ConfigBackupCompression => Compressions.TryParse(value, out var c) ? Compressions.Name(c) : throw Invalid(key, value, "one of none, gzip, brotli"),
@@ -95,3 +109,6 @@ public static class SettingRules
     private static InvalidInputException Invalid(string key, string value, string expected) =>
         new($"{key} cannot be '{value}': it must be {expected}.");
 }
+
+/// <summary>A setting that, when it has <see cref="WhenValue"/>, needs <see cref="Needs"/> to be set.</summary>
+public sealed record SettingDependency(string Key, string WhenValue, string Needs, string Message);

@@ -75,9 +75,9 @@ public sealed class SettingsService(ConfigurationSession session)
     {
         var setting = await GetAsync(key, cancellationToken);
         var after = await Db.Settings.AsNoTracking().Where(s => s.Key != key).ToDictionaryAsync(s => s.Key, s => s.Value, cancellationToken);
-        if (SettingRules.ProblemTogether(after) is { } problem)
+        if (SettingRules.BrokenDependency(after) is { } broken)
         {
-            throw new InvalidInputException($"{key} cannot be unset: {problem.Message}", $"Set {SettingKeys.ConfigBackupIncludeSecrets} to false first.");
+            throw new InvalidInputException($"{key} cannot be unset: {broken.Message}", $"Set {broken.Key} to something else than {broken.WhenValue} first.");
         }
 
         Db.Settings.Remove(setting);
