@@ -32,6 +32,7 @@ public static class CliApp
         var root = new RootCommand("MetaBackup: the configuration of a self-hosted database-backup manager, and its disaster recovery.");
         root.Options.Add(GlobalOptions.DataDir);
         root.Options.Add(GlobalOptions.Json);
+        root.Options.Add(GlobalOptions.Quiet);
         foreach (var command in new[]
                  {
                      InitCommand.Build(host),

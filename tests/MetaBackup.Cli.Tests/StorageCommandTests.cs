@@ -177,4 +177,32 @@ public sealed class StorageCommandTests : IDisposable
         Assert.False(server.HasExited);
         Assert.Contains(onHold, _cli.LogText(), StringComparison.Ordinal);
     }
+
+    /// <summary>Issue 9.8: long and remote work was silent. Each step shows on stderr, and --quiet or --json leave it out.</summary>
+    [Fact]
+    public async Task Long_work_reports_its_steps_on_stderr_unless_quiet_or_json()
+    {
+        await ConfigureAsync();
+
+        var export = await _cli.OkAsync("export", "--storage", "disk", "--include-secrets", "--profile", "offsite");
+        var run = await _cli.OkAsync("tasks", "config-backup", "run");
+        var test = await _cli.OkAsync("adapters", "test", "disk");
+        var file = Directory.GetFiles(Destination, "config_backup_*.enc").First();
+        var validate = await _cli.OkAsync("validate", file);
+
+        Assert.Contains("export: exporting to local destination 'disk'", export.Err, StringComparison.Ordinal);
+        Assert.Contains("export: uploading config_backup_", export.Err, StringComparison.Ordinal);
+        Assert.Contains("export: reading it back to verify it", export.Err, StringComparison.Ordinal);
+        Assert.Contains("config-backup: exporting to destination disk", run.Err, StringComparison.Ordinal);
+        Assert.Contains("config-backup: applying retention", run.Err, StringComparison.Ordinal);
+        Assert.Contains("adapters test: connecting to local destination 'disk'", test.Err, StringComparison.Ordinal);
+        Assert.Contains("validate: opening config_backup_", validate.Err, StringComparison.Ordinal);
+        Assert.Contains("validate: checking the document (opened with encryption profile 'offsite')", validate.Err, StringComparison.Ordinal);
+
+        foreach (var flag in new[] { "--quiet", "-q", "--json" })
+        {
+            var quiet = await _cli.OkAsync("export", "--storage", "disk", flag);
+            Assert.DoesNotContain("export:", quiet.Err, StringComparison.Ordinal);
+        }
+    }
 }

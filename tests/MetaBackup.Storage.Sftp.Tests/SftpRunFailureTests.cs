@@ -58,6 +58,8 @@ public sealed class SftpRunFailureTests(SshdFixture server) : IDisposable
 
         private sealed class Wrapper(IBackupStore inner, SshdFixture server) : IBackupStore
         {
+            public string Description => inner.Description;
+
             public Task UploadAsync(string name, Stream content, CancellationToken cancellationToken)
             {
                 server.Stop();

@@ -45,7 +45,9 @@ public static class AdaptersCommand
             RecordCommands.Remove<Adapter>(host, (s, r, ct) => new AdaptersService(s).RemoveAsync(r, ct)),
             Make("test", "Test a storage adapter's connection: connect, write a small file, delete it.", host, async (cli, ct) =>
             {
-                await (await cli.StorageAsync(cli.Get(testReference), ct)).TestAsync(ct);
+                var store = await cli.StorageAsync(cli.Get(testReference), ct);
+                cli.Print.Progress("adapters test", $"connecting to {store.Description}: write a small file, read the listing, delete the file");
+                await store.TestAsync(ct);
                 cli.Print.Object(new JsonObject { ["adapter"] = cli.Get(testReference), ["ok"] = true });
                 return ExitCodes.Success;
             }, testReference),

@@ -62,12 +62,14 @@ public static class ExportCommand
                 }
 
                 var store = await cli.StorageAsync(destination, ct);
-                exported = (await new StorageExport(session, cli.DataDirectory).ExportAsync(options, store, ct)).Export;
+                cli.Print.Progress("export", $"exporting to {store.Description}");
+                exported = (await new StorageExport(session, cli.DataDirectory).ExportAsync(options, store, ct, step => cli.Print.Progress("export", step))).Export;
                 exported = exported with { Path = $"{destination}:{exported.FileName}" };
             }
             else
             {
                 var target = Path.Combine(cli.Host.CurrentDirectory, cli.Get(output) ?? ".");
+                cli.Print.Progress("export", $"writing to {target}");
                 exported = await new ConfigExporter(session).ExportToFileAsync(options, target, ct);
             }
 

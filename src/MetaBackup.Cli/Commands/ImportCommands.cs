@@ -20,7 +20,7 @@ public static class ImportCommands
         {
             var session = await cli.OpenAsync(ct);
             await using var source = await BackupSource.OpenAsync(cli, file, storage, storageFile, ct);
-            var report = await new ConfigImporter(session, cli.DataDirectory).ValidateImportAsync(source.Path, SuppliedKey(cli, kit, keyFile), ct);
+            var report = await new ConfigImporter(session, cli.DataDirectory).ValidateImportAsync(source.Path, SuppliedKey(cli, kit, keyFile), ct, step => cli.Print.Progress("validate", step));
             foreach (var warning in report.Plan.Warnings)
             {
                 cli.Print.Warning(warning);

@@ -27,7 +27,7 @@ public sealed class CommandContext(ParseResult parse, CliHost host) : IAsyncDisp
 
     public CliHost Host { get; } = host;
 
-    public Printer Print { get; } = new(host.Out, host.Error, parse.GetValue(GlobalOptions.Json));
+    public Printer Print { get; } = new(host.Out, host.Error, parse.GetValue(GlobalOptions.Json), parse.GetValue(GlobalOptions.Quiet));
 
     public SecretReader Secrets { get; } = new(host);
 

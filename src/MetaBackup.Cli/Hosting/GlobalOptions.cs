@@ -12,6 +12,12 @@ public static class GlobalOptions
         Recursive = true,
     };
 
+    public static readonly Option<bool> Quiet = new("--quiet", "-q")
+    {
+        Description = "Do not report progress on stderr (warnings and errors still appear).",
+        Recursive = true,
+    };
+
     public static readonly Option<bool> Json = new("--json")
     {
         Description = "Print machine-readable JSON on stdout.",

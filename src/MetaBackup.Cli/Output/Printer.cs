@@ -6,9 +6,10 @@ namespace MetaBackup.Cli.Output;
 
 /// <summary>
 /// Writes a command's result: JSON on stdout with --json, readable text otherwise. Messages for
-/// people (warnings, hints, progress) go to stderr so that stdout stays parseable.
+/// people (warnings, hints, progress) go to stderr so that stdout stays parseable. Progress is left out
+/// with --quiet, and with --json (a script reads the result, not the steps).
 /// </summary>
-public sealed class Printer(TextWriter stdout, TextWriter stderr, bool json)
+public sealed class Printer(TextWriter stdout, TextWriter stderr, bool json, bool quiet = false)
 {
     public bool Json { get; } = json;
 
@@ -61,7 +62,13 @@ public sealed class Printer(TextWriter stdout, TextWriter stderr, bool json)
     }
 
     /// <summary>A step of long work, on stderr as <c>COMMAND: STEP</c>, so that a person (or a test) sees where it is.</summary>
-    public void Progress(string command, string step) => stderr.WriteLine($"{command}: {step}");
+    public void Progress(string command, string step)
+    {
+        if (!Json && !quiet)
+        {
+            stderr.WriteLine($"{command}: {step}");
+        }
+    }
 
     /// <summary>A warning, always on stderr.</summary>
     public void Warning(string text) => stderr.WriteLine($"warning: {text}");

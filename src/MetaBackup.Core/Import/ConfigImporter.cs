@@ -22,9 +22,9 @@ public sealed record ValidationReport(OpenedBackup Source, DocumentInfo Document
 /// </summary>
 public sealed class ConfigImporter(ConfigurationSession session, DataDirectory dataDirectory)
 {
-    public async Task<ValidationReport> ValidateImportAsync(string path, AesKey? suppliedKey, CancellationToken cancellationToken = default)
+    public async Task<ValidationReport> ValidateImportAsync(string path, AesKey? suppliedKey, CancellationToken cancellationToken = default, Action<string>? progress = null)
     {
-        var (source, info) = await OpenAndValidateAsync(path, suppliedKey, cancellationToken);
+        var (source, info) = await OpenAndValidateAsync(path, suppliedKey, progress ?? (_ => { }), cancellationToken);
         await using var read = await session.BeginReadSnapshotAsync(cancellationToken);
         var plan = await new ImportPlanner(session, source.Document, info, new ImportOptions(ImportMode.Merge)).PlanAsync(cancellationToken);
         return new ValidationReport(source, info, plan);
@@ -33,10 +33,11 @@ public sealed class ConfigImporter(ConfigurationSession session, DataDirectory d
     public async Task<ImportResult> ImportConfigAsync(string path, ImportOptions options, AesKey? suppliedKey, Action<string>? progress = null, CancellationToken cancellationToken = default)
     {
         progress ??= _ => { };
-        var (source, info) = await OpenAndValidateAsync(path, suppliedKey, cancellationToken);
+        var (source, info) = await OpenAndValidateAsync(path, suppliedKey, progress, cancellationToken);
         progress("validated");
         if (options.DryRun)
         {
+            progress("planning");
             await using var read = await session.BeginReadSnapshotAsync(cancellationToken);
             return new ImportResult(await new ImportPlanner(session, source.Document, info, options).PlanAsync(cancellationToken), false, null, source);
         }
@@ -46,6 +47,7 @@ public sealed class ConfigImporter(ConfigurationSession session, DataDirectory d
         await using var transaction = await session.BeginWriteAsync(cancellationToken);
         try
         {
+            progress("planning");
             var plan = await new ImportPlanner(session, source.Document, info, options).PlanAsync(cancellationToken);
             snapshot = await new ConfigExporter(session).ExportSnapshotAsync(dataDirectory.SnapshotsDirectory, cancellationToken);
             progress($"safety snapshot {snapshot}");
@@ -73,9 +75,12 @@ public sealed class ConfigImporter(ConfigurationSession session, DataDirectory d
         }
     }
 
-    private async Task<(OpenedBackup, DocumentInfo)> OpenAndValidateAsync(string path, AesKey? suppliedKey, CancellationToken cancellationToken)
+    private async Task<(OpenedBackup, DocumentInfo)> OpenAndValidateAsync(string path, AesKey? suppliedKey, Action<string> progress, CancellationToken cancellationToken)
     {
+        var size = new FileInfo(path) is { Exists: true } file ? $"{file.Length} bytes" : "missing";
+        progress($"opening {Path.GetFileName(path)} ({size})");
         var source = await new BackupOpener(session).OpenAsync(path, suppliedKey, cancellationToken);
+        progress($"checking the document{(source.KeySource is { } key ? $" (opened with {key})" : "")}");
         return (source, DocumentValidator.Validate(source.Document));
     }
 }

@@ -10,6 +10,9 @@ public sealed record StoredFile(string Name, long Size, DateTimeOffset LastModif
 /// </summary>
 public interface IBackupStore
 {
+    /// <summary>The destination for people, e.g. "S3 destination 'offsite' (bucket backups)"; never a secret.</summary>
+    string Description { get; }
+
     /// <summary>
     /// Writes <paramref name="content"/> as <paramref name="name"/>, replacing a file of that name. The file
     /// appears under its final name only once complete: a failed or interrupted upload leaves the
