@@ -93,9 +93,10 @@ public static class CliApp
         }
         catch (BackupFileException e)
         {
+            // A backup file refused — wrong key, damaged, truncated, not a backup — is the same refusal in every command that reads one.
             context.Print.Error(e.Message, e.Hint);
             context.Logs.CreateLogger("metabackup").LogWarning("Command {Command} refused a backup file: {Message}", name, e.Message);
-            return ExitCodes.Failure;
+            return ExitCodes.ValidationRefused;
         }
         catch (MetaBackupException e)
         {

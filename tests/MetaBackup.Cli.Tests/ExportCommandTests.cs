@@ -104,7 +104,7 @@ public sealed class ExportCommandTests : IDisposable
 
         var result = await _elsewhere.RunAsync("recover", backup, "--key-file", _elsewhere.WriteFile("wrong.hex", TestKeys.C), "-o", output);
 
-        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(3, result.ExitCode);
         Assert.Contains(fingerprint, result.Err, StringComparison.Ordinal);
         Assert.Empty(Directory.GetFiles(_elsewhere.WorkingDirectory, "*config.json*"));
     }
@@ -131,7 +131,7 @@ public sealed class ExportCommandTests : IDisposable
 
             var result = await _elsewhere.RunAsync("recover", file, "--kit", kit, "-o", output);
 
-            Assert.Equal(1, result.ExitCode);
+            Assert.Equal(3, result.ExitCode);
             Assert.Contains("error:", result.Err, StringComparison.Ordinal);
             Assert.Empty(Directory.GetFiles(_elsewhere.WorkingDirectory, $"*{name}.json*"));
         }

@@ -1,3 +1,4 @@
+using MetaBackup.Core.Configuration;
 using MetaBackup.Core.Secrets;
 
 namespace MetaBackup.Cli.Input;
@@ -69,7 +70,7 @@ public sealed class SecretReader(CliHost host)
             var variable = source[4..];
             return host.Environment(variable) is { } value
                 ? Trim(value)
-                : throw new UsageException($"The {what} should come from environment variable {variable}, which is not set.");
+                : throw new InvalidInputException($"The {what} should come from environment variable {variable}, which is not set.", $"Set {variable}, or give the {what} another way.");
         }
 
         if (source.StartsWith("file:", StringComparison.Ordinal))
@@ -77,7 +78,7 @@ public sealed class SecretReader(CliHost host)
             var path = Path.Combine(host.CurrentDirectory, source[5..]);
             return File.Exists(path)
                 ? Trim(File.ReadAllText(path))
-                : throw new UsageException($"The {what} should come from file '{path}', which does not exist.");
+                : throw new InvalidInputException($"The {what} should come from file '{path}', which does not exist.", "Check the path.");
         }
 
         throw new UsageException(

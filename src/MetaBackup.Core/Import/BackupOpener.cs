@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using MetaBackup.Core.Configuration;
 using MetaBackup.Core.Persistence;
 using MetaBackup.Core.Secrets;
+using MetaBackup.Core.Storage;
 using MetaBackup.Core.Vault;
 using MetaBackup.Format;
 using Microsoft.EntityFrameworkCore;
@@ -43,7 +44,7 @@ public sealed class BackupOpener(ConfigurationSession session)
             if (EncryptedBackup.LooksEncrypted(input))
             {
                 var header = EncryptedBackup.ReadHeader(input);
-                var (key, source) = await FindKeyAsync(header, suppliedKey, cancellationToken);
+                var (key, source) = await FindKeyAsync(header, suppliedKey, path, cancellationToken);
                 await using var body = EncryptedBackup.OpenBody(input, header, key.Bytes);
                 return new OpenedBackup(await ParseAsync(body, cancellationToken), true, key.Fingerprint, source);
             }
@@ -61,7 +62,7 @@ public sealed class BackupOpener(ConfigurationSession session)
         }
     }
 
-    private async Task<(AesKey Key, string Source)> FindKeyAsync(FileHeader header, AesKey? supplied, CancellationToken cancellationToken)
+    private async Task<(AesKey Key, string Source)> FindKeyAsync(FileHeader header, AesKey? supplied, string path, CancellationToken cancellationToken)
     {
         var fingerprints = header.Fingerprints.ToList();
         if (supplied is not null && fingerprints.Contains(supplied.Fingerprint))
@@ -106,11 +107,27 @@ public sealed class BackupOpener(ConfigurationSession session)
         }
 
         var known = profiles.FirstOrDefault();
+        var described = SidecarBeside(path) is { ProfileName: { } name, ProfileFingerprint: { } fingerprint } && fingerprints.Contains(fingerprint) ? name : null;
         throw new ImportRefusedException(
             known is not null
                 ? $"This backup is encrypted with Encryption Profile '{known.Name}' (fingerprint {known.Fingerprint}), which is locked on this server: its key is missing."
-                : $"This backup is encrypted with a key this server does not have (fingerprint {needed}).",
+                : described is not null
+                    ? $"This backup is encrypted with Encryption Profile '{described}' (fingerprint {needed}, as its sidecar file says), which this server's vault does not hold."
+                    : $"This backup is encrypted with a key this server does not have (fingerprint {needed}).",
             "Supply the key with --kit RECOVERY_KIT or --key-file KEY_FILE (or import it first with `metabackup profiles import-key`).");
+    }
+
+    /// <summary>The sidecar written beside a backup in a destination (and fetched with it), if it is there and readable.</summary>
+    private static BackupSidecar? SidecarBeside(string path)
+    {
+        var sidecar = BackupSidecar.NameFor(path);
+        if (!File.Exists(sidecar))
+        {
+            return null;
+        }
+
+        using var stream = File.OpenRead(sidecar);
+        return BackupSidecar.TryParse(stream);
     }
 
     private static BackupCompression PlainCompression(Stream input, string path)

@@ -70,6 +70,18 @@ public sealed class StorageExport(ConfigurationSession session, DataDirectory da
                 await remote.CopyToAsync(local, cancellationToken);
             }
 
+            // The sidecar too, when there is one: it names the backup's profile should its key be missing.
+            try
+            {
+                await using var remote = await store.OpenReadAsync(BackupSidecar.NameFor(name), cancellationToken);
+                await using var local = File.Create(BackupSidecar.NameFor(path));
+                await remote.CopyToAsync(local, cancellationToken);
+            }
+            catch (StorageFileNotFoundException)
+            {
+                // A backup without its sidecar restores all the same.
+            }
+
             return new StagedBackup(path, staging);
         }
         catch
