@@ -73,12 +73,12 @@ public sealed class CliShapeTests : IDisposable
     }
 
     [Fact]
-    public async Task A_secret_from_a_missing_variable_or_file_is_a_usage_error()
+    public async Task A_secret_from_a_missing_variable_or_file_is_a_failure_like_any_missing_input()
     {
         await _cli.OkAsync("init");
 
-        Assert.Equal(2, (await _cli.RunAsync("credentials", "add", "--name", "db", "--secret", "password=env:NOT_SET_ANYWHERE")).ExitCode);
-        Assert.Equal(2, (await _cli.RunAsync("credentials", "add", "--name", "db", "--secret", "password=file:/no/such/file")).ExitCode);
+        Assert.Equal(1, (await _cli.RunAsync("credentials", "add", "--name", "db", "--secret", "password=env:NOT_SET_ANYWHERE")).ExitCode);
+        Assert.Equal(1, (await _cli.RunAsync("credentials", "add", "--name", "db", "--secret", "password=file:/no/such/file")).ExitCode);
     }
 
     [Fact]

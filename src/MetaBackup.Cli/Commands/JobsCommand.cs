@@ -40,7 +40,7 @@ public static class JobsCommand
                 var session = await cli.OpenAsync(ct);
                 return RecordCommands.Done(cli, session, await new JobsService(session).AddAsync(Input(cli, !cli.Get(disabled)), ct));
             }, name, schedule, source, destination, profile, compression, notify, disabled),
-            RecordCommands.List<Job>(host, (_, s, ct) => new JobsService(s).ListAsync(ct), ["id", "name", "schedule", "enabled", "sourceAdapterId", "encryptionProfileId"]),
+            RecordCommands.List<Job>(host, (_, s, ct) => new JobsService(s).ListAsync(ct), ["id", "name", "schedule", "enabled", "source", "to", "encryptionProfile"]),
             RecordCommands.Show<Job>(host, (s, r, ct) => new JobsService(s).FindAsync(r, ct)),
             Make("update", "Change a job; options not given stay as they are (--destination and --notify replace the whole list).", host, async (cli, ct) =>
             {

@@ -53,12 +53,12 @@ public static class ProfilesCommand
                 cli.Print.Object(View(await new VaultService(await cli.OpenAsync(ct)).FindAsync(cli.Get(showReference), ct)));
                 return ExitCodes.Success;
             }, showReference),
-            Make("delete", "Delete a profile (refused while a job or the config.backup settings use it).", host, async (cli, ct) =>
+WithAlias(Make("delete", "Delete a profile (refused while a job or the config.backup settings use it). Also: remove.", host, async (cli, ct) =>
             {
                 await new VaultService(await cli.OpenAsync(ct)).DeleteAsync(cli.Get(deleteReference), ct);
                 cli.Print.Object(new JsonObject { ["deleted"] = cli.Get(deleteReference) });
                 return ExitCodes.Success;
-            }, deleteReference),
+            }, deleteReference), "remove"),
             Make("recovery-kit", "Write a profile's Recovery Kit (its key, with instructions) to a file. Audited.", host, async (cli, ct) =>
             {
                 var vault = new VaultService(await cli.OpenAsync(ct));

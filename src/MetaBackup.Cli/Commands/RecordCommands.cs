@@ -37,13 +37,13 @@ public static class RecordCommands
     {
         var area = ConfigurationAreas.For<T>();
         var reference = Reference($"The {area.Singular}'s id or {area.NaturalKey}.");
-        return Make("remove", $"Remove a {area.Singular} (refused while something references it).", host, async (cli, ct) =>
+        return WithAlias(Make("remove", $"Remove {area.OneRecord} (refused while something references it). Also: delete.", host, async (cli, ct) =>
         {
             var session = await cli.OpenAsync(ct);
             await remove(session, cli.Get(reference), ct);
             cli.Print.Object(new JsonObject { ["removed"] = cli.Get(reference), ["area"] = area.Name });
             return ExitCodes.Success;
-        }, reference);
+        }, reference), "delete");
     }
 
     /// <summary>Prints the record a command created or changed.</summary>

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using MetaBackup.Cli.Output;
 using MetaBackup.Core.Scheduling;
 using MetaBackup.Core.Settings;
 using static MetaBackup.Cli.CommandBuilder;
@@ -11,7 +12,7 @@ public static class TasksCommand
 {
     public static Command Build(CliHost host)
     {
-        var limit = new Option<int>("--limit") { Description = "How many runs to show (default 20).", DefaultValueFactory = _ => 20 };
+        var limit = new Option<int>("--limit") { Description = "How many runs to show, newest first.", HelpName = "N", DefaultValueFactory = _ => 20 };
         return Group("tasks", "System tasks: the scheduled Configuration Backup.",
             Group("config-backup", "The Configuration Backup task (settings config.backup.*).",
                 Make("run", "Run the configuration backup now, whatever the schedule: export, upload, verify, apply retention, record the run. Exit 1 if it failed.", host, async (cli, ct) =>
@@ -37,7 +38,9 @@ public static class TasksCommand
                         ["schedule"] = settings.Schedule,
                         ["timeZone"] = settings.TimeZone.Id,
                         ["storageId"] = settings.StorageId,
+                        ["storage"] = settings.StorageId is { } storage ? Views.AdapterName(session, storage) : null,
                         ["encryptionProfileId"] = settings.EncryptionProfileId,
+                        ["encryptionProfile"] = Views.ProfileName(session, settings.EncryptionProfileId),
                         ["includeSecrets"] = settings.IncludeSecrets,
                         ["compression"] = settings.Compression.ToString().ToLowerInvariant(),
                         ["retention"] = settings.Retention,
@@ -45,10 +48,10 @@ public static class TasksCommand
                     });
                     return ExitCodes.Success;
                 })),
-            Make("runs", "List the task runs, newest first: trigger, start, end, status, file, size, checksum, error.", host, async (cli, ct) =>
+            Make("runs", "List the task runs, newest first: id, trigger, start, end, status, file, size, checksum (SHA-256), error.", host, async (cli, ct) =>
             {
                 var runs = await new ConfigBackupTask(await cli.OpenAsync(ct), cli.DataDirectory, Composition.Stores).RunsAsync(cli.Get(limit), ct);
-                cli.Print.Table(runs.Select(View).ToList(), "id", "trigger", "startedAt", "status", "file", "size", "error");
+                cli.Print.Table(runs.Select(View).ToList(), "id", "trigger", "startedAt", "endedAt", "status", "file", "size", "checksum", "error");
                 return ExitCodes.Success;
             }, limit));
     }

@@ -23,6 +23,13 @@ public static class CommandBuilder
         return command;
     }
 
+    /// <summary>The command, also answering to <paramref name="alias"/> (e.g. both `delete` and `remove`).</summary>
+    public static Command WithAlias(Command command, string alias)
+    {
+        command.Aliases.Add(alias);
+        return command;
+    }
+
     /// <summary>A command that only groups subcommands.</summary>
     public static Command Group(string name, string description, params Command[] subcommands)
     {

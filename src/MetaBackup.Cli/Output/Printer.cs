@@ -122,7 +122,17 @@ public sealed class Printer(TextWriter stdout, TextWriter stderr, bool json, boo
     {
         null => "-",
         JsonArray array => string.Join(", ", array.Select(item => item is JsonObject o ? string.Join(" ", o.Select(p => $"{p.Key}={Text(p.Value)}")) : Text(item))),
-        JsonValue value when value.GetValueKind() == JsonValueKind.String => JsonSerializer.Deserialize<string>(value.ToJsonString())!,
+        JsonValue value when value.GetValueKind() == JsonValueKind.String => Readable(JsonSerializer.Deserialize<string>(value.ToJsonString())!),
         _ => node.ToJsonString(),
     };
+
+    /// <summary>
+    /// Every time a person reads is shown one way, in UTC to the second: 2026-11-25 19:08:50Z (docs/cli.md,
+    /// "Output"). JSON output keeps the full ISO 8601 value.
+    /// </summary>
+    private static string Readable(string text) =>
+        text.Length >= 20 && text[4] == '-' && text[10] == 'T'
+        && DateTimeOffset.TryParseExact(text, ["yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd'T'HH:mm:ssK"], System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var time)
+            ? time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture)
+            : text;
 }

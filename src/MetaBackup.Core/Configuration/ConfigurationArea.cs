@@ -36,6 +36,9 @@ public sealed record ConfigurationArea(
             .Where(p => p.PropertyType == typeof(EncryptedSecret))
             .ToArray();
 
+    /// <summary>One record with its article, for messages: "an adapter", "an SSO provider", "a job".</summary>
+    public string OneRecord { get; } = $"{(StartsWithVowelSound(Singular) ? "an" : "a")} {Singular}";
+
     /// <summary>The JSON fields that make up the natural key (e.g. kind and name for adapters).</summary>
     public IReadOnlyList<string> NaturalKeyFields { get; } = NaturalKey.Split('+');
 
@@ -53,4 +56,11 @@ public sealed record ConfigurationArea(
         string.Join("/", NaturalKeyFields.Select(f => record[f]?.ToString() is { } v ? (f == "email" ? v.ToLowerInvariant() : v) : ""));
 
     public override string ToString() => Name;
+
+    /// <summary>A word read as a vowel sound: a vowel letter, or an acronym whose first letter's name starts with one (API, SSO).</summary>
+    private static bool StartsWithVowelSound(string phrase)
+    {
+        var word = phrase.Split(' ')[0];
+        return word.Length > 1 && word.All(char.IsUpper) ? "AEFHILMNORSX".Contains(word[0], StringComparison.Ordinal) : "aeiouAEIOU".Contains(word[0], StringComparison.Ordinal);
+    }
 }

@@ -24,7 +24,7 @@ public sealed class RecordNotFoundException(ConfigurationArea area, string refer
 /// <summary>A natural key that another record already holds.</summary>
 public sealed class DuplicateKeyException(ConfigurationArea area, string naturalKey)
     : MetaBackupException(
-        $"A {area.Singular} with {area.NaturalKey} '{naturalKey}' already exists.",
+        $"{char.ToUpperInvariant(area.OneRecord[0])}{area.OneRecord[1..]} with {area.NaturalKey} '{naturalKey}' already exists.",
         $"Choose another {area.NaturalKey}, or change the existing one with `metabackup {area.Command} update`.");
 
 /// <summary>A reference that does not resolve, points at the wrong kind of record, or blocks a deletion.</summary>

@@ -21,7 +21,8 @@ public sealed record OpenedBackup(JsonObject Document, bool Encrypted, string? K
 /// Opens a backup file for import (PRODUCT §6, "Finding the key"): an encrypted file is opened with
 /// the key whose fingerprint its header names — found among every profile of the vault whatever its
 /// id, or supplied by the operator (Recovery Kit or key file), or this server's system key (which
-/// encrypts the local safety snapshots). Plain <c>.json</c>, <c>.json.gz</c> and <c>.json.br</c> open without a key.
+/// encrypts the local safety snapshots). Plain <c>.json</c>, <c>.json.gz</c> and <c>.json.br</c> open without a key,
+/// recognised by their content rather than their name.
 /// Every problem is an <see cref="ImportRefusedException"/>, raised before anything changes.
 /// </summary>
 public sealed class BackupOpener(ConfigurationSession session)
@@ -49,7 +50,7 @@ public sealed class BackupOpener(ConfigurationSession session)
                 return new OpenedBackup(await ParseAsync(body, cancellationToken), true, key.Fingerprint, source);
             }
 
-            await using var plain = Compressions.Decompress(input, PlainCompression(input, path));
+            await using var plain = Compressions.Decompress(input, PlainCompression(input));
             return new OpenedBackup(await ParseAsync(plain, cancellationToken), false, null, null);
         }
         catch (BackupFileException e)
@@ -130,17 +131,29 @@ public sealed class BackupOpener(ConfigurationSession session)
         return BackupSidecar.TryParse(stream);
     }
 
-    private static BackupCompression PlainCompression(Stream input, string path)
+    /// <summary>
+    /// How an unencrypted backup is compressed, by its content, whatever its name says: gzip has its magic
+    /// bytes; plain JSON starts with '{' (after white space or a byte-order mark); brotli has no magic, so
+    /// it is what is left.
+    /// </summary>
+    private static BackupCompression PlainCompression(Stream input)
     {
-        var start = new byte[2];
-        var read = input.Read(start);
+        var start = new byte[64];
+        var read = input.ReadAtLeast(start, start.Length, throwOnEndOfStream: false);
         input.Position = 0;
-        if (read == 2 && start.AsSpan().SequenceEqual(GzipMagic))
+        if (read >= 2 && start.AsSpan(0, 2).SequenceEqual(GzipMagic))
         {
             return BackupCompression.Gzip;
         }
 
-        return path.EndsWith(".br", StringComparison.OrdinalIgnoreCase) ? BackupCompression.Brotli : BackupCompression.None;
+        var text = start.AsSpan(0, read);
+        if (text.StartsWith(System.Text.Encoding.UTF8.Preamble))
+        {
+            text = text[3..];
+        }
+
+        var first = text.TrimStart(" \t\r\n"u8);
+        return first.Length > 0 && first[0] == (byte)'{' ? BackupCompression.None : BackupCompression.Brotli;
     }
 
     private static async Task<JsonObject> ParseAsync(Stream json, CancellationToken cancellationToken)

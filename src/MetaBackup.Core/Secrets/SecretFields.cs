@@ -18,10 +18,12 @@ public static class SecretFields
     public static PropertyInfo Find(ConfigurationArea area, string name) =>
         area.SecretProperties.FirstOrDefault(p => NameOf(p) == name)
         ?? throw new InvalidInputException(
-            $"A {area.Singular} has no secret field '{name}'.",
+            $"{Capitalized(area.OneRecord)} has no secret field '{name}'.",
             $"Its secret fields are: {string.Join(", ", NamesOf(area))}.");
 
     /// <summary>Which secret fields of a record are set, by JSON name.</summary>
     public static IReadOnlyDictionary<string, bool> WhichAreSet(ConfigurationArea area, ConfigRecord record) =>
         area.SecretProperties.ToDictionary(NameOf, p => p.GetValue(record) is not null);
+
+    private static string Capitalized(string text) => char.ToUpperInvariant(text[0]) + text[1..];
 }
