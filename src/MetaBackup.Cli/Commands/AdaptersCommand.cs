@@ -19,7 +19,7 @@ public static class AdaptersCommand
         var credentials = Text("--credentials", "A credential profile to use (id or name); \"\" detaches it on update.", "REF");
         var reference = Reference("The adapter's id, KIND/NAME, or a name only one adapter has.");
         var listKind = Text("--kind", "Only adapters of this kind.", "KIND");
-        var testReference = Reference("The storage adapter's id or name.");
+        var testReference = Reference("The adapter's id, KIND/NAME or name.");
 
         return Group("adapters", "Connections to databases, storage destinations and notification channels.",
             Make("add", "Add an adapter; its config is checked against its type's declaration.", host, async (cli, ct) =>
@@ -43,12 +43,11 @@ public static class AdaptersCommand
                 return RecordCommands.Done(cli, session, adapter);
             }, reference, name, config, secret, unset, credentials),
             RecordCommands.Remove<Adapter>(host, (s, r, ct) => new AdaptersService(s).RemoveAsync(r, ct)),
-            Make("test", "Test a storage adapter's connection: connect, write a small file, delete it.", host, async (cli, ct) =>
+            Make("test", "Test an adapter's connection: a storage destination writes, lists and deletes a small file; a database connects and queries; a notification channel gets a test message (SMTP: connect and log in). Exit 1 with the reason when it fails or the type cannot be tested.", host, async (cli, ct) =>
             {
-                var store = await cli.StorageAsync(cli.Get(testReference), ct);
-                cli.Print.Progress("adapters test", $"connecting to {store.Description}: write a small file, read the listing, delete the file");
-                await store.TestAsync(ct);
-                cli.Print.Object(new JsonObject { ["adapter"] = cli.Get(testReference), ["ok"] = true });
+                var result = await new ConnectionTests(await cli.OpenAsync(ct), Composition.Stores, Composition.ConnectionTesters)
+                    .TestAsync(cli.Get(testReference), step => cli.Print.Progress("adapters test", step), ct);
+                cli.Print.Object(new JsonObject { ["adapter"] = result.Adapter, ["ok"] = true, ["checked"] = result.Checked });
                 return ExitCodes.Success;
             }, testReference),
             Make("types", "List the adapter types and their config keys.", host, (cli, ct) =>
@@ -60,8 +59,9 @@ public static class AdaptersCommand
                     ["required"] = string.Join(",", t.Keys.Where(k => k.Required).Select(k => k.Name)),
                     ["optional"] = string.Join(",", t.Keys.Where(k => !k.Required).Select(k => k.Name)),
                     ["secret"] = string.Join(",", t.SecretKeys.Select(k => k.Name)),
+                    ["testable"] = ConnectionTests.WhyNotTestable(Composition.Stores, Composition.ConnectionTesters, t.Kind, t.Name) is null,
                 }).ToList();
-                cli.Print.Table(rows, "kind", "type", "required", "optional", "secret");
+                cli.Print.Table(rows, "kind", "type", "required", "optional", "secret", "testable");
                 return Task.FromResult(ExitCodes.Success);
             }));
     }

@@ -151,7 +151,15 @@ public sealed class AdapterConfig
             : cipher.Seal(new SecretText(JsonSerializer.Serialize(_secrets.OrderBy(s => s.Key, StringComparer.Ordinal).ToDictionary(s => s.Key, s => s.Value.Reveal()))));
     }
 
-    private bool IsSet(string key) => _plain.ContainsKey(key) || _secrets.ContainsKey(key);
+    public bool IsSet(string key) => _plain.ContainsKey(key) || _secrets.ContainsKey(key);
+
+    /// <summary>A plain value as text (as it would be typed), or null when it is not set.</summary>
+    public string? Text(string key) => _plain[key] switch
+    {
+        null => null,
+        JsonValue value when value.GetValueKind() == System.Text.Json.JsonValueKind.String => value.GetValue<string>(),
+        var value => value.ToJsonString(),
+    };
 
     private ConfigKey Declared(string key) =>
         _type.FindKey(key) ?? throw new InvalidInputException(

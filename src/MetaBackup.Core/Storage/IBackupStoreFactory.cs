@@ -16,6 +16,9 @@ public sealed class BackupStores(IEnumerable<IBackupStoreFactory> factories)
 {
     private readonly Dictionary<string, IBackupStoreFactory> _factories = factories.ToDictionary(f => f.Type);
 
+    /// <summary>Whether this build has a backend for the storage type.</summary>
+    public bool Has(string type) => _factories.ContainsKey(type);
+
     public IBackupStore For(Adapter adapter, AdapterConfig config)
     {
         if (adapter.Kind != AdapterKind.Storage)
