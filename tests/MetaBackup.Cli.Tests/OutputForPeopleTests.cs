@@ -68,7 +68,7 @@ public sealed partial class OutputForPeopleTests : IDisposable
 
         await _cli.OkAsync("groups", "delete", "a");
         await _cli.OkAsync("groups", "remove", "b");
-        await _cli.OkAsync("profiles", "remove", "spare");
+        await _cli.OkAsync("profiles", "remove", "spare", "--force");
         var duplicate = await _cli.RunAsync("adapters", "add", "--kind", "database", "--type", "postgres", "--name", "prod", "--config", "host=h", "--config", "database=db");
 
         Assert.Contains("An adapter with kind+name 'database/prod' already exists", duplicate.Err, StringComparison.Ordinal);

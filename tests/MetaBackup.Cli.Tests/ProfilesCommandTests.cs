@@ -100,4 +100,25 @@ public sealed class ProfilesCommandTests : IDisposable
         Assert.Contains("nightly", result.Err, StringComparison.Ordinal);
         Assert.Equal(before, _a.Dump());
     }
+
+    /// <summary>Issue 9.12 through the CLI: the refusal names the backups in the destination that only this key opens.</summary>
+    [Fact]
+    public async Task Deleting_a_profile_whose_key_was_never_saved_needs_force_and_names_its_backups()
+    {
+        await _a.OkAsync("init");
+        await _a.OkAsync("profiles", "create", "--name", "offsite");
+        await _a.OkAsync("adapters", "add", "--kind", "storage", "--type", "local", "--name", "disk", "--config", $"path={Path.Combine(_a.WorkingDirectory, "b")}");
+        await _a.OkAsync("settings", "set", "config.backup.storageId", "disk");
+        var backup = JsonNode.Parse((await _a.OkAsync("export", "--storage", "disk", "--profile", "offsite", "--json")).Out)!["file"]!.GetValue<string>().Split(':')[1];
+        var before = _a.Dump();
+
+        var refused = await _a.RunAsync("profiles", "delete", "offsite");
+
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("was never saved", refused.Err, StringComparison.Ordinal);
+        Assert.Contains(Path.GetFileName(backup), refused.Err, StringComparison.Ordinal);
+        Assert.Equal(before, _a.Dump());
+        await _a.OkAsync("profiles", "delete", "offsite", "--force");
+        Assert.Contains("forced, its key was never saved", _a.Dump(), StringComparison.Ordinal);
+    }
 }

@@ -23,6 +23,7 @@ public static class ProfilesCommand
         var showReference = Reference("The profile's id, name or fingerprint.");
         var deleteReference = Reference("The profile's id, name or fingerprint.");
         var kitReference = Reference("The profile's id, name or fingerprint.");
+        var force = Flag("--force", "Delete even though the key was never saved outside this server (every backup encrypted with it becomes unreadable).");
 
         return Group("profiles", "Encryption Profiles: the keys backups are encrypted with, and their Recovery Kits.",
             Make("create", "Create a profile with a new random 256-bit key.", host, async (cli, ct) =>
@@ -53,12 +54,13 @@ public static class ProfilesCommand
                 cli.Print.Object(View(await new VaultService(await cli.OpenAsync(ct)).FindAsync(cli.Get(showReference), ct)));
                 return ExitCodes.Success;
             }, showReference),
-WithAlias(Make("delete", "Delete a profile (refused while a job or the config.backup settings use it). Also: remove.", host, async (cli, ct) =>
+            WithAlias(Make("delete", "Delete a profile (refused while a job or the config.backup settings use it, and — without --force — while its key was never saved outside this server). Also: remove.", host, async (cli, ct) =>
             {
-                await new VaultService(await cli.OpenAsync(ct)).DeleteAsync(cli.Get(deleteReference), ct);
+                var session = await cli.OpenAsync(ct);
+                await new VaultService(session).DeleteAsync(cli.Get(deleteReference), cli.Get(force), profile => BackupsEncryptedWithAsync(cli, session, profile, ct), ct);
                 cli.Print.Object(new JsonObject { ["deleted"] = cli.Get(deleteReference) });
                 return ExitCodes.Success;
-            }, deleteReference), "remove"),
+            }, deleteReference, force), "remove"),
             Make("recovery-kit", "Write a profile's Recovery Kit (its key, with instructions) to a file. Audited.", host, async (cli, ct) =>
             {
                 var vault = new VaultService(await cli.OpenAsync(ct));
@@ -101,4 +103,23 @@ WithAlias(Make("delete", "Delete a profile (refused while a job or the config.ba
         ["createdAt"] = profile.CreatedAt,
         ["updatedAt"] = profile.UpdatedAt,
     };
+
+    /// <summary>The backups in the configuration backup destination encrypted with the profile; none when no destination is set or it cannot be read.</summary>
+    private static async Task<IReadOnlyList<string>> BackupsEncryptedWithAsync(CommandContext cli, Core.Persistence.ConfigurationSession session, EncryptionProfile profile, CancellationToken ct)
+    {
+        if ((await new Core.Settings.SettingsService(session).ConfigBackupAsync(ct)).StorageId is not { } storage)
+        {
+            return [];
+        }
+
+        try
+        {
+            var entries = await new Core.Storage.BackupCatalog(await cli.StorageAsync(storage, ct)).ListAsync(ct);
+            return entries.Where(e => e.ProfileFingerprint == profile.Fingerprint).Select(e => e.File).ToList();
+        }
+        catch (Core.Storage.StorageException)
+        {
+            return [];
+        }
+    }
 }

@@ -24,6 +24,12 @@ public sealed class ProfileLockedException(EncryptionProfile profile) : MetaBack
     $"Encryption profile '{profile.Name}' (fingerprint {profile.Fingerprint}) is locked: this server does not have its key.",
     "Import the key from the profile's Recovery Kit: `metabackup profiles import-key --kit FILE`.");
 
+/// <summary>A profile whose key exists only on this server was about to be deleted.</summary>
+public sealed class ProfileKeyNotSavedException(EncryptionProfile profile, IReadOnlyList<string> backups) : MetaBackupException(
+    $"The key of Encryption Profile '{profile.Name}' (fingerprint {profile.Fingerprint}) was never saved outside this server: no Recovery Kit was written and it was not imported. "
+    + $"Deleting the profile would leave every backup encrypted with it unreadable{(backups.Count > 0 ? $", among them {backups.Count} in the configuration backup destination: {string.Join(", ", backups.Take(5))}{(backups.Count > 5 ? ", …" : "")}" : "")}.",
+    $"Save its Recovery Kit first (`metabackup profiles recovery-kit {profile.Name} -o FILE`), or delete it anyway with --force.");
+
 /// <summary>The vault of Encryption Profiles (PRODUCT §4).</summary>
 public sealed class VaultService(ConfigurationSession session)
 {
@@ -121,8 +127,23 @@ public sealed class VaultService(ConfigurationSession session)
         return (profile, KeyImportOutcome.Created);
     }
 
-    /// <summary>Deletes a profile that nothing uses. Backups made with it stay readable with its Recovery Kit.</summary>
-    public async Task DeleteAsync(string reference, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Whether the profile's key exists outside this server: its Recovery Kit was written, or the key was
+    /// imported from a kit or key file (the audit log records both, by fingerprint).
+    /// </summary>
+    public Task<bool> KeyWasSavedAsync(EncryptionProfile profile, CancellationToken cancellationToken = default)
+    {
+        var fingerprint = $"({profile.Fingerprint})";
+        return Db.AuditEvents.AnyAsync(e => (e.Action == "profile.recovery-kit" || e.Action == "profile.import-key" || e.Action == "profile.unlock") && e.Target.EndsWith(fingerprint), cancellationToken);
+    }
+
+    /// <summary>
+    /// Deletes a profile that nothing uses. Backups made with it stay readable with its Recovery Kit — so a
+    /// profile whose key was never saved outside this server (<see cref="KeyWasSavedAsync"/>) is deleted only
+    /// with <paramref name="force"/>: with it goes the only means to open every backup it encrypted.
+    /// <paramref name="backupsUsingIt"/> lists those backups for the refusal (e.g. in the configured destination).
+    /// </summary>
+    public async Task DeleteAsync(string reference, bool force = false, Func<EncryptionProfile, Task<IReadOnlyList<string>>>? backupsUsingIt = null, CancellationToken cancellationToken = default)
     {
         var profile = await FindAsync(reference, cancellationToken);
         var jobs = await Db.Jobs.Where(j => j.EncryptionProfileId == profile.Id).Select(j => j.Name).ToListAsync(cancellationToken);
@@ -141,8 +162,15 @@ public sealed class VaultService(ConfigurationSession session)
                 $"Choose another profile with `metabackup settings set {ConfigBackupProfileSetting} ID` before deleting it.");
         }
 
+        var saved = profile.IsLocked || await KeyWasSavedAsync(profile, cancellationToken);
+        if (!saved && !force)
+        {
+            var backups = backupsUsingIt is null ? [] : await backupsUsingIt(profile);
+            throw new ProfileKeyNotSavedException(profile, backups);
+        }
+
         Db.EncryptionProfiles.Remove(profile);
-        session.Audit("profile.delete", $"{profile.Name} ({profile.Fingerprint})");
+        session.Audit("profile.delete", saved ? $"{profile.Name} ({profile.Fingerprint})" : $"{profile.Name} ({profile.Fingerprint}); forced, its key was never saved");
         await Db.SaveChangesAsync(cancellationToken);
     }
 }

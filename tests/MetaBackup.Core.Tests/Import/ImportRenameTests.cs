@@ -93,7 +93,7 @@ public sealed class ImportRenameTests : IDisposable
         var backup = (await new ConfigExporter(session).ExportToFileAsync(new ExportOptions(true, "offsite"), _files.Path)).Path!;
         var kit = vault.KeyOf(await vault.FindAsync("offsite"));
         var before = await ConfigurationText.OfAsync(session);
-        await vault.DeleteAsync("offsite");
+        await vault.DeleteAsync("offsite", force: true);
         await vault.CreateAsync("offsite", "another key, same name");
         session.Db.ChangeTracker.Clear();
 

@@ -84,8 +84,33 @@ public sealed class VaultServiceTests : IDisposable
         Assert.Contains(VaultService.ConfigBackupProfileSetting, bySetting.Message, StringComparison.Ordinal);
 
         await new SettingsService(session).RemoveAsync(VaultService.ConfigBackupProfileSetting);
+        await vault.RecoveryKitAsync("offsite");
         await vault.DeleteAsync("offsite");
         Assert.Empty(await vault.ListAsync());
+    }
+
+    /// <summary>Issue 9.12: deleting a profile whose key was never saved deleted the only means to open its backups.</summary>
+    [Fact]
+    public async Task A_profile_whose_key_was_never_saved_is_deleted_only_with_force_naming_the_backups_it_encrypted_and_audited()
+    {
+        await using var session = await _a.InitializeAndOpenAsync();
+        var vault = new VaultService(session);
+        await vault.CreateAsync("unsaved", null);
+        await vault.CreateAsync("saved", null);
+        await vault.RecoveryKitAsync("saved");
+
+        var refused = await Assert.ThrowsAsync<ProfileKeyNotSavedException>(() =>
+            vault.DeleteAsync("unsaved", backupsUsingIt: _ => Task.FromResult<IReadOnlyList<string>>(["config_backup_a.json.gz.enc", "config_backup_b.json.gz.enc"])));
+        Assert.Contains("was never saved", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("2 in the configuration backup destination: config_backup_a.json.gz.enc, config_backup_b.json.gz.enc", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("--force", refused.Hint, StringComparison.Ordinal);
+        Assert.Equal(2, (await vault.ListAsync()).Count);
+
+        await vault.DeleteAsync("saved");
+        await vault.DeleteAsync("unsaved", force: true);
+
+        Assert.Empty(await vault.ListAsync());
+        Assert.Contains(session.Db.AuditEvents, e => e.Action == "profile.delete" && e.Target.StartsWith("unsaved", StringComparison.Ordinal) && e.Target.EndsWith("forced, its key was never saved", StringComparison.Ordinal));
     }
 
     [Fact]
