@@ -50,6 +50,7 @@ public static class CliApp
                      RecoverCommand.Build(host),
                      ImportCommands.BuildValidate(host),
                      ImportCommands.BuildImport(host),
+                     SnapshotsCommand.Build(host),
                      BackupsCommand.Build(host),
                      TasksCommand.Build(host),
                      ServeCommand.Build(host),

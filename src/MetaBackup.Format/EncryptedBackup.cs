@@ -49,6 +49,26 @@ public static class EncryptedBackup
         return Compressions.Decompress(body, header.Compression);
     }
 
+    /// <summary>
+    /// Copies an encrypted backup from <paramref name="input"/> to <paramref name="output"/> with new key slots:
+    /// <paramref name="openingKey"/> must open it (and authenticates its header); afterwards exactly
+    /// <paramref name="keys"/> open the copy. The body is copied byte for byte: the file key stays the same.
+    /// </summary>
+    public static void Rewrap(Stream input, Stream output, ReadOnlySpan<byte> openingKey, IReadOnlyList<byte[]> keys)
+    {
+        var header = FileHeader.Read(input);
+        var fileKey = header.UnlockFileKey(openingKey);
+        try
+        {
+            output.Write(header.WithKeys(fileKey, keys).Bytes);
+            input.CopyTo(output);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(fileKey);
+        }
+    }
+
     /// <summary>True when the stream starts with the encrypted backup magic (the position is restored).</summary>
     public static bool LooksEncrypted(Stream seekable)
     {

@@ -60,7 +60,17 @@ public sealed class FileHeader
     public ReadOnlySpan<byte> Bytes => _bytes;
 
     /// <summary>Builds a header for a new file key, wrapping it under each recipient key.</summary>
-    internal static FileHeader Create(BackupCompression compression, int chunkSize, IReadOnlyList<byte[]> recipientKeys, byte[] fileKey, Func<int, byte[]> random)
+    internal static FileHeader Create(BackupCompression compression, int chunkSize, IReadOnlyList<byte[]> recipientKeys, byte[] fileKey, Func<int, byte[]> random) =>
+        Create(compression, chunkSize, recipientKeys, fileKey, random(SaltLength), random);
+
+    /// <summary>
+    /// This header with other key slots: the same file key, salt, compression and chunk size — so the body
+    /// stays valid as it is — wrapped under <paramref name="recipientKeys"/> instead (docs/file-format.md §4).
+    /// </summary>
+    internal FileHeader WithKeys(byte[] fileKey, IReadOnlyList<byte[]> recipientKeys) =>
+        Create(Compression, ChunkSize, recipientKeys, fileKey, Salt, RandomNumberGenerator.GetBytes);
+
+    private static FileHeader Create(BackupCompression compression, int chunkSize, IReadOnlyList<byte[]> recipientKeys, byte[] fileKey, byte[] salt, Func<int, byte[]> random)
     {
         if (recipientKeys.Count is 0 or > MaxSlots)
         {
@@ -72,7 +82,6 @@ public sealed class FileHeader
             throw new ArgumentOutOfRangeException(nameof(chunkSize));
         }
 
-        var salt = random(SaltLength);
         var fixedPart = FixedPart(compression, chunkSize, salt, recipientKeys.Count);
         var slots = new List<KeySlot>();
         foreach (var key in recipientKeys)

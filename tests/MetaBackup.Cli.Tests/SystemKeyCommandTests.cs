@@ -155,4 +155,58 @@ public sealed class SystemKeyCommandTests : IDisposable
         Assert.Equal(1, refused.ExitCode);
         Assert.Contains(newFingerprint, refused.Err, StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// Issue 9.13: safety snapshots are sealed under the system key, and a rotation left them unopenable —
+    /// the rollback of every earlier import lost. Now they are re-wrapped, and the operator is told to save the new key.
+    /// </summary>
+    [Fact]
+    public async Task After_a_rotation_an_earlier_safety_snapshot_still_rolls_back_and_the_new_key_must_be_saved()
+    {
+        await _cli.OkAsync("init");
+        await _cli.OkAsync("groups", "add", "--name", "before");
+        var backup = Path.Combine(_cli.WorkingDirectory, "empty.json");
+        await _cli.OkAsync("export", "--no-encryption", "--compression", "none", "-o", backup);
+        await _cli.OkAsync("groups", "add", "--name", "after");
+        var imported = JsonNode.Parse((await _cli.OkAsync("import", backup, "--mode", "full", "--json")).Out)!;
+        var snapshot = imported["safetySnapshot"]!.GetValue<string>();
+        var oldKey = (await File.ReadAllTextAsync(Path.Combine(_cli.DataDirectory, "system.key"))).Trim();
+
+        var rotated = await _cli.OkAsync("--json", "system-key", "rotate");
+
+        var result = JsonNode.Parse(rotated.Out)!;
+        Assert.Equal(1, result["snapshotsRewrapped"]!.GetValue<int>());
+        Assert.Contains("SAVE THE NEW SYSTEM KEY NOW", rotated.Err, StringComparison.Ordinal);
+        await using (var file = File.OpenRead(snapshot))
+        {
+            Assert.Equal([result["newFingerprint"]!.GetValue<string>()], Format.EncryptedBackup.ReadHeader(file).Fingerprints);
+        }
+
+        Assert.NotEqual(TestKeys.FingerprintOf(oldKey), result["newFingerprint"]!.GetValue<string>());
+        await _cli.OkAsync("import", snapshot, "--mode", "full");
+        await _cli.OkAsync("groups", "show", "after");
+    }
+
+    [Fact]
+    public async Task Snapshots_are_listed_pruned_on_request_and_kept_to_twenty_by_imports()
+    {
+        await _cli.OkAsync("init");
+        var snapshots = Path.Combine(_cli.DataDirectory, "snapshots");
+        Directory.CreateDirectory(snapshots);
+        for (var i = 0; i < 25; i++)
+        {
+            await File.WriteAllTextAsync(Path.Combine(snapshots, $"pre-import_2020-01-01T00-00-{i:D2}-000Z.json.gz.enc"), "an old snapshot");
+        }
+
+        var backup = Path.Combine(_cli.WorkingDirectory, "empty.json");
+        await _cli.OkAsync("export", "--no-encryption", "--compression", "none", "-o", backup);
+        var newest = JsonNode.Parse((await _cli.OkAsync("import", backup, "--mode", "merge", "--json")).Out)!["safetySnapshot"]!.GetValue<string>();
+
+        var listed = JsonNode.Parse((await _cli.OkAsync("snapshots", "list", "--json")).Out)!.AsArray();
+        Assert.Equal(20, listed.Count);
+        Assert.Equal(Path.GetFileName(newest), listed[0]!["name"]!.GetValue<string>());
+
+        await _cli.OkAsync("snapshots", "prune", "--keep", "1");
+        Assert.Equal([Path.GetFileName(newest)], Directory.GetFiles(snapshots).Select(Path.GetFileName));
+    }
 }

@@ -122,4 +122,25 @@ public sealed class EncryptedBackupTests
 
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
+
+    /// <summary>Re-wrapping (issue 9.13: a system key rotation keeps safety snapshots openable) changes who opens the file, not what it holds.</summary>
+    [Fact]
+    public void Rewrapping_lets_exactly_the_new_keys_open_the_same_plaintext()
+    {
+        var plaintext = RandomNumberGenerator.GetBytes(1000);
+        var file = Encrypt(plaintext, BackupCompression.Gzip);
+        var first = RandomNumberGenerator.GetBytes(32);
+        var second = RandomNumberGenerator.GetBytes(32);
+
+        using var both = new MemoryStream();
+        EncryptedBackup.Rewrap(new MemoryStream(file), both, Key, [Key, first]);
+        using var onlySecond = new MemoryStream();
+        EncryptedBackup.Rewrap(new MemoryStream(both.ToArray()), onlySecond, first, [second]);
+
+        Assert.Equal(plaintext, TestVectorTests.Decode(both.ToArray(), Key));
+        Assert.Equal(plaintext, TestVectorTests.Decode(both.ToArray(), first));
+        Assert.Equal(plaintext, TestVectorTests.Decode(onlySecond.ToArray(), second));
+        Assert.Equal(BackupFileProblem.WrongKey, Assert.Throws<BackupFileException>(() => TestVectorTests.Decode(onlySecond.ToArray(), Key)).Problem);
+        Assert.Equal(BackupFileProblem.WrongKey, Assert.Throws<BackupFileException>(() => EncryptedBackup.Rewrap(new MemoryStream(file), new MemoryStream(), second, [second])).Problem);
+    }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using MetaBackup.Core.Secrets;
+using MetaBackup.Core.Snapshots;
 using static MetaBackup.Cli.CommandBuilder;
 
 namespace MetaBackup.Cli.Commands;
@@ -41,17 +42,27 @@ public static class SystemKeyCommand
                         $"The system key comes from {session.SystemKey.Description}, which MetaBackup does not write. Put the new key in a file and pass --new-key-file FILE.");
                 }
 
-                var result = await new SystemKeyRotation(session, store.Keys).RotateAsync(newKey, ct);
+                var result = await new SystemKeyRotation(session, store.Keys, new SafetySnapshots(cli.DataDirectory)).RotateAsync(newKey, ct);
                 cli.Print.Object(new JsonObject
                 {
                     ["oldFingerprint"] = result.OldFingerprint,
                     ["newFingerprint"] = result.NewFingerprint,
                     ["secretsReencrypted"] = result.SecretsResealed,
+                    ["snapshotsRewrapped"] = result.SnapshotsRewrapped,
                     ["keyFileUpdated"] = result.KeyFileUpdated,
                 });
-                if (!result.KeyFileUpdated)
+                if (result.Warning is { } warning)
                 {
-                    cli.Print.Warning($"set {session.SystemKey.Description.Split(' ')[0]} to the new key (fingerprint {result.NewFingerprint}) before the next start; with the old key MetaBackup will refuse to start.");
+                    cli.Print.Warning(warning);
+                }
+
+                if (result.KeyFileUpdated)
+                {
+                    cli.Print.Warning($"SAVE THE NEW SYSTEM KEY NOW: copy {cli.DataDirectory.SystemKeyPath} (fingerprint {result.NewFingerprint}) somewhere safe, away from this server, and replace any copy of the old key ({result.OldFingerprint}), which opens nothing any more.");
+                }
+                else
+                {
+                    cli.Print.Warning($"set {session.SystemKey.Description.Split(' ')[0]} to the new key (fingerprint {result.NewFingerprint}) before the next start; with the old key MetaBackup will refuse to start. Keep a copy of the new key somewhere safe.");
                 }
 
                 return ExitCodes.Success;

@@ -2,6 +2,7 @@ using MetaBackup.Core.Configuration;
 using MetaBackup.Core.Export;
 using MetaBackup.Core.Persistence;
 using MetaBackup.Core.Secrets;
+using MetaBackup.Core.Snapshots;
 using Microsoft.Extensions.Logging;
 
 namespace MetaBackup.Core.Import;
@@ -56,6 +57,7 @@ public sealed class ConfigImporter(ConfigurationSession session, DataDirectory d
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             progress("committed");
+            new SafetySnapshots(dataDirectory).Prune(SafetySnapshots.DefaultKeep);
             session.Logger<ConfigImporter>().LogInformation(
                 "Imported {File} in {Mode} mode: {Summary}; safety snapshot {Snapshot}",
                 Path.GetFileName(path), options.Mode, string.Join(", ", plan.Entries.GroupBy(e => e.Action).Select(g => $"{g.Count()} {g.Key}")), snapshot);

@@ -1,5 +1,6 @@
 using MetaBackup.Core.Configuration;
 using MetaBackup.Core.Persistence;
+using MetaBackup.Core.Snapshots;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
@@ -10,7 +11,9 @@ namespace MetaBackup.Core.Secrets;
 /// <param name="NewFingerprint">The key they are sealed under now.</param>
 /// <param name="SecretsResealed">How many stored secrets were re-encrypted.</param>
 /// <param name="KeyFileUpdated">True when the data directory's system.key now holds the new key; false when the operator must configure it.</param>
-public sealed record RotationResult(string OldFingerprint, string NewFingerprint, int SecretsResealed, bool KeyFileUpdated);
+/// <param name="SnapshotsRewrapped">How many safety snapshots now open with the new key (and no longer with the old one).</param>
+/// <param name="Warning">Something that did not complete after the rotation committed, or null.</param>
+public sealed record RotationResult(string OldFingerprint, string NewFingerprint, int SecretsResealed, bool KeyFileUpdated, int SnapshotsRewrapped = 0, string? Warning = null);
 
 /// <summary>
 /// Re-encrypts every stored secret under a new system key in one transaction (docs/secrets.md). It walks
@@ -22,7 +25,7 @@ public sealed record RotationResult(string OldFingerprint, string NewFingerprint
 /// short by a crash. A writer that sealed a secret under the old key while this ran is refused by the
 /// context (<see cref="ConfigurationDbContext"/>), so no secret is ever stored under a key no longer in force.
 /// </summary>
-public sealed class SystemKeyRotation(ConfigurationSession session, SystemKeySource keys)
+public sealed class SystemKeyRotation(ConfigurationSession session, SystemKeySource keys, SafetySnapshots snapshots)
 {
     public async Task<RotationResult> RotateAsync(AesKey newKey, CancellationToken cancellationToken = default)
     {
@@ -45,6 +48,9 @@ public sealed class SystemKeyRotation(ConfigurationSession session, SystemKeySou
 
         try
         {
+            // Safety snapshots are sealed under the system key: before the commit they gain a slot for the
+            // new key (so they open whichever key ends up in force), after it they lose the old one.
+            snapshots.Rewrap(oldKey.Key, [oldKey.Key, newKey]);
             await using var transaction = await session.BeginWriteAsync(cancellationToken);
             var fingerprint = await db.SystemState.SingleAsync(s => s.Key == SystemState.SystemKeyFingerprint, cancellationToken);
             if (fingerprint.Value != oldKey.Fingerprint)
@@ -106,8 +112,21 @@ public sealed class SystemKeyRotation(ConfigurationSession session, SystemKeySou
             }
         }
 
+        int rewrapped;
+        string? warning = null;
+        try
+        {
+            rewrapped = snapshots.Rewrap(newKey, [newKey]);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Format.BackupFileException)
+        {
+            // They still open with the new key (and, until this is repeated, with the old one too).
+            rewrapped = 0;
+            warning = $"The safety snapshots still also open with the old key: removing its key slots failed ({e.Message}).";
+        }
+
         session.Logger<SystemKeyRotation>().LogWarning(
-            "System key rotated from {Old} to {New}; {Count} secrets re-encrypted", oldKey.Fingerprint, newKey.Fingerprint, count);
-        return new RotationResult(oldKey.Fingerprint, newKey.Fingerprint, count, ownsKeyFile);
+            "System key rotated from {Old} to {New}; {Count} secrets re-encrypted, {Snapshots} safety snapshots re-wrapped", oldKey.Fingerprint, newKey.Fingerprint, count, rewrapped);
+        return new RotationResult(oldKey.Fingerprint, newKey.Fingerprint, count, ownsKeyFile, rewrapped, warning);
     }
 }

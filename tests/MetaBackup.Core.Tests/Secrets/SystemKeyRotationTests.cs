@@ -28,7 +28,7 @@ public sealed class SystemKeyRotationTests : IDisposable
         RotationResult result;
         await using (var session = await _test.OpenAsync())
         {
-            result = await new SystemKeyRotation(session, _test.Store().Keys).RotateAsync(newKey);
+            result = await new SystemKeyRotation(session, _test.Store().Keys, new Core.Snapshots.SafetySnapshots(_test.DataDirectory)).RotateAsync(newKey);
         }
 
         Assert.Equal(before.Count, result.SecretsResealed);
@@ -61,7 +61,7 @@ public sealed class SystemKeyRotationTests : IDisposable
 
         await using (var session = await _test.OpenAsync())
         {
-            var error = await Assert.ThrowsAsync<MetaBackupException>(() => new SystemKeyRotation(session, _test.Store().Keys).RotateAsync(AesKey.Generate()));
+            var error = await Assert.ThrowsAsync<MetaBackupException>(() => new SystemKeyRotation(session, _test.Store().Keys, new Core.Snapshots.SafetySnapshots(_test.DataDirectory)).RotateAsync(AesKey.Generate()));
             Assert.Contains("nothing was changed", error.Message, StringComparison.Ordinal);
         }
 
@@ -84,7 +84,7 @@ public sealed class SystemKeyRotationTests : IDisposable
         var newKey = AesKey.Generate();
         await using (var session = await _test.OpenAsync())
         {
-            await new SystemKeyRotation(session, _test.Store().Keys).RotateAsync(newKey);
+            await new SystemKeyRotation(session, _test.Store().Keys, new Core.Snapshots.SafetySnapshots(_test.DataDirectory)).RotateAsync(newKey);
         }
 
         // The state a crash between the commit and the key-file swap leaves behind.
@@ -144,7 +144,7 @@ public sealed class SystemKeyRotationTests : IDisposable
         try
         {
             await using var session = await _test.OpenAsync();
-            await new SystemKeyRotation(session, _test.Store().Keys).RotateAsync(newKey);
+            await new SystemKeyRotation(session, _test.Store().Keys, new Core.Snapshots.SafetySnapshots(_test.DataDirectory)).RotateAsync(newKey);
         }
         finally
         {
@@ -186,7 +186,7 @@ public sealed class SystemKeyRotationTests : IDisposable
         var newKey = AesKey.Generate();
         await using (var session = await _test.OpenAsync())
         {
-            await new SystemKeyRotation(session, _test.Store().Keys).RotateAsync(newKey);
+            await new SystemKeyRotation(session, _test.Store().Keys, new Core.Snapshots.SafetySnapshots(_test.DataDirectory)).RotateAsync(newKey);
         }
 
         // The moment after the commit, while the rotation still holds its lock and has not swapped the files.
@@ -217,7 +217,7 @@ public sealed class SystemKeyRotationTests : IDisposable
         await using var stale = await _test.OpenAsync();
         await using (var session = await _test.OpenAsync())
         {
-            await new SystemKeyRotation(session, _test.Store().Keys).RotateAsync(newKey);
+            await new SystemKeyRotation(session, _test.Store().Keys, new Core.Snapshots.SafetySnapshots(_test.DataDirectory)).RotateAsync(newKey);
         }
 
         var dumpBefore = _test.Dump();
@@ -238,7 +238,7 @@ public sealed class SystemKeyRotationTests : IDisposable
 
         using (_test.Store().Keys.TryLockRotation())
         {
-            await Assert.ThrowsAsync<ConflictException>(() => new SystemKeyRotation(session, _test.Store().Keys).RotateAsync(AesKey.Generate()));
+            await Assert.ThrowsAsync<ConflictException>(() => new SystemKeyRotation(session, _test.Store().Keys, new Core.Snapshots.SafetySnapshots(_test.DataDirectory)).RotateAsync(AesKey.Generate()));
         }
 
         Assert.Equal(keyBefore, await File.ReadAllTextAsync(_test.DataDirectory.SystemKeyPath));
@@ -250,7 +250,7 @@ public sealed class SystemKeyRotationTests : IDisposable
     {
         await using var session = await _test.InitializeAndOpenAsync();
 
-        await Assert.ThrowsAsync<InvalidInputException>(() => new SystemKeyRotation(session, _test.Store().Keys).RotateAsync(session.SystemKey.Key));
+        await Assert.ThrowsAsync<InvalidInputException>(() => new SystemKeyRotation(session, _test.Store().Keys, new Core.Snapshots.SafetySnapshots(_test.DataDirectory)).RotateAsync(session.SystemKey.Key));
     }
 
     private static async Task AddCredentialsAsync(ConfigurationSession session, int count)
