@@ -101,7 +101,7 @@ public sealed class S3BackupStoreFactory : IBackupStoreFactory
 {
     public string Type => "s3";
 
-    public IBackupStore Create(string adapterName, AdapterConfig config)
+    public IBackupStore Create(string adapterName, AdapterConfig config, RememberConfig? remember = null)
     {
         var plain = config.Plain;
         var settings = new AmazonS3Config

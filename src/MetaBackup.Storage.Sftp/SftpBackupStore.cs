@@ -15,10 +15,14 @@ public sealed record SftpTarget(string Host, int Port, string Username, SecretTe
 /// Uploads go to a hidden temporary name and are renamed over the final one with OpenSSH's
 /// posix-rename, so an interrupted upload never leaves a partial file under the final name (and a
 /// failed one removes its temporary file when the connection allows). When a host key fingerprint
-/// (SHA256, as <c>ssh-keygen -lf</c> prints it) is configured, any other host key is refused.
+/// (SHA256, as <c>ssh-keygen -lf</c> prints it) is configured, any other host key is refused; when
+/// none is, the first successful connection trusts the server's key and hands its fingerprint to
+/// <paramref name="remember"/>, so that it is pinned from then on (docs/storage.md, "SFTP host keys").
 /// </summary>
-public sealed class SftpBackupStore(string adapterName, SftpTarget target) : IBackupStore
+public sealed class SftpBackupStore(string adapterName, SftpTarget target, RememberConfig? remember = null) : IBackupStore
 {
+    private string? _pinned = target.HostKeyFingerprint is { Length: > 0 } configured ? configured : null;
+
     private const string PartialPrefix = ".partial-";
 
     public string Description => $"SFTP destination '{adapterName}' ({target.Username}@{target.Host}:{target.Port}{target.BasePath})";
@@ -127,14 +131,33 @@ public sealed class SftpBackupStore(string adapterName, SftpTarget target) : IBa
         }
 
         var client = new SftpClient(new ConnectionInfo(target.Host, target.Port, target.Username, [.. methods]) { Timeout = TimeSpan.FromSeconds(15) });
-        if (target.HostKeyFingerprint is { Length: > 0 } expected)
+        string? firstSeen = null;
+        client.HostKeyReceived += (_, e) =>
         {
-            client.HostKeyReceived += (_, e) => e.CanTrust = string.Equals(e.FingerPrintSHA256, expected.Replace("SHA256:", "", StringComparison.Ordinal).TrimEnd('='), StringComparison.Ordinal);
-        }
+            if (_pinned is { } expected)
+            {
+                e.CanTrust = string.Equals(e.FingerPrintSHA256, expected.Replace("SHA256:", "", StringComparison.Ordinal).TrimEnd('='), StringComparison.Ordinal);
+            }
+            else
+            {
+                // Trust on first use: accept, and pin once the connection has succeeded.
+                firstSeen = e.FingerPrintSHA256;
+                e.CanTrust = true;
+            }
+        };
 
         try
         {
             await client.ConnectAsync(cancellationToken);
+            if (firstSeen is not null && _pinned is null)
+            {
+                _pinned = $"SHA256:{firstSeen}";
+                if (remember is not null)
+                {
+                    await remember("hostKeyFingerprint", _pinned);
+                }
+            }
+
             return client;
         }
         catch (Exception e) when (e is SshException or SocketException or IOException or ProxyException)
@@ -173,10 +196,15 @@ public sealed class SftpBackupStore(string adapterName, SftpTarget target) : IBa
         }
     }
 
-    private StorageException Failed(string what, Exception e) => new(
-        $"Could not {what} in {Description}: {(e is SshAuthenticationException ? "authentication failed" : e is SshConnectionException { Message: var m } && m.Contains("Key exchange negotiation failed", StringComparison.Ordinal) ? "the host key is not the configured one" : e.Message)}",
-        "Check the host, port, user, key or password and the host key fingerprint (`metabackup adapters show`), and that the server is up.",
-        e);
+    private StorageException Failed(string what, Exception e) => e is SshConnectionException { Message: var m } && (m.Contains("Host key could not be verified", StringComparison.Ordinal) || m.Contains("Key exchange negotiation failed", StringComparison.Ordinal))
+        ? new(
+            $"Could not {what} in {Description}: the host key is not the one pinned for it ({_pinned}). The server was rebuilt, or something is impersonating it.",
+            "If the server's key really changed, check its new fingerprint on the server (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub) and set it with `metabackup adapters update ADAPTER --config hostKeyFingerprint=SHA256:…`.",
+            e)
+        : new(
+            $"Could not {what} in {Description}: {(e is SshAuthenticationException ? "authentication failed" : e.Message)}",
+            "Check the host, port, user, key or password and the host key fingerprint (`metabackup adapters show`), and that the server is up.",
+            e);
 
     /// <summary>A remote file stream that closes its connection when disposed.</summary>
     private sealed class OwningStream(Stream inner, IDisposable owner) : Stream
@@ -219,7 +247,7 @@ public sealed class SftpBackupStoreFactory : IBackupStoreFactory
 {
     public string Type => "sftp";
 
-    public IBackupStore Create(string adapterName, AdapterConfig config)
+    public IBackupStore Create(string adapterName, AdapterConfig config, RememberConfig? remember = null)
     {
         var plain = config.Plain;
         var path = plain["path"]!.GetValue<string>().TrimEnd('/');
@@ -231,6 +259,27 @@ public sealed class SftpBackupStoreFactory : IBackupStoreFactory
             config.Secret("privateKey"),
             config.Secret("passphrase"),
             plain["hostKeyFingerprint"]?.GetValue<string>(),
-            path.Length == 0 ? "/" : path));
+            path.Length == 0 ? "/" : path), remember);
+    }
+
+    /// <summary>A private key must be one SSH.NET reads (OpenSSH, PEM, PuTTY), with its passphrase if it has one: checked when it is given, not at the first upload.</summary>
+    public void CheckConfig(AdapterConfig config)
+    {
+        if (config.Secret("privateKey") is not { } key)
+        {
+            return;
+        }
+
+        try
+        {
+            using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(key.Reveal()));
+            using var parsed = new PrivateKeyFile(stream, config.Secret("passphrase")?.Reveal());
+        }
+        catch (Exception e) when (e is SshException or ArgumentException or InvalidOperationException or FormatException or NotSupportedException or System.Security.Cryptography.CryptographicException)
+        {
+            throw new Core.Configuration.InvalidInputException(
+                $"The privateKey of this sftp adapter cannot be used: {(e is SshPassPhraseNullOrEmptyException ? "it is encrypted, and no passphrase was given" : e.Message)}",
+                "Give an unencrypted OpenSSH or PEM private key (ssh-keygen -t ed25519), or its passphrase with --secret passphrase=stdin|env:VAR|file:PATH.");
+        }
     }
 }

@@ -60,4 +60,22 @@ public sealed class BadInputTests : IDisposable
         Assert.Empty(result.Out);
         Assert.Equal(before, _cli.Dump());
     }
+
+    /// <summary>Issue 9.18: an unusable SFTP private key was accepted by `adapters add` and failed only later, as "failed unexpectedly: SshException".</summary>
+    [Fact]
+    public async Task An_sftp_private_key_that_cannot_be_read_is_refused_when_it_is_given_without_echoing_it()
+    {
+        await _cli.OkAsync("init");
+        var key = _cli.WriteFile("broken.key", "-----BEGIN OPENSSH PRIVATE KEY-----\nnot-really-a-key-0123456789\n-----END OPENSSH PRIVATE KEY-----\n");
+        var before = _cli.Dump();
+
+        var result = await _cli.RunAsync("adapters", "add", "--kind", "storage", "--type", "sftp", "--name", "remote", "--config", "host=h",
+            "--config", "username=u", "--config", "path=/b", "--secret", $"privateKey=file:{key}");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("The privateKey of this sftp adapter cannot be used", result.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("not-really-a-key", result.All, StringComparison.Ordinal);
+        Assert.DoesNotContain("unexpectedly", result.All, StringComparison.Ordinal);
+        Assert.Equal(before, _cli.Dump());
+    }
 }

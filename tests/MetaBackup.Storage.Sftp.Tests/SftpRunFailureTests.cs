@@ -54,7 +54,7 @@ public sealed class SftpRunFailureTests(SshdFixture server) : IDisposable
     {
         public string Type => "sftp";
 
-        public IBackupStore Create(string adapterName, AdapterConfig config) => new Wrapper(new SftpBackupStoreFactory().Create(adapterName, config), server);
+        public IBackupStore Create(string adapterName, AdapterConfig config, RememberConfig? remember = null) => new Wrapper(new SftpBackupStoreFactory().Create(adapterName, config, remember), server);
 
         private sealed class Wrapper(IBackupStore inner, SshdFixture server) : IBackupStore
         {

@@ -132,6 +132,31 @@ public sealed class SshdFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>Restarts the server with a new host key (as a rebuilt or impersonated server would have); returns a handle that puts the original back.</summary>
+    public async Task<IAsyncDisposable> UseAnotherHostKeyAsync()
+    {
+        var key = _directory.Combine("host_key");
+        File.Copy(key, key + ".original", overwrite: true);
+        File.Copy(key + ".pub", key + ".pub.original", overwrite: true);
+        File.Delete(key);
+        File.Delete(key + ".pub");
+        await RunAsync("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key);
+        Stop();
+        await StartAsync();
+        return new Restore(async () =>
+        {
+            File.Copy(key + ".original", key, overwrite: true);
+            File.Copy(key + ".pub.original", key + ".pub", overwrite: true);
+            Stop();
+            await StartAsync();
+        });
+    }
+
+    private sealed class Restore(Func<Task> restore) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await restore();
+    }
+
     public async Task StartAsync()
     {
         _server = Process.Start(new ProcessStartInfo("/usr/sbin/sshd", ["-D", "-f", _directory.Combine("sshd_config"), "-E", _directory.Combine("sshd.log")]))!;

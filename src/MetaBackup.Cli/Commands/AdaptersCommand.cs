@@ -25,7 +25,7 @@ public static class AdaptersCommand
             Make("add", "Add an adapter; its config is checked against its type's declaration.", host, async (cli, ct) =>
             {
                 var session = await cli.OpenAsync(ct);
-                var adapter = await new AdaptersService(session).AddAsync(
+                var adapter = await new AdaptersService(session, Composition.Stores).AddAsync(
                     Kinds.Parse(cli.Get(kind) ?? throw new UsageException("--kind is required.")),
                     cli.Get(type) ?? throw new UsageException("--type is required."),
                     cli.Get(name) ?? throw new UsageException("--name is required."),
@@ -39,7 +39,7 @@ public static class AdaptersCommand
             Make("update", "Change an adapter; keys not given stay as they are.", host, async (cli, ct) =>
             {
                 var session = await cli.OpenAsync(ct);
-                var adapter = await new AdaptersService(session).UpdateAsync(cli.Get(reference), cli.Get(name), Change(cli, config, secret, unset), cli.Get(credentials), ct);
+                var adapter = await new AdaptersService(session, Composition.Stores).UpdateAsync(cli.Get(reference), cli.Get(name), Change(cli, config, secret, unset), cli.Get(credentials), ct);
                 return RecordCommands.Done(cli, session, adapter);
             }, reference, name, config, secret, unset, credentials),
             RecordCommands.Remove<Adapter>(host, (s, r, ct) => new AdaptersService(s).RemoveAsync(r, ct)),

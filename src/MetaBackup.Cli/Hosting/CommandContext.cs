@@ -45,7 +45,7 @@ public sealed class CommandContext(ParseResult parse, CliHost host) : IAsyncDisp
     {
         var adapters = new AdaptersService(await OpenAsync(cancellationToken));
         var adapter = await adapters.FindOfKindAsync(reference, AdapterKind.Storage, "--storage", cancellationToken);
-        return Composition.Stores.For(adapter, adapters.ReadConfig(adapter));
+        return await adapters.StoreForAsync(adapter, Composition.Stores, notice => Print.Warning(notice), cancellationToken);
     }
 
     /// <summary>The database the configuration lives in (<c>METABACKUP_DATABASE</c>, else SQLite in the data directory).</summary>

@@ -2,7 +2,9 @@ using MetaBackup.Core.Configuration;
 using MetaBackup.Core.Persistence;
 using MetaBackup.Core.Secrets;
 using MetaBackup.Core.Settings;
+using MetaBackup.Core.Storage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 
 namespace MetaBackup.Core.Adapters;
 
@@ -19,7 +21,7 @@ public sealed record AdapterConfigChange(
 /// Connections to databases, storage and notification channels. Every change is validated
 /// against the adapter type's declaration in <see cref="AdapterTypes"/>.
 /// </summary>
-public sealed class AdaptersService(ConfigurationSession session)
+public sealed class AdaptersService(ConfigurationSession session, BackupStores? stores = null)
 {
     private ConfigurationDbContext Db => session.Db;
 
@@ -96,6 +98,7 @@ public sealed class AdaptersService(ConfigurationSession session)
         var values = AdapterConfig.Empty(adapterType);
         Apply(values, config);
         values.Validate();
+        stores?.CheckConfig(adapter, values);
         values.StoreInto(adapter, session.Secrets);
         adapter.Normalize();
         await Db.Adapters.EnsureUniqueAsync(a => a.Kind == kind && a.Name == adapter.Name, $"{Kinds.Name(kind)}/{adapter.Name}", null, cancellationToken);
@@ -121,6 +124,7 @@ public sealed class AdaptersService(ConfigurationSession session)
         var values = ReadConfig(adapter);
         Apply(values, config);
         values.Validate();
+        stores?.CheckConfig(adapter, values);
         values.StoreInto(adapter, session.Secrets);
         adapter.Name = name ?? adapter.Name;
         adapter.Normalize();
@@ -159,6 +163,60 @@ public sealed class AdaptersService(ConfigurationSession session)
 
         Db.Adapters.Remove(adapter);
         await Db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The configuration to connect with: the adapter's own, with the credential keys it leaves unset
+    /// (username, password, private key, passphrase, token) taken from its credential profile.
+    /// </summary>
+    public async Task<AdapterConfig> ConnectionConfigAsync(Adapter adapter, CancellationToken cancellationToken = default)
+    {
+        var config = ReadConfig(adapter);
+        if (adapter.CredentialProfileId is not { } id
+            || await Db.CredentialProfiles.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken) is not { } profile)
+        {
+            return config;
+        }
+
+        var type = TypeOf(adapter.Kind, adapter.Type);
+        if (type.FindKey("username") is not null && !config.IsSet("username") && profile.Username is { } username)
+        {
+            config.Set("username", username);
+        }
+
+        foreach (var property in ConfigurationAreas.CredentialProfiles.SecretProperties)
+        {
+            var key = SecretFields.NameOf(property);
+            if (type.FindKey(key) is { Secret: true } && !config.IsSet(key) && property.GetValue(profile) is EncryptedSecret secret)
+            {
+                config.SetSecret(key, session.Secrets.Open(secret));
+            }
+        }
+
+        return config;
+    }
+
+    /// <summary>
+    /// The backend of a storage adapter. What it learns while connecting (an SFTP host key on first use) is
+    /// kept in the adapter at once, audited and logged, and told to <paramref name="notice"/> for the operator.
+    /// </summary>
+    public async Task<IBackupStore> StoreForAsync(Adapter adapter, BackupStores backends, Action<string>? notice = null, CancellationToken cancellationToken = default) =>
+        backends.For(adapter, await ConnectionConfigAsync(adapter, cancellationToken), async (key, value) =>
+        {
+            await RememberAsync(adapter, key, value);
+            notice?.Invoke($"{Kinds.Name(adapter.Kind)}/{adapter.Name} now has {key} = {value}, learned on this first connection: from now on no other value is accepted");
+        });
+
+    /// <summary>Keeps a plain config value a store learned (see <see cref="RememberConfig"/>).</summary>
+    private async Task RememberAsync(Adapter adapter, string key, string value)
+    {
+        var stored = await Db.Adapters.FirstAsync(a => a.Id == adapter.Id);
+        var config = ReadConfig(stored);
+        config.Set(key, value);
+        config.StoreInto(stored, session.Secrets);
+        session.Audit("adapter.remember", $"{Kinds.Name(stored.Kind)}/{stored.Name}: {key} = {value}");
+        await Db.SaveChangesAsync();
+        session.Logger<AdaptersService>().LogWarning("Storage adapter {Adapter} now keeps {Key} = {Value}, learned on its first connection", stored.Name, key, value);
     }
 
     /// <summary>The declared type, or an error listing the types of that kind.</summary>

@@ -42,7 +42,7 @@ public sealed class ConfigBackupTask(ConfigurationSession session, DataDirectory
         {
             var adapters = new AdaptersService(session);
             var adapter = await adapters.FindOfKindAsync(settings.StorageId, AdapterKind.Storage, "The configuration backup destination", cancellationToken);
-            var store = stores.For(adapter, adapters.ReadConfig(adapter));
+            var store = await adapters.StoreForAsync(adapter, stores, progress, cancellationToken);
             var options = new ExportOptions(settings.IncludeSecrets, settings.EncryptionProfileId, settings.Compression, trigger == RunTrigger.Manual ? ExportSource.Manual : ExportSource.Scheduled);
             progress($"exporting to destination {adapter.Name}");
             var stored = await new StorageExport(session, dataDirectory).ExportAsync(options, store, cancellationToken, progress);

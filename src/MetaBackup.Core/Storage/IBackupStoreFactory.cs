@@ -2,13 +2,31 @@ using MetaBackup.Core.Adapters;
 
 namespace MetaBackup.Core.Storage;
 
+/// <summary>
+/// A plain config value a store learned while connecting and that its adapter should keep from now on —
+/// today an SFTP server's host key, trusted on first use and pinned after (docs/storage.md, "SFTP host keys").
+/// </summary>
+public delegate Task RememberConfig(string key, string value);
+
 /// <summary>Makes the backend for one storage adapter type (declared in <see cref="AdapterTypes"/>); each lives beside its SDK.</summary>
 public interface IBackupStoreFactory
 {
     /// <summary>The storage adapter type it serves, e.g. <c>s3</c>.</summary>
     string Type { get; }
 
-    IBackupStore Create(string adapterName, AdapterConfig config);
+    /// <param name="adapterName">The adapter's name, for messages.</param>
+    /// <param name="config">Its configuration, secrets opened.</param>
+    /// <param name="remember">Where to keep what the store learns while connecting; null to keep nothing.</param>
+    IBackupStore Create(string adapterName, AdapterConfig config, RememberConfig? remember = null);
+
+    /// <summary>
+    /// Checks what the adapter type's declaration cannot: that a value is usable by this backend (an SFTP
+    /// private key SSH.NET can read). Called when an adapter is added or changed; throws an
+    /// <see cref="Configuration.InvalidInputException"/> that never holds the secret.
+    /// </summary>
+    void CheckConfig(AdapterConfig config)
+    {
+    }
 }
 
 /// <summary>The backends a program was built with, chosen by adapter type.</summary>
@@ -19,7 +37,16 @@ public sealed class BackupStores(IEnumerable<IBackupStoreFactory> factories)
     /// <summary>Whether this build has a backend for the storage type.</summary>
     public bool Has(string type) => _factories.ContainsKey(type);
 
-    public IBackupStore For(Adapter adapter, AdapterConfig config)
+    /// <summary>The backend's own checks of a storage adapter's configuration (see <see cref="IBackupStoreFactory.CheckConfig"/>).</summary>
+    public void CheckConfig(Adapter adapter, AdapterConfig config)
+    {
+        if (adapter.Kind == AdapterKind.Storage && _factories.TryGetValue(adapter.Type, out var factory))
+        {
+            factory.CheckConfig(config);
+        }
+    }
+
+    public IBackupStore For(Adapter adapter, AdapterConfig config, RememberConfig? remember = null)
     {
         if (adapter.Kind != AdapterKind.Storage)
         {
@@ -27,7 +54,7 @@ public sealed class BackupStores(IEnumerable<IBackupStoreFactory> factories)
         }
 
         return _factories.TryGetValue(adapter.Type, out var factory)
-            ? factory.Create(adapter.Name, config)
+            ? factory.Create(adapter.Name, config, remember)
             : throw new StorageException($"Storage type '{adapter.Type}' is not available in this build.");
     }
 }

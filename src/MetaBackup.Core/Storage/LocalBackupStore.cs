@@ -103,6 +103,6 @@ public sealed class LocalBackupStoreFactory : IBackupStoreFactory
 {
     public string Type => "local";
 
-    public IBackupStore Create(string adapterName, AdapterConfig config) =>
+    public IBackupStore Create(string adapterName, AdapterConfig config, RememberConfig? remember = null) =>
         new LocalBackupStore(adapterName, config.Plain["path"]!.GetValue<string>());
 }
