@@ -93,7 +93,17 @@ public sealed class S3BackupStore(string adapterName, IAmazonS3 client, string b
     private StorageException Failed(string what, Exception e) => new(
         $"Could not {what} in {Description}: {e.Message}",
         "Check the endpoint, region, bucket and credentials (`metabackup adapters show`), and that the service is reachable.",
-        e);
+        e,
+        transient: IsTransient(e));
+
+    /// <summary>Network failures, timeouts, throttling and the service's own failures (5xx) may pass; a refusal (4xx) will not.</summary>
+    private static bool IsTransient(Exception e) => e switch
+    {
+        AmazonServiceException { StatusCode: var status } when (int)status >= 500 || status == HttpStatusCode.TooManyRequests || status == HttpStatusCode.RequestTimeout => true,
+        AmazonServiceException { ErrorCode: "SlowDown" or "RequestTimeout" or "Throttling" or "ThrottlingException" } => true,
+        AmazonServiceException { StatusCode: var status } when (int)status is >= 400 and < 500 => false,
+        _ => e is HttpRequestException or AmazonClientException or TaskCanceledException or IOException || e.InnerException is HttpRequestException or IOException or System.Net.Sockets.SocketException,
+    };
 }
 
 /// <summary>The factory for <c>s3</c> adapters.</summary>

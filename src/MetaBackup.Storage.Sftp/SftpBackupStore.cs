@@ -204,7 +204,8 @@ public sealed class SftpBackupStore(string adapterName, SftpTarget target, Remem
         : new(
             $"Could not {what} in {Description}: {(e is SshAuthenticationException ? "authentication failed" : e.Message)}",
             "Check the host, port, user, key or password and the host key fingerprint (`metabackup adapters show`), and that the server is up.",
-            e);
+            e,
+            transient: e is SocketException or SshOperationTimeoutException or IOException || e is SshConnectionException && !(e is SshAuthenticationException));
 
     /// <summary>A remote file stream that closes its connection when disposed.</summary>
     private sealed class OwningStream(Stream inner, IDisposable owner) : Stream

@@ -54,7 +54,7 @@ public sealed partial class OutputForPeopleTests : IDisposable
             Assert.DoesNotMatch(IsoTime(), output);
         }
 
-        Assert.Matches("^ID +TRIGGER +STARTEDAT +ENDEDAT +STATUS +FILE +SIZE +CHECKSUM +ERROR", outputs[0]);
+        Assert.Matches("^ID +TRIGGER +STARTEDAT +ENDEDAT +STATUS +FILE +SIZE +CHECKSUM +ATTEMPTS +ERROR", outputs[0]);
         Assert.Contains("--limit <N>", (await _cli.OkAsync("tasks", "runs", "--help")).Out, StringComparison.Ordinal);
     }
 

@@ -32,7 +32,7 @@ public sealed class SftpRunFailureTests(SshdFixture server) : IDisposable
         await settings.SetAsync(SettingKeys.ConfigBackupIncludeSecrets, "true");
 
         // The export is made; the server stops as the upload begins.
-        var failing = new BackupStores([new StopsServerOnUpload(server)]);
+        var failing = new BackupStores([new StopsServerOnUpload(server)], RetryPolicy.None);
         var failed = await new ConfigBackupTask(session, _test.DataDirectory, failing).RunAsync(RunTrigger.Manual);
 
         await server.StartAsync();
@@ -50,19 +50,79 @@ public sealed class SftpRunFailureTests(SshdFixture server) : IDisposable
     }
 
     /// <summary>The real SFTP backend, but the server is stopped the moment an upload starts.</summary>
-    private sealed class StopsServerOnUpload(SshdFixture server) : IBackupStoreFactory
+    /// <summary>
+    /// Issue 9.16: a transient failure (here the server down for a moment as the upload starts) is retried
+    /// with backoff, the same for every backend, and the run record says how many attempts it took.
+    /// </summary>
+    [Fact]
+    public async Task A_server_that_comes_back_during_the_retries_gets_the_backup_and_the_run_records_the_attempts()
+    {
+        server.RequireRunning();
+        await using var session = await _test.InitializeAndOpenAsync();
+        await SampleConfiguration.SeedAsync(session);
+        var adapter = await AddSftpAdapterAsync(session, server.Password);
+        await new SettingsService(session).SetAsync(SettingKeys.ConfigBackupStorageId, adapter.Id);
+        var notices = new List<string>();
+        var stores = new BackupStores([new StopsServerOnUpload(server, restartAfter: TimeSpan.FromSeconds(1))], new RetryPolicy(5, TimeSpan.FromSeconds(1)));
+
+        var run = await new ConfigBackupTask(session, _test.DataDirectory, stores).RunAsync(RunTrigger.Manual, CancellationToken.None, notices.Add);
+
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        Assert.True(run.Attempts > 1, $"attempts: {run.Attempts}");
+        Assert.Contains(notices, n => n.StartsWith("retrying in", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_permanent_failure_such_as_a_wrong_password_is_not_retried()
+    {
+        server.RequireRunning();
+        var notices = new List<string>();
+        await using var session = await _test.InitializeAndOpenAsync();
+        var adapter = await AddSftpAdapterAsync(session, new SecretText("not-the-password"));
+        var store = new BackupStores([new SftpBackupStoreFactory()], new RetryPolicy(5, TimeSpan.FromSeconds(1))).For(adapter, new AdaptersService(session).ReadConfig(adapter), notice: notices.Add);
+
+        var error = await Assert.ThrowsAsync<StorageException>(() => store.UploadAsync("never", new MemoryStream([1]), CancellationToken.None));
+
+        Assert.False(error.Transient);
+        Assert.Contains("authentication failed", error.Message, StringComparison.Ordinal);
+        Assert.Equal(1, ((RetryingBackupStore)store).MostUploadAttempts);
+        Assert.Empty(notices);
+    }
+
+    private Task<Adapter> AddSftpAdapterAsync(Core.Persistence.ConfigurationSession session, SecretText password) =>
+        new AdaptersService(session).AddAsync(AdapterKind.Storage, "sftp", "remote", new AdapterConfigChange(
+            new Dictionary<string, string> { ["host"] = "127.0.0.1", ["port"] = server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), ["username"] = SshdFixture.User, ["path"] = $"/home/{SshdFixture.User}/task-{Guid.NewGuid():N}", ["hostKeyFingerprint"] = server.HostKeyFingerprint },
+            new Dictionary<string, SecretText> { ["password"] = password },
+            []), null);
+
+    /// <summary>Stops the server as the first upload begins; restarts it after <paramref name="restartAfter"/>, or leaves it down.</summary>
+    private sealed class StopsServerOnUpload(SshdFixture server, TimeSpan? restartAfter = null) : IBackupStoreFactory
     {
         public string Type => "sftp";
 
-        public IBackupStore Create(string adapterName, AdapterConfig config, RememberConfig? remember = null) => new Wrapper(new SftpBackupStoreFactory().Create(adapterName, config, remember), server);
+        private int _uploads;
 
-        private sealed class Wrapper(IBackupStore inner, SshdFixture server) : IBackupStore
+        private SshdFixture Server => server;
+
+        private TimeSpan? RestartAfter => restartAfter;
+
+        public IBackupStore Create(string adapterName, AdapterConfig config, RememberConfig? remember = null) => new Wrapper(new SftpBackupStoreFactory().Create(adapterName, config, remember), this);
+
+        private sealed class Wrapper(IBackupStore inner, StopsServerOnUpload owner) : IBackupStore
         {
             public string Description => inner.Description;
 
             public Task UploadAsync(string name, Stream content, CancellationToken cancellationToken)
             {
-                server.Stop();
+                if (Interlocked.Increment(ref owner._uploads) == 1)
+                {
+                    owner.Server.Stop();
+                    if (owner.RestartAfter is { } delay)
+                    {
+                        _ = Task.Delay(delay, CancellationToken.None).ContinueWith(_ => owner.Server.StartAsync(), TaskScheduler.Default).Unwrap();
+                    }
+                }
+
                 return inner.UploadAsync(name, content, cancellationToken);
             }
 

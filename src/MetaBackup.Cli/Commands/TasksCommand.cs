@@ -48,10 +48,10 @@ public static class TasksCommand
                     });
                     return ExitCodes.Success;
                 })),
-            Make("runs", "List the task runs, newest first: id, trigger, start, end, status, file, size, checksum (SHA-256), error.", host, async (cli, ct) =>
+            Make("runs", "List the task runs, newest first: id, trigger, start, end, status, file, size, checksum (SHA-256), upload attempts, error.", host, async (cli, ct) =>
             {
                 var runs = await new ConfigBackupTask(await cli.OpenAsync(ct), cli.DataDirectory, Composition.Stores).RunsAsync(cli.Get(limit), ct);
-                cli.Print.Table(runs.Select(View).ToList(), "id", "trigger", "startedAt", "endedAt", "status", "file", "size", "checksum", "error");
+                cli.Print.Table(runs.Select(View).ToList(), "id", "trigger", "startedAt", "endedAt", "status", "file", "size", "checksum", "attempts", "error");
                 return ExitCodes.Success;
             }, limit));
     }
@@ -68,5 +68,6 @@ public static class TasksCommand
         ["size"] = run.Size,
         ["checksum"] = run.Checksum,
         ["error"] = run.Error,
+        ["attempts"] = run.Attempts,
     };
 }

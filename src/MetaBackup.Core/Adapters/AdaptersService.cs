@@ -201,11 +201,15 @@ public sealed class AdaptersService(ConfigurationSession session, BackupStores? 
     /// kept in the adapter at once, audited and logged, and told to <paramref name="notice"/> for the operator.
     /// </summary>
     public async Task<IBackupStore> StoreForAsync(Adapter adapter, BackupStores backends, Action<string>? notice = null, CancellationToken cancellationToken = default) =>
-        backends.For(adapter, await ConnectionConfigAsync(adapter, cancellationToken), async (key, value) =>
-        {
-            await RememberAsync(adapter, key, value);
-            notice?.Invoke($"{Kinds.Name(adapter.Kind)}/{adapter.Name} now has {key} = {value}, learned on this first connection: from now on no other value is accepted");
-        });
+        backends.For(
+            adapter,
+            await ConnectionConfigAsync(adapter, cancellationToken),
+            async (key, value) =>
+            {
+                await RememberAsync(adapter, key, value);
+                notice?.Invoke($"{Kinds.Name(adapter.Kind)}/{adapter.Name} now has {key} = {value}, learned on this first connection: from now on no other value is accepted");
+            },
+            notice);
 
     /// <summary>Keeps a plain config value a store learned (see <see cref="RememberConfig"/>).</summary>
     private async Task RememberAsync(Adapter adapter, string key, string value)

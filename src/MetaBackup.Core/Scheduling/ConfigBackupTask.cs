@@ -38,11 +38,12 @@ public sealed class ConfigBackupTask(ConfigurationSession session, DataDirectory
         session.Db.TaskRuns.Add(run);
         await session.Db.SaveChangesAsync(cancellationToken);
         var logger = session.Logger<ConfigBackupTask>();
+        IBackupStore? destination = null;
         try
         {
             var adapters = new AdaptersService(session);
             var adapter = await adapters.FindOfKindAsync(settings.StorageId, AdapterKind.Storage, "The configuration backup destination", cancellationToken);
-            var store = await adapters.StoreForAsync(adapter, stores, progress, cancellationToken);
+            var store = destination = await adapters.StoreForAsync(adapter, stores, progress, cancellationToken);
             var options = new ExportOptions(settings.IncludeSecrets, settings.EncryptionProfileId, settings.Compression, trigger == RunTrigger.Manual ? ExportSource.Manual : ExportSource.Scheduled);
             progress($"exporting to destination {adapter.Name}");
             var stored = await new StorageExport(session, dataDirectory).ExportAsync(options, store, cancellationToken, progress);
@@ -69,6 +70,7 @@ public sealed class ConfigBackupTask(ConfigurationSession session, DataDirectory
         }
         finally
         {
+            run.Attempts = destination is RetryingBackupStore { MostUploadAttempts: > 0 and var attempts } ? attempts : null;
             run.EndedAt = session.Clock.GetUtcNow();
             session.Db.ChangeTracker.Clear();
             session.Db.TaskRuns.Update(run);

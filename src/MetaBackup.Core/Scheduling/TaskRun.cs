@@ -46,4 +46,7 @@ public sealed class TaskRun
     public string? Checksum { get; set; }
 
     public string? Error { get; set; }
+
+    /// <summary>How many attempts the run's uploads took at most (more than 1 after transient failures, docs/storage.md "Retries"); null when nothing was uploaded.</summary>
+    public int? Attempts { get; set; }
 }

@@ -29,8 +29,11 @@ public interface IBackupStoreFactory
     }
 }
 
-/// <summary>The backends a program was built with, chosen by adapter type.</summary>
-public sealed class BackupStores(IEnumerable<IBackupStoreFactory> factories)
+/// <summary>
+/// The backends a program was built with, chosen by adapter type, each wrapped in the same retry
+/// (<see cref="RetryingBackupStore"/>; <paramref name="retry"/> defaults to <see cref="RetryPolicy.Default"/>).
+/// </summary>
+public sealed class BackupStores(IEnumerable<IBackupStoreFactory> factories, RetryPolicy? retry = null, TimeProvider? time = null)
 {
     private readonly Dictionary<string, IBackupStoreFactory> _factories = factories.ToDictionary(f => f.Type);
 
@@ -46,7 +49,11 @@ public sealed class BackupStores(IEnumerable<IBackupStoreFactory> factories)
         }
     }
 
-    public IBackupStore For(Adapter adapter, AdapterConfig config, RememberConfig? remember = null)
+    /// <param name="adapter">A storage adapter.</param>
+    /// <param name="config">Its connection configuration.</param>
+    /// <param name="remember">Where the store keeps what it learns while connecting.</param>
+    /// <param name="notice">Told of each retry, for the operator.</param>
+    public IBackupStore For(Adapter adapter, AdapterConfig config, RememberConfig? remember = null, Action<string>? notice = null)
     {
         if (adapter.Kind != AdapterKind.Storage)
         {
@@ -54,7 +61,7 @@ public sealed class BackupStores(IEnumerable<IBackupStoreFactory> factories)
         }
 
         return _factories.TryGetValue(adapter.Type, out var factory)
-            ? factory.Create(adapter.Name, config, remember)
+            ? new RetryingBackupStore(factory.Create(adapter.Name, config, remember), retry ?? RetryPolicy.Default, time ?? TimeProvider.System, notice)
             : throw new StorageException($"Storage type '{adapter.Type}' is not available in this build.");
     }
 }

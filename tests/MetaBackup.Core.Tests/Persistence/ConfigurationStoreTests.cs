@@ -3,6 +3,8 @@ using MetaBackup.Core.Credentials;
 using MetaBackup.Core.Persistence;
 using MetaBackup.Core.Secrets;
 using MetaBackup.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace MetaBackup.Core.Tests.Persistence;
 
@@ -133,8 +135,13 @@ public sealed class ConfigurationStoreTests : IDisposable
         }
 
         var database = _test.DataDirectory.DatabasePath;
-        DatabaseDump.Execute(database, "DROP TABLE task_runs");
-        DatabaseDump.Execute(database, "DELETE FROM __EFMigrationsHistory WHERE MigrationId LIKE '%_TaskRuns'");
+        await using (var db = _test.Store().NewContext())
+        {
+            // Back to the migration before the newest, as a database of the previous version would be.
+            var migrations = db.Database.GetMigrations().ToList();
+            await db.GetService<Microsoft.EntityFrameworkCore.Migrations.IMigrator>().MigrateAsync(migrations[^2]);
+        }
+
         DatabaseDump.Execute(database, "CREATE TABLE IF NOT EXISTS \"__EFMigrationsLock\" (\"Id\" INTEGER NOT NULL CONSTRAINT \"PK___EFMigrationsLock\" PRIMARY KEY, \"Timestamp\" TEXT NOT NULL)");
         DatabaseDump.Execute(database, "INSERT INTO \"__EFMigrationsLock\" VALUES (1, '2026-11-25 03:00:00')");
         using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -143,6 +150,7 @@ public sealed class ConfigurationStoreTests : IDisposable
         {
             Assert.Single(await new CredentialsService(session).ListAsync());
             Assert.Empty(session.Db.TaskRuns);
+            Assert.Empty(await session.Db.Database.GetPendingMigrationsAsync());
         }
 
         Assert.Equal(0, DatabaseDump.Execute(database, "DELETE FROM \"__EFMigrationsLock\""));

@@ -271,6 +271,9 @@ namespace MetaBackup.Data.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("Attempts")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Checksum")
                         .HasColumnType("TEXT");
 
