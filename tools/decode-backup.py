@@ -42,6 +42,13 @@ def decode(data, key):
     fingerprint = hmac.new(key, b"metabackup key fingerprint v1", hashlib.sha256).digest()[:16]
     slot = next((data[o:o + 76] for o in range(33, 33 + 76 * slots, 76) if data[o:o + 16] == fingerprint), None)
     if slot is None:
+        # §6.2: a slot that unwraps under this key although its fingerprint differs was altered.
+        for o in range(33, 33 + 76 * slots, 76):
+            try:
+                AESGCM(hkdf(key, b"", b"metabackup v1 key wrap")).decrypt(data[o + 16:o + 28], data[o + 28:o + 76], fixed + fingerprint)
+                fail("damaged header: a key slot's fingerprint was altered")
+            except InvalidTag:
+                pass
         fail("wrong key")
     try:
         file_key = AESGCM(hkdf(key, b"", b"metabackup v1 key wrap")).decrypt(slot[16:28], slot[28:76], fixed + fingerprint)

@@ -158,10 +158,24 @@ public sealed class FileHeader
     internal byte[] UnlockFileKey(ReadOnlySpan<byte> key)
     {
         var fingerprint = KeyFingerprint.Compute(key);
-        var slot = Slots.FirstOrDefault(s => s.Fingerprint.AsSpan().SequenceEqual(fingerprint))
-            ?? throw new BackupFileException(BackupFileProblem.WrongKey,
+        var slot = Slots.FirstOrDefault(s => s.Fingerprint.AsSpan().SequenceEqual(fingerprint));
+        if (slot is null)
+        {
+            // A slot wrapped under this very key whose fingerprint field no longer matches was altered (§4:
+            // the wrap's associated data holds the key's true fingerprint), which is damage, not a wrong key.
+            foreach (var other in Slots)
+            {
+                if (TryUnwrap(key, other, fingerprint) is { } unwrapped)
+                {
+                    CryptographicOperations.ZeroMemory(unwrapped);
+                    throw Damaged("a key slot's fingerprint was altered");
+                }
+            }
+
+            throw new BackupFileException(BackupFileProblem.WrongKey,
                 $"The key given (fingerprint {Convert.ToHexStringLower(fingerprint)}) does not open this backup; it opens with the key whose fingerprint is {string.Join(" or ", Fingerprints)}.",
                 "Use the Recovery Kit of the Encryption Profile with that fingerprint.");
+        }
 
         var fileKey = new byte[FileKeyLength];
         try
@@ -181,6 +195,22 @@ public sealed class FileHeader
         }
 
         return fileKey;
+    }
+
+    /// <summary>The file key from a slot, unwrapped with <paramref name="key"/> whose fingerprint is <paramref name="fingerprint"/>; null when it does not open.</summary>
+    private byte[]? TryUnwrap(ReadOnlySpan<byte> key, KeySlot slot, byte[] fingerprint)
+    {
+        var fileKey = new byte[FileKeyLength];
+        try
+        {
+            using var aes = new AesGcm(WrapKey(key), TagLength);
+            aes.Decrypt(slot.Nonce, slot.WrappedFileKey, slot.Tag, fileKey, (byte[])[.. _bytes.AsSpan(0, FixedLength), .. fingerprint]);
+            return fileKey;
+        }
+        catch (AuthenticationTagMismatchException)
+        {
+            return null;
+        }
     }
 
     internal static byte[] PayloadKey(byte[] fileKey, byte[] salt) => HKDF.DeriveKey(HashAlgorithmName.SHA256, fileKey, 32, salt, PayloadInfo);

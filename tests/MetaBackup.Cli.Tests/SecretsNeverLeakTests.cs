@@ -7,6 +7,7 @@ using MetaBackup.Core.Secrets;
 using MetaBackup.Core.Users;
 using MetaBackup.Data;
 using Microsoft.Data.Sqlite;
+using MetaBackup.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace MetaBackup.Cli.Tests;
@@ -63,6 +64,16 @@ public sealed class SecretsNeverLeakTests : IDisposable
                 var variable = $"SECRET_{type.Name}_{key.Name}".ToUpperInvariant();
                 _cli.Environment[variable] = NewSecret($"adapters.{type.Name}.{key.Name}");
                 args.AddRange(["--secret", $"{key.Name}=env:{variable}"]);
+            }
+
+            if (type.Name == "sftp")
+            {
+                // An SFTP private key is checked when it is given: a real one, encrypted with the passphrase secret.
+                var keyFile = Path.Combine(_cli.WorkingDirectory, "sftp_key");
+                var generated = await ExternalProcess.RunAsync("ssh-keygen", ["-q", "-t", "ed25519", "-N", secrets["adapters.sftp.passphrase"], "-f", keyFile]);
+                Assert.True(generated.Code == 0, generated.Output);
+                _cli.Environment["SECRET_SFTP_PRIVATEKEY"] = secrets["adapters.sftp.privateKey"] = (await File.ReadAllTextAsync(keyFile)).Trim();
+                File.Delete(keyFile);
             }
 
             await _cli.OkAsync([.. args]);

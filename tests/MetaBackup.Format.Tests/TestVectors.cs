@@ -45,6 +45,7 @@ public static class TestVectors
         yield return Failure("salt_bit_flipped", Flip(exactFile, 20), KeyA, BackupFileProblem.DamagedHeader);
         yield return Failure("mac_bit_flipped", Flip(exactFile, header - 1), KeyA, BackupFileProblem.DamagedHeader);
         yield return Failure("wrapped_key_bit_flipped", Flip(exactFile, FileHeader.FixedLength + 30), KeyA, BackupFileProblem.DamagedHeader);
+        yield return Failure("slot_fingerprint_bit_flipped", Flip(exactFile, FileHeader.FixedLength + 3), KeyA, BackupFileProblem.DamagedHeader);
         yield return Failure("future_version", Set(exactFile, 8, 2), KeyA, BackupFileProblem.UnsupportedVersion);
         yield return Failure("not_a_backup", Encoding.UTF8.GetBytes("{\"metadata\":{}}"), KeyA, BackupFileProblem.NotABackupFile);
         yield return Failure("extra_empty_final_chunk", WriteWithExtraEmptyChunk(exact), KeyA, BackupFileProblem.DamagedPayload);

@@ -20,19 +20,40 @@ public static class DocumentSchema
         [1] = new(() => Load("config-backup.v1.schema.json")),
     };
 
+    /// <summary>
+    /// Every way the document breaks the schema, by JSON path — and only those: a valid document is
+    /// checked with the cheap "flag" output; an invalid one is walked in the hierarchical output, where a
+    /// node that passed (an <c>anyOf</c> satisfied by one branch) hides the failures of its other branches.
+    /// </summary>
     public static IReadOnlyList<SchemaError> Validate(JsonElement document, int schemaVersion)
     {
-        var result = Schemas[schemaVersion].Value.Evaluate(document, new EvaluationOptions { OutputFormat = OutputFormat.List, RequireFormatValidation = true });
-        if (result.IsValid)
+        var schema = Schemas[schemaVersion].Value;
+        if (schema.Evaluate(document, new EvaluationOptions { OutputFormat = OutputFormat.Flag, RequireFormatValidation = true }).IsValid)
         {
             return [];
         }
 
-        return (result.Details ?? [])
-            .Where(d => d.Errors is { Count: > 0 })
-            .SelectMany(d => d.Errors!.Select(e => new SchemaError(JsonPath(d.InstanceLocation.ToString()), e.Value)))
-            .Distinct()
-            .ToList();
+        var errors = new List<SchemaError>();
+        Collect(schema.Evaluate(document, new EvaluationOptions { OutputFormat = OutputFormat.Hierarchical, RequireFormatValidation = true }), errors);
+        return errors.Distinct().ToList();
+    }
+
+    private static void Collect(EvaluationResults node, List<SchemaError> errors)
+    {
+        if (node.IsValid)
+        {
+            return;
+        }
+
+        foreach (var (_, message) in node.Errors ?? new Dictionary<string, string>())
+        {
+            errors.Add(new SchemaError(JsonPath(node.InstanceLocation.ToString()), message));
+        }
+
+        foreach (var child in node.Details ?? [])
+        {
+            Collect(child, errors);
+        }
     }
 
     /// <summary>Turns a JSON Pointer (<c>/jobs/2/name</c>) into the JSON path operators read (<c>$.jobs[2].name</c>).</summary>

@@ -25,6 +25,11 @@ internal sealed class IncomingRecords(SecretCipher cipher, bool includeSecrets)
         {
             config = json["config"]!.AsObject();
             json.Remove("config");
+            // A key given as null is not set, exactly as an absent one (docs/schema/README.md).
+            foreach (var unset in config.Where(c => c.Value is null).Select(c => c.Key).ToList())
+            {
+                config.Remove(unset);
+            }
         }
 
         var incoming = (ConfigRecord)json.Deserialize(area.EntityType, SecretMasking.Options)!;
