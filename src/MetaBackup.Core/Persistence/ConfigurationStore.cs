@@ -39,9 +39,7 @@ public sealed class ConfigurationStore(
         var db = NewContext();
         try
         {
-            var storedFingerprint = await ReadStoredFingerprintAsync(db, cancellationToken)
-                ?? throw new NotInitializedException(dataDirectory.Root);
-            var key = ResolveKey(storedFingerprint);
+            var key = await ResolveKeyAsync(db, cancellationToken);
             await MigrateIfNeededAsync(db, cancellationToken);
             return new ConfigurationSession(db, database, key, _clock, actor, loggerFactory);
         }
@@ -49,6 +47,32 @@ public sealed class ConfigurationStore(
         {
             await db.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// The key in force. The stored fingerprint and the key files are read one after the other, and a
+    /// rotation in another process can commit and swap its key file in between (docs/secrets.md): a
+    /// mismatch is reported only when the stored fingerprint has not moved meanwhile.
+    /// </summary>
+    private async Task<SystemKey> ResolveKeyAsync(ConfigurationDbContext db, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var stored = await ReadStoredFingerprintAsync(db, cancellationToken) ?? throw new NotInitializedException(dataDirectory.Root);
+            try
+            {
+                return ResolveKey(stored);
+            }
+            catch (SystemKeyException) when (attempt < 3)
+            {
+                if (await ReadStoredFingerprintAsync(db, cancellationToken) == stored)
+                {
+                    throw;
+                }
+
+                // A rotation committed while this open read the key files: read both again.
+            }
         }
     }
 
@@ -67,9 +91,9 @@ public sealed class ConfigurationStore(
             ?? throw new ConflictException($"Another `init` of '{dataDirectory.Root}' has been running for two minutes.", "Let it finish, then run init again.");
         await using (var existing = NewContext())
         {
-            if (await ReadStoredFingerprintAsync(existing, cancellationToken) is { } stored)
+            if (await ReadStoredFingerprintAsync(existing, cancellationToken) is not null)
             {
-                var key = ResolveKey(stored);
+                var key = await ResolveKeyAsync(existing, cancellationToken);
                 await MigrateIfNeededAsync(existing, cancellationToken);
                 return new InitializeResult(false, null, key, database.Description);
             }
