@@ -1,7 +1,6 @@
 using System.CommandLine;
 using MetaBackup.Cli.Commands;
 using MetaBackup.Core.Configuration;
-using MetaBackup.Core.Import;
 using MetaBackup.Format;
 using Microsoft.Extensions.Logging;
 
@@ -86,28 +85,22 @@ public static class CliApp
             context.Print.Error(e.Message, $"run `metabackup {name} --help` for usage.");
             return ExitCodes.Usage;
         }
-        catch (ImportRefusedException e)
-        {
-            context.Print.Error(e.Message, e.Hint);
-            context.Logs.CreateLogger("metabackup").LogWarning("Command {Command} refused a backup: {Message}", name, e.Message);
-            return ExitCodes.ValidationRefused;
-        }
         catch (BackupFileException e)
         {
             // A backup file refused — wrong key, damaged, truncated, not a backup — is the same refusal in every command that reads one.
             context.Print.Error(e.Message, e.Hint);
             context.Logs.CreateLogger("metabackup").LogWarning("Command {Command} refused a backup file: {Message}", name, e.Message);
-            return ExitCodes.ValidationRefused;
+            return CliErrors.ExitCodeOf(ErrorCode.BackupRefused);
         }
         catch (MetaBackupException e)
         {
-            context.Print.Error(e.Message, e.Hint);
-            context.Logs.CreateLogger("metabackup").LogWarning("Command {Command} failed: {Message}", name, e.Message);
-            return ExitCodes.Failure;
+            context.Print.Error(e.Message, e.Hint, CliErrors.HintFor(e));
+            context.Logs.CreateLogger("metabackup").LogWarning("Command {Command} failed ({Code}): {Message}", name, e.Code, e.Message);
+            return CliErrors.ExitCodeOf(e.Code);
         }
         catch (Exception e) when (context.DatabaseConflict(e) is { } conflict)
         {
-            context.Print.Error(conflict.Message, conflict.Hint);
+            context.Print.Error(conflict.Message, conflict.Hint, CliErrors.HintFor(conflict));
             context.Logs.CreateLogger("metabackup").LogWarning(e, "Command {Command} met a concurrent change: {Message}", name, conflict.Message);
             return ExitCodes.Failure;
         }

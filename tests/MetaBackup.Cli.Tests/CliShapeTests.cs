@@ -121,4 +121,23 @@ public sealed class CliShapeTests : IDisposable
         Assert.Equal("db", shown["config"]!["host"]!.GetValue<string>());
         Assert.True(shown["secrets"]!["password"]!.GetValue<bool>());
     }
+
+    /// <summary>Issue 10: Core says what is wrong in neutral words; the CLI's one table (CliErrors) adds what to type, from the error's code and details.</summary>
+    [Fact]
+    public async Task Errors_get_the_clis_own_hint_from_their_code_and_details()
+    {
+        await _cli.OkAsync("init");
+        await _cli.OkAsync("groups", "add", "--name", "ops");
+
+        var missing = await _cli.RunAsync("groups", "show", "nope");
+        var duplicate = await _cli.RunAsync("groups", "add", "--name", "ops");
+        var plainSecret = await _cli.RunAsync("adapters", "add", "--kind", "storage", "--type", "s3", "--name", "s3", "--config", "region=r", "--config", "bucket=b", "--config", "accessKeyId=a", "--config", "secretAccessKey=x");
+        var missingKey = await _cli.RunAsync("adapters", "add", "--kind", "storage", "--type", "s3", "--name", "s3", "--config", "region=r", "--config", "bucket=b");
+
+        Assert.Contains("hint: list what exists with `metabackup groups list`.", missing.Err, StringComparison.Ordinal);
+        Assert.Contains("hint: change the existing one with `metabackup groups update`.", duplicate.Err, StringComparison.Ordinal);
+        Assert.Contains("--secret secretAccessKey=stdin", plainSecret.Err, StringComparison.Ordinal);
+        Assert.Contains("hint: set --config accessKeyId=VALUE --secret secretAccessKey=SOURCE.", missingKey.Err, StringComparison.Ordinal);
+        Assert.All(new[] { missing, duplicate, plainSecret, missingKey }, r => Assert.Equal(1, r.ExitCode));
+    }
 }

@@ -117,6 +117,7 @@ public sealed class ProfilesCommandTests : IDisposable
         Assert.Equal(1, refused.ExitCode);
         Assert.Contains("was never saved", refused.Err, StringComparison.Ordinal);
         Assert.Contains(Path.GetFileName(backup), refused.Err, StringComparison.Ordinal);
+        Assert.Contains("hint: `metabackup profiles recovery-kit offsite -o FILE` saves it; --force deletes anyway.", refused.Err, StringComparison.Ordinal);
         Assert.Equal(before, _a.Dump());
         await _a.OkAsync("profiles", "delete", "offsite", "--force");
         Assert.Contains("forced, its key was never saved", _a.Dump(), StringComparison.Ordinal);

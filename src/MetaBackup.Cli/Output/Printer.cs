@@ -73,12 +73,13 @@ public sealed class Printer(TextWriter stdout, TextWriter stderr, bool json, boo
     /// <summary>A warning, always on stderr.</summary>
     public void Warning(string text) => stderr.WriteLine($"warning: {text}");
 
-    public void Error(string text, string? hint)
+    /// <summary>An error, with what to do: Core's hint in words, then the CLI's in commands and options.</summary>
+    public void Error(string text, string? hint, string? cliHint = null)
     {
         stderr.WriteLine($"error: {text}");
-        if (hint is not null)
+        foreach (var line in new[] { hint, cliHint }.OfType<string>())
         {
-            stderr.WriteLine($"hint: {hint}");
+            stderr.WriteLine($"hint: {line}");
         }
     }
 

@@ -59,7 +59,8 @@ public sealed class AdapterConfig
         {
             throw new InvalidInputException(
                 $"'{key}' is a secret of {_type} adapters and cannot be given as plain config.",
-                $"Pass it with --secret {key}=stdin, --secret {key}=env:VARIABLE or --secret {key}=file:PATH.");
+                "Give it as a secret, never as plain configuration.",
+                new Dictionary<string, string> { ["secretKey"] = key });
         }
 
         _plain[key] = Parse(declared, text);
@@ -70,12 +71,12 @@ public sealed class AdapterConfig
         var declared = Declared(key);
         if (!declared.Secret)
         {
-            throw new InvalidInputException($"'{key}' is not a secret of {_type} adapters.", $"Pass it with --config {key}=VALUE.");
+            throw new InvalidInputException($"'{key}' is not a secret of {_type} adapters.", "Give it as plain configuration.", new Dictionary<string, string> { ["configKey"] = key });
         }
 
         if (value.IsEmpty)
         {
-            throw new InvalidInputException($"The secret '{key}' is empty.", $"To remove it use --unset {key}.");
+            throw new InvalidInputException($"The secret '{key}' is empty.", "To remove a secret, unset it.", new Dictionary<string, string> { ["unsetKey"] = key });
         }
 
         _secrets[key] = value;
@@ -103,7 +104,8 @@ public sealed class AdapterConfig
         {
             throw new InvalidInputException(
                 $"A {type} adapter needs {string.Join(", ", missing.Select(m => $"'{m}'"))}.",
-                $"Set {(missing.Count > 1 ? "them" : "it")} with {string.Join(" ", missing.Select(m => type.FindKey(m)!.Secret ? $"--secret {m}=SOURCE" : $"--config {m}=VALUE"))}.");
+                $"Set {(missing.Count > 1 ? "them" : "it")}{(missing.Any(m => type.FindKey(m)!.Secret) ? " (secret keys as secrets)" : "")}.",
+                new Dictionary<string, string> { ["missingKeys"] = string.Join(",", missing.Select(m => type.FindKey(m)!.Secret ? $"secret:{m}" : m)) });
         }
 
         foreach (var group in type.AnyOf ?? [])

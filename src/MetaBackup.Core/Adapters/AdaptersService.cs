@@ -65,14 +65,18 @@ public sealed class AdaptersService(ConfigurationSession session, BackupStores? 
         {
             throw new ReferenceException(
                 $"{role} '{reference}' does not exist.",
-                $"Create it first with `metabackup adapters add --kind {Kinds.Name(kind)} ...`, or list adapters with `metabackup adapters list`.");
+                $"Create {(kind == AdapterKind.Storage ? "a storage" : kind == AdapterKind.Database ? "a database" : "a notification")} adapter first, or choose one that exists.",
+                ErrorCode.NotFound,
+                new Dictionary<string, string> { ["area"] = ConfigurationAreas.Adapters.Name, ["reference"] = reference, ["kind"] = Kinds.Name(kind) });
         }
 
         if (adapter.Kind != kind)
         {
             throw new ReferenceException(
                 $"{role} must be a {Kinds.Name(kind)} adapter, but '{adapter.Name}' is a {Kinds.Name(adapter.Kind)} adapter.",
-                $"Choose one from `metabackup adapters list --kind {Kinds.Name(kind)}`.");
+                $"Choose a {Kinds.Name(kind)} adapter.",
+                ErrorCode.InvalidInput,
+                new Dictionary<string, string> { ["area"] = ConfigurationAreas.Adapters.Name, ["kind"] = Kinds.Name(kind) });
         }
 
         return adapter;
@@ -150,7 +154,7 @@ public sealed class AdaptersService(ConfigurationSession session, BackupStores? 
         {
             throw new ReferenceException(
                 $"Adapter '{adapter.Name}' is used by job(s) {string.Join(", ", jobs)}.",
-                "Change or remove those jobs first (`metabackup jobs update` / `metabackup jobs remove`).");
+                "Change or remove those jobs first.");
         }
 
         var storageSetting = await Db.Settings.FirstOrDefaultAsync(s => s.Key == SettingKeys.ConfigBackupStorageId && s.Value == id, cancellationToken);
@@ -158,7 +162,7 @@ public sealed class AdaptersService(ConfigurationSession session, BackupStores? 
         {
             throw new ReferenceException(
                 $"Adapter '{adapter.Name}' is the configuration backup destination (setting {SettingKeys.ConfigBackupStorageId}).",
-                $"Choose another destination with `metabackup settings set {SettingKeys.ConfigBackupStorageId} ID` first.");
+                $"Set {SettingKeys.ConfigBackupStorageId} to another destination first.");
         }
 
         Db.Adapters.Remove(adapter);
@@ -257,7 +261,9 @@ public sealed class AdaptersService(ConfigurationSession session, BackupStores? 
         var profile = await Db.CredentialProfiles.FirstOrDefaultAsync(c => c.Id == reference || c.Name == reference, cancellationToken)
             ?? throw new ReferenceException(
                 $"Credential profile '{reference}' does not exist.",
-                "Create it with `metabackup credentials add`, or list them with `metabackup credentials list`.");
+                "Create the credential profile first, or choose one that exists.",
+                ErrorCode.NotFound,
+                new Dictionary<string, string> { ["area"] = ConfigurationAreas.CredentialProfiles.Name, ["reference"] = reference });
         return profile.Id;
     }
 }

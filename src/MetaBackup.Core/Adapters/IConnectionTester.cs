@@ -20,4 +20,4 @@ public interface IConnectionTester
 
 /// <summary>An adapter's connection does not work, or cannot be tested; the message says which and why.</summary>
 public sealed class ConnectionTestException(string message, string? hint = null, Exception? inner = null)
-    : Configuration.MetaBackupException(message, hint, inner);
+    : Configuration.MetaBackupException(message, hint, inner, Configuration.ErrorCode.ConnectionFailed);

@@ -99,7 +99,8 @@ public sealed class ApiKeysService(ConfigurationSession session)
         }
         catch (RecordNotFoundException)
         {
-            throw new ReferenceException($"User '{reference}' does not exist.", "An API key belongs to a user; create one with `metabackup users add`.");
+            throw new ReferenceException($"User '{reference}' does not exist.", "An API key belongs to a user: create the user first.", ErrorCode.NotFound,
+                new Dictionary<string, string> { ["area"] = ConfigurationAreas.Users.Name, ["reference"] = reference });
         }
     }
 

@@ -10,7 +10,6 @@ namespace MetaBackup.Core.Configuration;
 /// </summary>
 /// <param name="Name">The area's JSON array name in a configuration backup, e.g. <c>credentialProfiles</c>.</param>
 /// <param name="Singular">How a message names one record, e.g. <c>credential profile</c>.</param>
-/// <param name="Command">The CLI command group that manages the area.</param>
 /// <param name="EntityType">The stored record type.</param>
 /// <param name="NaturalKey">What identifies "the same thing" across installations whose ids differ.</param>
 /// <param name="References">The fields that hold ids of other areas' records.</param>
@@ -18,7 +17,6 @@ namespace MetaBackup.Core.Configuration;
 public sealed record ConfigurationArea(
     string Name,
     string Singular,
-    string Command,
     Type EntityType,
     string NaturalKey,
     IReadOnlyList<RecordReference> References,

@@ -16,14 +16,14 @@ namespace MetaBackup.Core.Configuration;
 /// </summary>
 public static class ConfigurationAreas
 {
-    public static readonly ConfigurationArea Settings = new("settings", "setting", "settings", typeof(Setting), "key", []);
-    public static readonly ConfigurationArea CredentialProfiles = new("credentialProfiles", "credential profile", "credentials", typeof(CredentialProfile), "name", []);
-    public static readonly ConfigurationArea EncryptionProfiles = new("encryptionProfiles", "encryption profile", "profiles", typeof(EncryptionProfile), "fingerprint", [], AlsoUnique: ["name"]);
-    public static readonly ConfigurationArea Groups = new("groups", "group", "groups", typeof(Group), "name", []);
-    public static readonly ConfigurationArea Adapters = new("adapters", "adapter", "adapters", typeof(Adapter), "kind+name",
+    public static readonly ConfigurationArea Settings = new("settings", "setting", typeof(Setting), "key", []);
+    public static readonly ConfigurationArea CredentialProfiles = new("credentialProfiles", "credential profile", typeof(CredentialProfile), "name", []);
+    public static readonly ConfigurationArea EncryptionProfiles = new("encryptionProfiles", "encryption profile", typeof(EncryptionProfile), "fingerprint", [], AlsoUnique: ["name"]);
+    public static readonly ConfigurationArea Groups = new("groups", "group", typeof(Group), "name", []);
+    public static readonly ConfigurationArea Adapters = new("adapters", "adapter", typeof(Adapter), "kind+name",
         [new("credentialProfileId", "credentialProfiles", Optional: true)]);
 
-    public static readonly ConfigurationArea Jobs = new("jobs", "job", "jobs", typeof(Job), "name",
+    public static readonly ConfigurationArea Jobs = new("jobs", "job", typeof(Job), "name",
     [
         new("sourceAdapterId", "adapters", AdapterKind.Database),
         new("destinations[].adapterId", "adapters", AdapterKind.Storage),
@@ -31,13 +31,13 @@ public static class ConfigurationAreas
         new("encryptionProfileId", "encryptionProfiles", Optional: true),
     ]);
 
-    public static readonly ConfigurationArea Users = new("users", "user", "users", typeof(User), "email",
+    public static readonly ConfigurationArea Users = new("users", "user", typeof(User), "email",
         [new("groupId", "groups", Optional: true)]);
 
-    public static readonly ConfigurationArea SsoProviders = new("ssoProviders", "SSO provider", "sso", typeof(SsoProvider), "providerId",
+    public static readonly ConfigurationArea SsoProviders = new("ssoProviders", "SSO provider", typeof(SsoProvider), "providerId",
         [new("defaultGroupId", "groups", Optional: true)]);
 
-    public static readonly ConfigurationArea ApiKeys = new("apiKeys", "API key", "apikeys", typeof(ApiKey), "prefix",
+    public static readonly ConfigurationArea ApiKeys = new("apiKeys", "API key", typeof(ApiKey), "prefix",
         [new("userId", "users")]);
 
     public static readonly IReadOnlyList<ConfigurationArea> All =

@@ -61,7 +61,7 @@ public sealed class CredentialsService(ConfigurationSession session)
         {
             throw new ReferenceException(
                 $"Credential profile '{profile.Name}' is used by adapter(s) {string.Join(", ", users)}.",
-                "Point those adapters at other credentials (`metabackup adapters update`) or remove them first.");
+                "Point those adapters at other credentials, or remove them, first.");
         }
 
         Db.CredentialProfiles.Remove(profile);
@@ -74,7 +74,7 @@ public sealed class CredentialsService(ConfigurationSession session)
         {
             if (value.IsEmpty)
             {
-                throw new InvalidInputException($"The secret '{name}' is empty.", $"To remove a secret use --unset {name}.");
+                throw new InvalidInputException($"The secret '{name}' is empty.", "To remove a secret, unset it.", new Dictionary<string, string> { ["unsetKey"] = name });
             }
 
             SecretFields.Find(Area, name).SetValue(profile, session.Secrets.Seal(value));

@@ -14,7 +14,9 @@ namespace MetaBackup.Core.Export;
 /// <summary>Secrets could not be decrypted, so the export stopped rather than drop them silently.</summary>
 public sealed class ExportSecretsException(IReadOnlyList<SecretFailure> failures) : MetaBackupException(
     $"The export stopped: {failures.Count} stored secret(s) could not be decrypted — {string.Join("; ", failures.Take(5))}{(failures.Count > 5 ? "; …" : "")}. No file was written.",
-    "Re-enter those secrets (`update … --secret`), or export anyway with --continue-on-secret-errors: they are then exported as \"\" and named in the export's warnings.")
+    "Set those secrets again, or export anyway, carrying on past them: they are then exported as \"\" and named in the export's warnings.",
+    null,
+    ErrorCode.SecretUnreadable)
 {
     public IReadOnlyList<SecretFailure> Failures { get; } = failures;
 }
@@ -36,7 +38,8 @@ public sealed class ConfigExporter(ConfigurationSession session)
         {
             throw new InvalidInputException(
                 "Exporting secrets needs an Encryption Profile: secrets never leave MetaBackup unencrypted.",
-                "Name a profile with --profile NAME (see `metabackup profiles list`), or export without --include-secrets.");
+                "Choose an Encryption Profile, or export without secrets.",
+                new Dictionary<string, string> { ["field"] = "profile" });
         }
 
         if (!Enum.IsDefined(options.Compression))

@@ -65,7 +65,8 @@ public sealed class GroupsService(ConfigurationSession session)
         }
 
         var group = await Db.Groups.FirstOrDefaultAsync(g => g.Id == reference || g.Name == reference, cancellationToken)
-            ?? throw new ReferenceException($"Group '{reference}' does not exist.", "Create it with `metabackup groups add --name NAME`, or list groups with `metabackup groups list`.");
+            ?? throw new ReferenceException($"Group '{reference}' does not exist.", "Create the group first, or choose one that exists.", ErrorCode.NotFound,
+                new Dictionary<string, string> { ["area"] = ConfigurationAreas.Groups.Name, ["reference"] = reference });
         return group.Id;
     }
 }

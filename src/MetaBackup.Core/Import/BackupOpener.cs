@@ -36,7 +36,8 @@ public sealed class BackupOpener(ConfigurationSession session)
             // Not a refusal of the backup (exit 3): there is no backup to judge, so a plain failure.
             throw new InvalidInputException(
                 $"'{path}' does not exist.",
-                "Give the path of a backup file, or --storage REF --file NAME for one in a storage destination (`metabackup backups list --storage REF`).");
+                "Give the path of a backup file, or choose one from a storage destination.",
+                new Dictionary<string, string> { ["missingFile"] = path });
         }
 
         try
@@ -104,7 +105,8 @@ public sealed class BackupOpener(ConfigurationSession session)
         {
             throw new ImportRefusedException(
                 $"This backup is encrypted with Encryption Profile '{unreadable.Name}' (fingerprint {unreadable.Fingerprint}), but this server's copy of that key cannot be decrypted (damaged, or sealed under another system key).",
-                "Supply the key with --kit RECOVERY_KIT or --key-file KEY_FILE.");
+                "Supply the key from the profile's Recovery Kit (or a key file).",
+                details: new Dictionary<string, string> { ["needsKey"] = needed, ["profile"] = unreadable.Name });
         }
 
         var known = profiles.FirstOrDefault();
@@ -115,7 +117,8 @@ public sealed class BackupOpener(ConfigurationSession session)
                 : described is not null
                     ? $"This backup is encrypted with Encryption Profile '{described}' (fingerprint {needed}, as its sidecar file says), which this server's vault does not hold."
                     : $"This backup is encrypted with a key this server does not have (fingerprint {needed}).",
-            "Supply the key with --kit RECOVERY_KIT or --key-file KEY_FILE (or import it first with `metabackup profiles import-key`).");
+            "Supply the key from the profile's Recovery Kit (or a key file), or import the key into the vault first.",
+            details: new Dictionary<string, string> { ["needsKey"] = needed, ["profile"] = known?.Name ?? described ?? "" });
     }
 
     /// <summary>The sidecar written beside a backup in a destination (and fetched with it), if it is there and readable.</summary>

@@ -21,7 +21,7 @@ public static class DocumentValidator
         {
             throw new ImportRefusedException(
                 "This is not a MetaBackup configuration backup ($.metadata.format is not \"metabackup-config\").",
-                "Import a file written by `metabackup export` (or by `metabackup recover`).");
+                "Import a file written by a MetaBackup export (or recovered from one).");
         }
 
         if (metadata["schemaVersion"] is not JsonValue versionNode || versionNode.GetValueKind() != JsonValueKind.Number || !versionNode.TryGetValue<int>(out var version))
@@ -118,6 +118,6 @@ public static class DocumentValidator
 
     private static ImportRefusedException Refused(string what, List<string> problems) => new(
         $"{what}: {string.Join("; ", problems.Take(5))}{(problems.Count > 5 ? $"; and {problems.Count - 5} more" : "")}.",
-        "Nothing was changed. Use an intact backup written by `metabackup export`.",
+        "Nothing was changed. Use an intact backup written by a MetaBackup export.",
         problems);
 }

@@ -101,12 +101,12 @@ internal sealed class ImportPlanner(ConfigurationSession session, JsonObject doc
     {
         if (options.Mode != ImportMode.Selective && (options.Areas is { Count: > 0 } || options.Ids is { Count: > 0 }))
         {
-            throw new InvalidInputException("--areas and --ids choose what a selective import takes.", "Use --mode selective with them.");
+            throw new InvalidInputException("Areas and records are chosen only by a selective import.", "Use the selective mode with them.");
         }
 
         if (options.Mode == ImportMode.Selective && options.Areas is not { Count: > 0 })
         {
-            throw new InvalidInputException("A selective import needs --areas.", $"Areas: {string.Join(", ", ConfigurationAreas.All.Select(a => a.Name))}.");
+            throw new InvalidInputException("A selective import needs the areas to import.", $"Areas: {string.Join(", ", ConfigurationAreas.All.Select(a => a.Name))}.");
         }
 
         var unknown = (options.Areas ?? []).Where(a => ConfigurationAreas.All.All(x => x.Name != a)).ToList();

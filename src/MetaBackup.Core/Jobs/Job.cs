@@ -34,7 +34,7 @@ public sealed class Job : ConfigRecord
         Compression = Check.OneOf(Compression, Compressions, "compression");
         if (Destinations.Count == 0)
         {
-            throw new InvalidInputException("A job needs at least one destination.", "Name a storage adapter with --destination ADAPTER[=KEEP].");
+            throw new InvalidInputException("A job needs at least one destination.", "Name a storage adapter to write to.", new Dictionary<string, string> { ["field"] = "destinations" });
         }
 
         if (Destinations.GroupBy(d => d.AdapterId).FirstOrDefault(g => g.Count() > 1) is { } twice)

@@ -43,13 +43,13 @@ public sealed class JobsService(ConfigurationSession session)
     {
         if (input.Source is null)
         {
-            throw new InvalidInputException("A job needs a source database adapter.", "Name it with --source ADAPTER.");
+            throw new InvalidInputException("A job needs a source database adapter.", "Name the database adapter to back up.", new Dictionary<string, string> { ["field"] = "source" });
         }
 
         var job = new Job
         {
             Name = input.Name!,
-            Schedule = input.Schedule ?? throw new InvalidInputException("A job needs a schedule.", "Give a cron expression with --schedule, e.g. \"0 3 * * *\"."),
+            Schedule = input.Schedule ?? throw new InvalidInputException("A job needs a schedule.", "Give a cron expression, e.g. \"0 3 * * *\".", new Dictionary<string, string> { ["field"] = "schedule" }),
             SourceAdapterId = string.Empty,
         };
         await ApplyAsync(job, input, cancellationToken);
@@ -123,7 +123,9 @@ public sealed class JobsService(ConfigurationSession session)
         var profile = await Db.EncryptionProfiles.FirstOrDefaultAsync(p => p.Id == reference || p.Name == reference, cancellationToken)
             ?? throw new ReferenceException(
                 $"Encryption profile '{reference}' does not exist.",
-                "Create one with `metabackup profiles create --name NAME`, or list them with `metabackup profiles list`.");
+                "Create the profile first, or choose one that exists.",
+                ErrorCode.NotFound,
+                new Dictionary<string, string> { ["area"] = ConfigurationAreas.EncryptionProfiles.Name, ["reference"] = reference });
         return profile.Id;
     }
 }

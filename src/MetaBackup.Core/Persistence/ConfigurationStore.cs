@@ -204,4 +204,4 @@ public sealed class ConfigurationStore(
 }
 
 /// <summary>The system key is missing or is not the one the configuration was written with.</summary>
-public sealed class SystemKeyException(string message, string hint) : MetaBackupException(message, hint);
+public sealed class SystemKeyException(string message, string hint) : MetaBackupException(message, hint, null, ErrorCode.WrongSystemKey);

@@ -31,7 +31,8 @@ public sealed class ConfigBackupTask(ConfigurationSession session, DataDirectory
         {
             throw new InvalidInputException(
                 "No storage destination is set for configuration backups.",
-                $"Set one with `metabackup settings set {SettingKeys.ConfigBackupStorageId} ADAPTER` (a storage adapter).");
+                $"Set {SettingKeys.ConfigBackupStorageId} to a storage adapter.",
+                new Dictionary<string, string> { ["setting"] = SettingKeys.ConfigBackupStorageId });
         }
 
         var run = new TaskRun { Task = Name, Trigger = trigger, StartedAt = session.Clock.GetUtcNow(), Status = RunStatus.Running };

@@ -17,7 +17,7 @@ public sealed class RunLock : IDisposable
 
     public static RunLock Acquire(DataDirectory dataDirectory, string task) =>
         TryAcquire(dataDirectory, task)
-        ?? throw new ConflictException($"A {task} run is already in progress.", "Wait for it to finish; `metabackup tasks runs` shows it.");
+        ?? throw new ConflictException($"A {task} run is already in progress.", "Wait for it to finish; the task's runs show it.", details: new Dictionary<string, string> { ["task"] = task, ["running"] = "true" });
 
     public static RunLock? TryAcquire(DataDirectory dataDirectory, string task) =>
         LockFile.TryAcquire(Path.Combine(dataDirectory.Root, $"{task}.lock")) is { } file ? new RunLock(file) : null;

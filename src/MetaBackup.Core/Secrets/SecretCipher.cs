@@ -102,4 +102,4 @@ public sealed class SecretCipher(AesKey key)
 
 /// <summary>A stored secret could not be opened. The message never contains secret material.</summary>
 public sealed class SecretDecryptionException(string message)
-    : MetaBackupException(message, "Start MetaBackup with the system key this configuration was written with, or restore it from a configuration backup.");
+    : MetaBackupException(message, "Start MetaBackup with the system key this configuration was written with, or restore it from a configuration backup.", null, ErrorCode.SecretUnreadable);

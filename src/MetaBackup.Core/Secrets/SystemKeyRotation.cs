@@ -32,11 +32,11 @@ public sealed class SystemKeyRotation(ConfigurationSession session, SystemKeySou
         var oldKey = session.SystemKey;
         if (newKey.Fingerprint == oldKey.Fingerprint)
         {
-            throw new InvalidInputException("The new system key is the key already in use.", "Give a different key, or omit --new-key-file to generate one.");
+            throw new InvalidInputException("The new system key is the key already in use.", "Give a different key, or let MetaBackup generate one.");
         }
 
         using var rotationLock = keys.TryLockRotation()
-            ?? throw new ConflictException("Another system key rotation is in progress on this data directory; nothing was changed.", "Wait for it to finish, then check the key in force with `metabackup system-key show`.");
+            ?? throw new ConflictException("Another system key rotation is in progress on this data directory; nothing was changed.", "Wait for it to finish, then check which key is in force.");
         var ownsKeyFile = oldKey.Origin == SystemKeyOrigin.DataDirectory;
         var db = session.Db;
         var newCipher = new SecretCipher(newKey);

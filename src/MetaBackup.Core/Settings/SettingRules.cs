@@ -53,7 +53,7 @@ public static class SettingRules
     {
         _ when SettingKeys.IsReserved(key) && SettingKeys.Find(key) is null => throw new InvalidInputException(
             $"'{key}' is not a setting MetaBackup knows; keys beginning with {string.Join(" or ", SettingKeys.ReservedPrefixes)} are MetaBackup's own.",
-            Suggestions.Nearest(key, SettingKeys.Known.Select(k => k.Key)) is { } nearest ? $"Did you mean '{nearest}'?" : "The known settings are listed by `metabackup settings list`."),
+            Suggestions.Nearest(key, SettingKeys.Known.Select(k => k.Key)) is { } nearest ? $"Did you mean '{nearest}'?" : "List the settings to see the known keys."),
         SettingKeys.ConfigBackupEnabled or SettingKeys.ConfigBackupIncludeSecrets => Boolean(key, value),
         SettingKeys.ConfigBackupSchedule => Cron(value),
         SettingKeys.ConfigBackupCompression => Compressions.TryParse(value, out var c) ? Compressions.Name(c) : throw Invalid(key, value, "one of none, gzip, brotli"),
@@ -93,16 +93,18 @@ public static class SettingRules
     {
         var adapter = await db.Adapters.AsNoTracking().FirstOrDefaultAsync(a => a.Id == value || (a.Name == value && a.Kind == AdapterKind.Storage), cancellationToken)
             ?? await db.Adapters.AsNoTracking().FirstOrDefaultAsync(a => a.Name == value, cancellationToken)
-            ?? throw new ReferenceException($"{SettingKeys.ConfigBackupStorageId}: there is no adapter '{value}'.", "List storage destinations with `metabackup adapters list --kind storage`.");
+            ?? throw new ReferenceException($"{SettingKeys.ConfigBackupStorageId}: there is no adapter '{value}'.", "Choose a storage adapter that exists.", ErrorCode.NotFound,
+                new Dictionary<string, string> { ["area"] = ConfigurationAreas.Adapters.Name, ["reference"] = value, ["kind"] = "storage" });
         return adapter.Kind == AdapterKind.Storage
             ? adapter.Id
-            : throw new ReferenceException($"{SettingKeys.ConfigBackupStorageId}: '{adapter.Name}' is a {Kinds.Name(adapter.Kind)} adapter, not a storage destination.", "List storage destinations with `metabackup adapters list --kind storage`.");
+            : throw new ReferenceException($"{SettingKeys.ConfigBackupStorageId}: '{adapter.Name}' is a {Kinds.Name(adapter.Kind)} adapter, not a storage destination.", "Choose a storage adapter.", ErrorCode.InvalidInput);
     }
 
     private static async Task<string> ProfileAsync(ConfigurationDbContext db, string value, CancellationToken cancellationToken)
     {
         var profile = await db.EncryptionProfiles.AsNoTracking().FirstOrDefaultAsync(p => p.Id == value || p.Name == value || p.Fingerprint == value, cancellationToken)
-            ?? throw new ReferenceException($"{SettingKeys.ConfigBackupEncryptionProfileId}: there is no Encryption Profile '{value}'.", "List profiles with `metabackup profiles list`.");
+            ?? throw new ReferenceException($"{SettingKeys.ConfigBackupEncryptionProfileId}: there is no Encryption Profile '{value}'.", "Choose a profile that exists.", ErrorCode.NotFound,
+                new Dictionary<string, string> { ["area"] = ConfigurationAreas.EncryptionProfiles.Name, ["reference"] = value });
         return profile.Id;
     }
 

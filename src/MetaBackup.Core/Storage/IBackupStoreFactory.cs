@@ -57,7 +57,7 @@ public sealed class BackupStores(IEnumerable<IBackupStoreFactory> factories, Ret
     {
         if (adapter.Kind != AdapterKind.Storage)
         {
-            throw new Configuration.ReferenceException($"'{adapter.Name}' is a {Kinds.Name(adapter.Kind)} adapter, not a storage destination.", "Choose one from `metabackup adapters list --kind storage`.");
+            throw new Configuration.ReferenceException($"'{adapter.Name}' is a {Kinds.Name(adapter.Kind)} adapter, not a storage destination.", "Choose a storage adapter.", Configuration.ErrorCode.InvalidInput);
         }
 
         return _factories.TryGetValue(adapter.Type, out var factory)

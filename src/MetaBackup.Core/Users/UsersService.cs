@@ -84,7 +84,7 @@ public sealed class UsersService(ConfigurationSession session)
         {
             throw new ReferenceException(
                 $"User '{user.Email}' still owns API key(s) {string.Join(", ", keys)}.",
-                "Remove them first with `metabackup apikeys remove PREFIX`.");
+                "Remove those API keys first.");
         }
 
         Db.Users.Remove(user);

@@ -55,7 +55,7 @@ public sealed record RecoveryKit(string ProfileId, string ProfileName, AesKey Ke
         {
             throw new InvalidInputException(
                 $"'{origin}' is not a MetaBackup Recovery Kit (its BEGIN/END lines are missing).",
-                "Give the file written by `metabackup profiles recovery-kit`, or a file holding just the 64-hex key with --key-file.");
+                "Give the Recovery Kit file itself, or a file holding just the 64-hex key.");
         }
 
         var fields = lines.Skip(begin + 1).Take(end - begin - 1)

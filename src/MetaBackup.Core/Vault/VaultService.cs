@@ -22,13 +22,19 @@ public enum KeyImportOutcome
 /// <summary>A locked profile was asked for its key.</summary>
 public sealed class ProfileLockedException(EncryptionProfile profile) : MetaBackupException(
     $"Encryption profile '{profile.Name}' (fingerprint {profile.Fingerprint}) is locked: this server does not have its key.",
-    "Import the key from the profile's Recovery Kit: `metabackup profiles import-key --kit FILE`.");
+    "Import the key from the profile's Recovery Kit.",
+    null,
+    ErrorCode.ProfileLocked,
+    new Dictionary<string, string> { ["profile"] = profile.Name, ["fingerprint"] = profile.Fingerprint });
 
 /// <summary>A profile whose key exists only on this server was about to be deleted.</summary>
 public sealed class ProfileKeyNotSavedException(EncryptionProfile profile, IReadOnlyList<string> backups) : MetaBackupException(
     $"The key of Encryption Profile '{profile.Name}' (fingerprint {profile.Fingerprint}) was never saved outside this server: no Recovery Kit was written and it was not imported. "
     + $"Deleting the profile would leave every backup encrypted with it unreadable{(backups.Count > 0 ? $", among them {backups.Count} in the configuration backup destination: {string.Join(", ", backups.Take(5))}{(backups.Count > 5 ? ", …" : "")}" : "")}.",
-    $"Save its Recovery Kit first (`metabackup profiles recovery-kit {profile.Name} -o FILE`), or delete it anyway with --force.");
+    "Save its Recovery Kit first, or say that the deletion is meant anyway (force).",
+    null,
+    ErrorCode.KeyNotSaved,
+    new Dictionary<string, string> { ["profile"] = profile.Name, ["fingerprint"] = profile.Fingerprint });
 
 /// <summary>The vault of Encryption Profiles (PRODUCT §4).</summary>
 public sealed class VaultService(ConfigurationSession session)
@@ -151,7 +157,7 @@ public sealed class VaultService(ConfigurationSession session)
         {
             throw new ReferenceException(
                 $"Encryption profile '{profile.Name}' is used by job(s) {string.Join(", ", jobs)}.",
-                "Give those jobs another profile (`metabackup jobs update JOB --profile OTHER`) before deleting it.");
+                "Give those jobs another profile first.");
         }
 
         var setting = await Db.Settings.FirstOrDefaultAsync(s => s.Key == ConfigBackupProfileSetting, cancellationToken);
@@ -159,7 +165,7 @@ public sealed class VaultService(ConfigurationSession session)
         {
             throw new ReferenceException(
                 $"Encryption profile '{profile.Name}' encrypts the configuration backups (setting {ConfigBackupProfileSetting}).",
-                $"Choose another profile with `metabackup settings set {ConfigBackupProfileSetting} ID` before deleting it.");
+                $"Set {ConfigBackupProfileSetting} to another profile first.");
         }
 
         var saved = profile.IsLocked || await KeyWasSavedAsync(profile, cancellationToken);

@@ -85,7 +85,8 @@ public sealed class AdaptersServiceTests : IDisposable
             new AdaptersService(session).AddAsync(AdapterKind.Storage, "s3", "x", Config(new() { ["region"] = "eu", ["bucket"] = "b", ["accessKeyId"] = "AK" }), null));
 
         Assert.Contains("'secretAccessKey'", error.Message, StringComparison.Ordinal);
-        Assert.Contains("--secret secretAccessKey=", error.Hint, StringComparison.Ordinal);
+        Assert.Equal(ErrorCode.InvalidInput, error.Code);
+        Assert.Contains("secret:secretAccessKey", error.Details["missingKeys"], StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using MetaBackup.Core.Configuration;
 using System.Text.Json.Nodes;
 using MetaBackup.Core.Export;
 using MetaBackup.Core.Import;
@@ -156,7 +157,9 @@ public sealed class ImportValidationTests : IDisposable
         var wrong = await Assert.ThrowsAsync<ImportRefusedException>(() => new ConfigImporter(b, _b.DataDirectory).ValidateImportAsync(_files.Combine("secret.enc"), AesKey.FromHex(TestKeys.C, "test")));
 
         Assert.Matches("fingerprint [0-9a-f]{32}", error.Message);
-        Assert.Contains("--kit", error.Hint, StringComparison.Ordinal);
+        Assert.Equal(ErrorCode.BackupRefused, error.Code);
+        Assert.Contains("Recovery Kit", error.Hint, StringComparison.Ordinal);
+        Assert.True(error.Details.ContainsKey("needsKey"));
         Assert.Contains("does not open this backup", wrong.Message, StringComparison.Ordinal);
     }
 

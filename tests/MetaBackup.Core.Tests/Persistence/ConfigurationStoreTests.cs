@@ -117,7 +117,8 @@ public sealed class ConfigurationStoreTests : IDisposable
     {
         var error = await Assert.ThrowsAsync<NotInitializedException>(() => _test.OpenAsync());
 
-        Assert.Contains("metabackup init", error.Hint, StringComparison.Ordinal);
+        Assert.Equal(ErrorCode.NotInitialized, error.Code);
+        Assert.Contains("Initialise", error.Hint, StringComparison.Ordinal);
         Assert.False(File.Exists(_test.DataDirectory.DatabasePath));
     }
 

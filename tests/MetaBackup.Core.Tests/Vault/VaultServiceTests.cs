@@ -57,7 +57,8 @@ public sealed class VaultServiceTests : IDisposable
 
         var error = Assert.Throws<ProfileLockedException>(() => vault.KeyOf(locked));
         Assert.Contains(key.Fingerprint, error.Message, StringComparison.Ordinal);
-        Assert.Contains("import-key", error.Hint, StringComparison.Ordinal);
+        Assert.Equal(ErrorCode.ProfileLocked, error.Code);
+        Assert.Contains("Recovery Kit", error.Hint, StringComparison.Ordinal);
 
         var (profile, outcome) = await vault.ImportKeyAsync(key, "ignored", null);
 
@@ -103,7 +104,8 @@ public sealed class VaultServiceTests : IDisposable
             vault.DeleteAsync("unsaved", backupsUsingIt: _ => Task.FromResult<IReadOnlyList<string>>(["config_backup_a.json.gz.enc", "config_backup_b.json.gz.enc"])));
         Assert.Contains("was never saved", refused.Message, StringComparison.Ordinal);
         Assert.Contains("2 in the configuration backup destination: config_backup_a.json.gz.enc, config_backup_b.json.gz.enc", refused.Message, StringComparison.Ordinal);
-        Assert.Contains("--force", refused.Hint, StringComparison.Ordinal);
+        Assert.Equal(ErrorCode.KeyNotSaved, refused.Code);
+        Assert.Equal("unsaved", refused.Details["profile"]);
         Assert.Equal(2, (await vault.ListAsync()).Count);
 
         await vault.DeleteAsync("saved");
