@@ -96,7 +96,7 @@ public static class CliApp
         {
             context.Print.Error(e.Message, e.Hint, CliErrors.HintFor(e));
             context.Logs.CreateLogger("metabackup").LogWarning("Command {Command} failed ({Code}): {Message}", name, e.Code, e.Message);
-            return CliErrors.ExitCodeOf(e.Code);
+            return CliErrors.ExitCodeOf(e);
         }
         catch (Exception e) when (context.DatabaseConflict(e) is { } conflict)
         {

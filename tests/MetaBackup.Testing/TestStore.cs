@@ -34,7 +34,7 @@ public sealed class TestStore : IDisposable
         Get,
         NullLoggerFactory.Instance,
         Clock,
-        actor: "test");
+        actor: Core.Access.Actor.Operator("test"));
 
     public async Task<ConfigurationSession> InitializeAndOpenAsync()
     {

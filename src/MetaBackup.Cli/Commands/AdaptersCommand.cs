@@ -1,5 +1,8 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using MetaBackup.Cli.Output;
+using MetaBackup.Core.Application;
+using MetaBackup.Core.Configuration;
 using MetaBackup.Core.Adapters;
 using static MetaBackup.Cli.CommandBuilder;
 
@@ -24,45 +27,41 @@ public static class AdaptersCommand
         return Group("adapters", "Connections to databases, storage destinations and notification channels.",
             Make("add", "Add an adapter; its config is checked against its type's declaration.", host, async (cli, ct) =>
             {
-                var session = await cli.OpenAsync(ct);
-                var adapter = await new AdaptersService(session, Composition.Stores).AddAsync(
+                var add = new AddAdapter(
                     Kinds.Parse(cli.Get(kind) ?? throw new UsageException("--kind is required.")),
                     cli.Get(type) ?? throw new UsageException("--type is required."),
                     cli.Get(name) ?? throw new UsageException("--name is required."),
                     Change(cli, config, secret, null),
-                    cli.Get(credentials),
-                    ct);
-                return RecordCommands.Done(cli, session, adapter);
+                    cli.Get(credentials));
+                return RecordCommands.Done(cli, Views.Of(await cli.RunAsync(add, ct)));
             }, kind, type, name, config, secret, credentials),
-            RecordCommands.List<Adapter>(host, (cli, s, ct) => new AdaptersService(s).ListAsync(cli.Get(listKind) is { } k ? Kinds.Parse(k) : null, ct), ["id", "kind", "type", "name"], listKind),
-            RecordCommands.Show<Adapter>(host, (s, r, ct) => new AdaptersService(s).FindAsync(r, ct)),
+            RecordCommands.List(host, ConfigurationAreas.Adapters, cli => new ListAdapters(cli.Get(listKind) is { } k ? Kinds.Parse(k) : null), Views.Of, ["id", "kind", "type", "name"], listKind),
+            RecordCommands.Show(host, ConfigurationAreas.Adapters, r => new ShowAdapter(r), Views.Of),
             Make("update", "Change an adapter; keys not given stay as they are.", host, async (cli, ct) =>
             {
-                var session = await cli.OpenAsync(ct);
-                var adapter = await new AdaptersService(session, Composition.Stores).UpdateAsync(cli.Get(reference), cli.Get(name), Change(cli, config, secret, unset), cli.Get(credentials), ct);
-                return RecordCommands.Done(cli, session, adapter);
+                var update = new UpdateAdapter(cli.Get(reference), cli.Get(name), Change(cli, config, secret, unset), cli.Get(credentials));
+                return RecordCommands.Done(cli, Views.Of(await cli.RunAsync(update, ct)));
             }, reference, name, config, secret, unset, credentials),
-            RecordCommands.Remove<Adapter>(host, (s, r, ct) => new AdaptersService(s).RemoveAsync(r, ct)),
+            RecordCommands.Remove(host, ConfigurationAreas.Adapters, r => new RemoveAdapter(r)),
             Make("test", "Test an adapter's connection: a storage destination writes, lists and deletes a small file; a database connects and queries; a notification channel gets a test message (SMTP: connect and log in). Exit 1 with the reason when it fails or the type cannot be tested.", host, async (cli, ct) =>
             {
-                var result = await new ConnectionTests(await cli.OpenAsync(ct), Composition.Stores, Composition.ConnectionTesters)
-                    .TestAsync(cli.Get(testReference), step => cli.Print.Progress("adapters test", step), ct);
+                var result = await cli.RunAsync(new TestAdapter(cli.Get(testReference), step => cli.Print.Progress("adapters test", step)), ct);
                 cli.Print.Object(new JsonObject { ["adapter"] = result.Adapter, ["ok"] = true, ["checked"] = result.Checked });
                 return ExitCodes.Success;
             }, testReference),
-            Make("types", "List the adapter types and their config keys.", host, (cli, ct) =>
+            Make("types", "List the adapter types and their config keys.", host, async (cli, ct) =>
             {
-                var rows = AdapterTypes.All.Select(t => new JsonObject
+                var rows = (await cli.RunAsync(new ListAdapterTypes(), ct)).Select(view => new JsonObject
                 {
-                    ["kind"] = Kinds.Name(t.Kind),
-                    ["type"] = t.Name,
-                    ["required"] = string.Join(",", t.Keys.Where(k => k.Required).Select(k => k.Name)),
-                    ["optional"] = string.Join(",", t.Keys.Where(k => !k.Required).Select(k => k.Name)),
-                    ["secret"] = string.Join(",", t.SecretKeys.Select(k => k.Name)),
-                    ["testable"] = ConnectionTests.WhyNotTestable(Composition.Stores, Composition.ConnectionTesters, t.Kind, t.Name) is null,
+                    ["kind"] = Kinds.Name(view.Type.Kind),
+                    ["type"] = view.Type.Name,
+                    ["required"] = string.Join(",", view.Type.Keys.Where(k => k.Required).Select(k => k.Name)),
+                    ["optional"] = string.Join(",", view.Type.Keys.Where(k => !k.Required).Select(k => k.Name)),
+                    ["secret"] = string.Join(",", view.Type.SecretKeys.Select(k => k.Name)),
+                    ["testable"] = view.Testable,
                 }).ToList();
                 cli.Print.Table(rows, "kind", "type", "required", "optional", "secret", "testable");
-                return Task.FromResult(ExitCodes.Success);
+                return ExitCodes.Success;
             }));
     }
 

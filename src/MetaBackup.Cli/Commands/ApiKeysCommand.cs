@@ -1,4 +1,7 @@
 using System.CommandLine;
+using MetaBackup.Cli.Output;
+using MetaBackup.Core.Application;
+using MetaBackup.Core.Configuration;
 using System.Globalization;
 using MetaBackup.Core.Access;
 using MetaBackup.Core.ApiKeys;
@@ -21,14 +24,12 @@ public static class ApiKeysCommand
         return Group("apikeys", "API keys for scripts. A key is shown once, when it is created; only its hash is kept.",
             Make("add", "Create an API key and print it once.", host, async (cli, ct) =>
             {
-                var session = await cli.OpenAsync(ct);
-                var issued = await new ApiKeysService(session).AddAsync(
+                var issued = await cli.RunAsync(new AddApiKey(
                     cli.Get(name) ?? throw new UsageException("--name is required."),
                     cli.Get(user) ?? throw new UsageException("--user is required."),
                     List(cli.Get(permissions)),
-                    Expiry(cli.Get(expires)),
-                    ct);
-                var view = Output.Views.Of(session, issued.Record);
+                    Expiry(cli.Get(expires))), ct);
+                var view = Views.Of(issued.Record);
 
                 // The one time the key exists outside its hash: it is the command's product, shown once.
                 view["key"] = issued.Key.Reveal();
@@ -36,16 +37,15 @@ public static class ApiKeysCommand
                 cli.Host.Error.WriteLine("warning: this is the only time the key is shown. Store it now; MetaBackup keeps only its hash.");
                 return ExitCodes.Success;
             }, name, user, permissions, expires),
-            RecordCommands.List<ApiKey>(host, (_, s, ct) => new ApiKeysService(s).ListAsync(ct), ["id", "prefix", "name", "userId", "expiresAt"]),
-            RecordCommands.Show<ApiKey>(host, (s, r, ct) => new ApiKeysService(s).FindAsync(r, ct)),
+            RecordCommands.List(host, ConfigurationAreas.ApiKeys, _ => new ListApiKeys(), Views.Of, ["id", "prefix", "name", "userId", "expiresAt"]),
+            RecordCommands.Show(host, ConfigurationAreas.ApiKeys, r => new ShowApiKey(r), Views.Of),
             Make("update", "Change an API key's name, permissions or expiry (the key itself never changes).", host, async (cli, ct) =>
             {
-                var session = await cli.OpenAsync(ct);
                 var given = cli.Get(permissions) is { Length: > 0 } p ? List(p) : null;
-                var key = await new ApiKeysService(session).UpdateAsync(cli.Get(reference), cli.Get(name), given, Expiry(cli.Get(expires)), cli.Get(noExpiry), ct);
-                return RecordCommands.Done(cli, session, key);
+                var update = new UpdateApiKey(cli.Get(reference), cli.Get(name), given, Expiry(cli.Get(expires)), cli.Get(noExpiry));
+                return RecordCommands.Done(cli, Views.Of(await cli.RunAsync(update, ct)));
             }, reference, name, permissions, expires, noExpiry),
-            RecordCommands.Remove<ApiKey>(host, (s, r, ct) => new ApiKeysService(s).RemoveAsync(r, ct)));
+            RecordCommands.Remove(host, ConfigurationAreas.ApiKeys, r => new RemoveApiKey(r)));
     }
 
     private static DateTimeOffset? Expiry(string? text) =>

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
-using MetaBackup.Core.Storage;
+using MetaBackup.Core.Application;
 using static MetaBackup.Cli.CommandBuilder;
 
 namespace MetaBackup.Cli.Commands;
@@ -14,7 +14,7 @@ public static class BackupsCommand
         return Group("backups", "Configuration backups in storage destinations.",
             Make("list", "List the configuration backups in a destination, newest first: name, time, size, encrypted, profile fingerprint, secrets included (from each backup's sidecar; \"-\" when it is missing).", host, async (cli, ct) =>
             {
-                var entries = await new BackupCatalog(await cli.StorageAsync(cli.Get(storage)!, ct)).ListAsync(ct);
+                var entries = await cli.RunAsync(new ListBackups(cli.Get(storage)!), ct);
                 cli.Print.Table(entries.Select(e => new JsonObject
                 {
                     ["file"] = e.File,

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using MetaBackup.Cli.Output;
+using MetaBackup.Core.Application;
 using MetaBackup.Core.Configuration;
 using MetaBackup.Core.Credentials;
 using MetaBackup.Core.Secrets;
@@ -22,19 +24,17 @@ public static class CredentialsCommand
         return Group("credentials", "Reusable credentials (passwords, SSH keys, tokens) that adapters can use.",
             Make("add", "Add a credential profile.", host, async (cli, ct) =>
             {
-                var session = await cli.OpenAsync(ct);
                 var input = new CredentialInput(cli.Get(name) ?? throw new UsageException("--name is required."), cli.Get(description), cli.Get(username));
-                return RecordCommands.Done(cli, session, await new CredentialsService(session).AddAsync(input, cli.Secrets.ReadAll(cli.Get(secret)), ct));
+                return RecordCommands.Done(cli, Views.Of(await cli.RunAsync(new AddCredential(input, cli.Secrets.ReadAll(cli.Get(secret))), ct)));
             }, name, description, username, secret),
-            RecordCommands.List<CredentialProfile>(host, (_, s, ct) => new CredentialsService(s).ListAsync(ct), ["id", "name", "username", "secrets"]),
-            RecordCommands.Show<CredentialProfile>(host, (s, r, ct) => new CredentialsService(s).FindAsync(r, ct)),
+            RecordCommands.List(host, ConfigurationAreas.CredentialProfiles, _ => new ListCredentials(), Views.Of, ["id", "name", "username", "secrets"]),
+            RecordCommands.Show(host, ConfigurationAreas.CredentialProfiles, r => new ShowCredential(r), Views.Of),
             Make("update", "Change a credential profile; options not given stay as they are.", host, async (cli, ct) =>
             {
-                var session = await cli.OpenAsync(ct);
                 var input = new CredentialInput(cli.Get(name), cli.Get(description), cli.Get(username));
-                var profile = await new CredentialsService(session).UpdateAsync(cli.Get(reference), input, cli.Secrets.ReadAll(cli.Get(secret)), cli.Get(unset) ?? [], ct);
-                return RecordCommands.Done(cli, session, profile);
+                var update = new UpdateCredential(cli.Get(reference), input, cli.Secrets.ReadAll(cli.Get(secret)), cli.Get(unset) ?? []);
+                return RecordCommands.Done(cli, Views.Of(await cli.RunAsync(update, ct)));
             }, reference, name, description, username, secret, unset),
-            RecordCommands.Remove<CredentialProfile>(host, (s, r, ct) => new CredentialsService(s).RemoveAsync(r, ct)));
+            RecordCommands.Remove(host, ConfigurationAreas.CredentialProfiles, r => new RemoveCredential(r)));
     }
 }

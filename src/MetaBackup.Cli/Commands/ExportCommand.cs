@@ -1,10 +1,8 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using MetaBackup.Core.Application;
 using MetaBackup.Core.Configuration;
-using MetaBackup.Core.Export;
 using MetaBackup.Core.Settings;
-using MetaBackup.Core.Storage;
-using MetaBackup.Core.Vault;
 using MetaBackup.Format;
 using static MetaBackup.Cli.CommandBuilder;
 
@@ -17,7 +15,7 @@ public static class ExportCommand
     {
         var output = new Option<string?>("--output", "-o") { Description = "The file to write, or a directory to write config_backup_<timestamp>.json[.gz|.br][.enc] into (default: the current directory).", HelpName = "FILE|DIR" };
         var includeSecrets = Flag("--include-secrets", "Include secret values (passwords, keys, tokens). Needs an Encryption Profile.");
-        var profile = Text("--profile", $"The Encryption Profile to encrypt with (id, name or fingerprint). Default: the profile in setting {VaultService.ConfigBackupProfileSetting}, if any.", "PROFILE");
+        var profile = Text("--profile", $"The Encryption Profile to encrypt with (id, name or fingerprint). Default: the profile in setting {SettingKeys.ConfigBackupEncryptionProfileId}, if any.", "PROFILE");
         var noEncryption = Flag("--no-encryption", "Write a plain (unencrypted) export even if a default profile is configured; not with --include-secrets.");
         var compression = Text("--compression", "none, gzip or brotli (default gzip).", "KIND");
         var continueOnErrors = Flag("--continue-on-secret-errors", "Export even if a stored secret cannot be decrypted; it is exported as \"\" and named in the warnings.");
@@ -26,10 +24,9 @@ public static class ExportCommand
 
         return Make("export", "Export the whole configuration as one portable file (encrypted when a profile is given).", host, async (cli, ct) =>
         {
-            var session = await cli.OpenAsync(ct);
             if (cli.Get(preview))
             {
-                var result = await new ExportPreviewer(session).GetExportPreviewAsync(cli.Get(includeSecrets), ct);
+                var result = await cli.RunAsync(new PreviewExport(cli.Get(includeSecrets)), ct);
                 cli.Print.Table(result.Areas.Select(a => new JsonObject
                 {
                     ["area"] = a.Area,
@@ -45,32 +42,20 @@ public static class ExportCommand
                 throw new UsageException("--profile and --no-encryption cannot be given together.");
             }
 
-            var profileReference = cli.Get(profile);
-            if (profileReference is null && !cli.Get(noEncryption) && await new SettingsService(session).FindValueAsync(VaultService.ConfigBackupProfileSetting, ct) is { Length: > 0 } configured)
+            if (cli.Get(storage) is not null && cli.Get(output) is not null)
             {
-                profileReference = configured;
-                cli.Print.Warning($"encrypting with the profile named by {VaultService.ConfigBackupProfileSetting}.");
+                throw new UsageException("--storage and --output cannot be given together.");
             }
 
-            var options = new ExportOptions(cli.Get(includeSecrets), profileReference, ParseCompression(cli.Get(compression)), ExportSource.Manual, cli.Get(continueOnErrors));
-            ExportResult exported;
-            if (cli.Get(storage) is { } destination)
+            var request = new ExportRequest(cli.Get(includeSecrets), cli.Get(profile), cli.Get(noEncryption), ParseCompression(cli.Get(compression)), cli.Get(continueOnErrors));
+            ExportTarget target = cli.Get(storage) is { } destination
+                ? new ExportTarget.Destination(destination)
+                : new ExportTarget.File(Path.Combine(cli.Host.CurrentDirectory, cli.Get(output) ?? "."));
+            var outcome = await cli.RunAsync(new ExportBackup(request, target, step => cli.Print.Progress("export", step)), ct);
+            var exported = outcome.Result;
+            if (outcome.UsedDefaultProfile)
             {
-                if (cli.Get(output) is not null)
-                {
-                    throw new UsageException("--storage and --output cannot be given together.");
-                }
-
-                var store = await cli.StorageAsync(destination, ct);
-                cli.Print.Progress("export", $"exporting to {store.Description}");
-                exported = (await new StorageExport(session, cli.DataDirectory).ExportAsync(options, store, ct, step => cli.Print.Progress("export", step))).Export;
-                exported = exported with { Path = $"{destination}:{exported.FileName}" };
-            }
-            else
-            {
-                var target = Path.Combine(cli.Host.CurrentDirectory, cli.Get(output) ?? ".");
-                cli.Print.Progress("export", $"writing to {target}");
-                exported = await new ConfigExporter(session).ExportToFileAsync(options, target, ct);
+                cli.Print.Warning($"encrypted with the profile named by {SettingKeys.ConfigBackupEncryptionProfileId}.");
             }
 
             if (!exported.Encrypted)

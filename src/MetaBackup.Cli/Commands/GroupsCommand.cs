@@ -1,5 +1,8 @@
 using System.CommandLine;
+using MetaBackup.Cli.Output;
 using MetaBackup.Core.Access;
+using MetaBackup.Core.Application;
+using MetaBackup.Core.Configuration;
 using MetaBackup.Core.Groups;
 using static MetaBackup.Cli.CommandBuilder;
 
@@ -18,18 +21,16 @@ public static class GroupsCommand
         return Group("groups", "RBAC groups: users and SSO logins get their permissions from a group.",
             Make("add", "Add a group.", host, async (cli, ct) =>
             {
-                var session = await cli.OpenAsync(ct);
-                var group = await new GroupsService(session).AddAsync(cli.Get(name) ?? throw new UsageException("--name is required."), cli.Get(description), List(cli.Get(permissions)), ct);
-                return RecordCommands.Done(cli, session, group);
+                var add = new AddGroup(cli.Get(name) ?? throw new UsageException("--name is required."), cli.Get(description), List(cli.Get(permissions)));
+                return RecordCommands.Done(cli, Views.Of(await cli.RunAsync(add, ct)));
             }, name, description, permissions),
-            RecordCommands.List<Group>(host, (_, s, ct) => new GroupsService(s).ListAsync(ct), ["id", "name", "permissions"]),
-            RecordCommands.Show<Group>(host, (s, r, ct) => new GroupsService(s).FindAsync(r, ct)),
+            RecordCommands.List(host, ConfigurationAreas.Groups, _ => new ListGroups(), Views.Of, ["id", "name", "permissions"]),
+            RecordCommands.Show(host, ConfigurationAreas.Groups, r => new ShowGroup(r), Views.Of),
             Make("update", "Change a group; --permissions replaces the whole list.", host, async (cli, ct) =>
             {
-                var session = await cli.OpenAsync(ct);
                 var given = cli.Get(permissions) is { Length: > 0 } p ? List(p) : null;
-                return RecordCommands.Done(cli, session, await new GroupsService(session).UpdateAsync(cli.Get(reference), cli.Get(name), cli.Get(description), given, ct));
+                return RecordCommands.Done(cli, Views.Of(await cli.RunAsync(new UpdateGroup(cli.Get(reference), cli.Get(name), cli.Get(description), given), ct)));
             }, reference, name, description, permissions),
-            RecordCommands.Remove<Group>(host, (s, r, ct) => new GroupsService(s).RemoveAsync(r, ct)));
+            RecordCommands.Remove(host, ConfigurationAreas.Groups, r => new RemoveGroup(r)));
     }
 }

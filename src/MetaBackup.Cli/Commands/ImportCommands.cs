@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using MetaBackup.Cli.Input;
+using MetaBackup.Core.Application;
 using MetaBackup.Core.Import;
 using MetaBackup.Core.Secrets;
 using static MetaBackup.Cli.CommandBuilder;
@@ -18,16 +19,14 @@ public static class ImportCommands
 
         return Make("validate", "Check a backup without changing anything: it decrypts and authenticates, its schema version is known, it is well-formed, and it does not clash with this database. Exit 3 when refused.", host, async (cli, ct) =>
         {
-            var session = await cli.OpenAsync(ct);
-            await using var source = await BackupSource.OpenAsync(cli, file, storage, storageFile, ct);
-            var report = await new ConfigImporter(session, cli.DataDirectory).ValidateImportAsync(source.Path, SuppliedKey(cli, kit, keyFile), ct, step => cli.Print.Progress("validate", step));
-            foreach (var warning in report.Plan.Warnings)
+            var outcome = await cli.RunAsync(new ValidateBackup(Input(cli, file, storage, storageFile), SuppliedKey(cli, kit, keyFile), step => cli.Print.Progress("validate", step)), ct);
+            foreach (var warning in outcome.Backup.Warnings)
             {
                 cli.Print.Warning(warning);
             }
 
-            var view = Summary(report.Source, report.Document, report.Plan);
-            view["valid"] = true;
+            var view = SecretMasking.ToJson(outcome.Backup).AsObject();
+            view["valid"] = outcome.Valid;
             cli.Print.Object(view);
             return ExitCodes.Success;
         }, file, storage, storageFile, kit, keyFile);
@@ -46,37 +45,30 @@ public static class ImportCommands
 
         return Make("import", "Import a backup: validate, plan, save a safety snapshot, then apply in one transaction. Exit 0 applied, 1 failed (nothing changed), 3 refused by validation.", host, async (cli, ct) =>
         {
-            var session = await cli.OpenAsync(ct);
             var options = new ImportOptions(
                 Enum.Parse<ImportMode>(cli.Get(mode), ignoreCase: true),
                 cli.Get(areas) is { Length: > 0 } a ? List(a) : null,
                 cli.Get(ids) is { Length: > 0 } i ? List(i) : null,
                 cli.Get(dryRun));
-            await using var source = await BackupSource.OpenAsync(cli, file, storage, storageFile, ct);
-            var result = await new ConfigImporter(session, cli.DataDirectory).ImportConfigAsync(
-                source.Path,
-                options,
-                SuppliedKey(cli, kit, keyFile),
-                step => cli.Print.Progress("import", step),
-                ct);
-
-            foreach (var warning in result.Plan.Warnings)
+            var result = await cli.RunAsync(new ImportBackup(Input(cli, file, storage, storageFile), options, SuppliedKey(cli, kit, keyFile), step => cli.Print.Progress("import", step)), ct);
+            foreach (var warning in result.Backup.Warnings)
             {
                 cli.Print.Warning(warning);
             }
 
             if (!cli.Print.Json)
             {
-                cli.Print.Table(result.Plan.Entries.Where(e => e.Action != PlanAction.Unchanged).Select(Row).ToList(), "area", "action", "key", "details");
+                cli.Print.Table([.. result.Plan.Entries.Where(e => e.Action != PlanAction.Unchanged).Select(Row)], "area", "action", "key", "details");
             }
 
-            var view = Summary(result.Source, result.Plan.Document, result.Plan);
+            var view = SecretMasking.ToJson(result.Backup).AsObject();
             view["mode"] = options.Mode.ToString().ToLowerInvariant();
             view["applied"] = result.Applied;
             view["safetySnapshot"] = result.SafetySnapshot;
+            view["planDigest"] = result.Plan.Digest;
             if (cli.Print.Json)
             {
-                view["plan"] = new JsonArray(result.Plan.Entries.Select(e => (JsonNode)Entry(e)).ToArray());
+                view["plan"] = SecretMasking.ToJson(result.Plan.Entries);
             }
 
             cli.Print.Object(view);
@@ -110,38 +102,27 @@ public static class ImportCommands
     private static AesKey? SuppliedKey(CommandContext cli, Option<string?> kit, Option<string?> keyFile) =>
         cli.Get(kit) is null && cli.Get(keyFile) is null ? null : KeyFileReader.Read(cli.Host, cli.Get(kit), cli.Get(keyFile)).Key;
 
-    private static JsonObject Summary(OpenedBackup source, DocumentInfo document, ImportPlan plan) => new()
+    /// <summary>The backup as FILE, or as --storage REF --file NAME.</summary>
+    private static BackupInput Input(CommandContext cli, Argument<string?> file, Option<string?> storage, Option<string?> storageFile)
     {
-        ["encrypted"] = source.Encrypted,
-        ["keyFingerprint"] = source.KeyFingerprint,
-        ["openedWith"] = source.KeySource,
-        ["schemaVersion"] = document.OriginalSchemaVersion,
-        ["exportedAt"] = document.ExportedAt,
-        ["includeSecrets"] = document.IncludeSecrets,
-        ["counts"] = new JsonObject(plan.Counts.Select(c => KeyValuePair.Create(c.Key, (JsonNode?)new JsonObject(c.Value.Where(v => v.Value > 0).Select(v => KeyValuePair.Create(v.Key, (JsonNode?)v.Value)))))),
-        ["warnings"] = new JsonArray(plan.Warnings.Select(w => (JsonNode)w).ToArray()),
-        ["needsSecret"] = new JsonArray(plan.NeedsSecret.Select(n => (JsonNode)n).ToArray()),
-    };
+        var local = cli.Get(file);
+        var destination = cli.Get(storage);
+        var name = cli.Get(storageFile);
+        if (local is not null == destination is not null || (destination is not null) != (name is not null))
+        {
+            throw new UsageException("Give the backup as FILE, or as --storage REF --file NAME.");
+        }
 
-    private static JsonObject Row(PlanEntry entry) => new()
+        return local is not null
+            ? new BackupInput.File(Path.Combine(cli.Host.CurrentDirectory, local))
+            : new BackupInput.InDestination(destination!, name!);
+    }
+
+    private static JsonObject Row(PlanEntryView entry) => new()
     {
         ["area"] = entry.Area,
         ["action"] = entry.Action.ToString().ToLowerInvariant(),
         ["key"] = entry.Key,
-        ["details"] = string.Join("; ", entry.Changes.Select(c => c.ToString()).Append(entry.Reason).Where(d => d is not null)),
-    };
-
-    private static JsonObject Entry(PlanEntry entry) => new()
-    {
-        ["area"] = entry.Area,
-        ["id"] = entry.Id,
-        ["backupId"] = entry.BackupId,
-        ["key"] = entry.Key,
-        ["action"] = entry.Action.ToString().ToLowerInvariant(),
-        ["changes"] = new JsonArray(entry.Changes.Select(c => (JsonNode)(c.Secret
-            ? new JsonObject { ["field"] = c.Field, ["secret"] = true }
-            : new JsonObject { ["field"] = c.Field, ["old"] = c.Old?.DeepClone(), ["new"] = c.New?.DeepClone() })).ToArray()),
-        ["reason"] = entry.Reason,
-        ["needsSecret"] = new JsonArray(entry.NeedsSecret.Select(n => (JsonNode)n).ToArray()),
+        ["details"] = entry.Details,
     };
 }

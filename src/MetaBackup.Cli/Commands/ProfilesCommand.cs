@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using MetaBackup.Cli.Input;
+using MetaBackup.Core.Application;
 using MetaBackup.Core.IO;
 using MetaBackup.Core.Secrets;
 using MetaBackup.Core.Vault;
@@ -28,16 +29,16 @@ public static class ProfilesCommand
         return Group("profiles", "Encryption Profiles: the keys backups are encrypted with, and their Recovery Kits.",
             Make("create", "Create a profile with a new random 256-bit key.", host, async (cli, ct) =>
             {
-                var vault = new VaultService(await cli.OpenAsync(ct));
-                var profile = await vault.CreateAsync(cli.Get(name) ?? throw new UsageException("--name is required."), cli.Get(description), ct);
-                var view = View(profile);
-                if (cli.Get(createKit) is { } path)
+                var kitPath = cli.Get(createKit) is { } given ? NewKitPath(cli, given) : null;
+                var created = await cli.RunAsync(new CreateProfile(cli.Get(name) ?? throw new UsageException("--name is required."), cli.Get(description), WithRecoveryKit: kitPath is not null), ct);
+                var view = View(created.Profile);
+                if (kitPath is not null)
                 {
-                    view["recoveryKit"] = await WriteKitAsync(cli, vault, profile.Id, path, ct);
+                    view["recoveryKit"] = WriteKit(kitPath, created.Kit!);
                 }
                 else
                 {
-                    cli.Print.Warning($"the key exists only on this server until you save its Recovery Kit: `metabackup profiles recovery-kit {profile.Name} -o FILE`.");
+                    cli.Print.Warning($"the key exists only on this server until you save its Recovery Kit: `metabackup profiles recovery-kit {created.Profile.Name} -o FILE`.");
                 }
 
                 cli.Print.Object(view);
@@ -45,26 +46,24 @@ public static class ProfilesCommand
             }, name, description, createKit),
             Make("list", "List profiles: name, id, fingerprint, locked or not (never the key).", host, async (cli, ct) =>
             {
-                var profiles = await new VaultService(await cli.OpenAsync(ct)).ListAsync(ct);
-                cli.Print.Table(profiles.Select(View).ToList(), "name", "id", "fingerprint", "locked");
+                cli.Print.Table([.. (await cli.RunAsync(new ListProfiles(), ct)).Select(View)], "name", "id", "fingerprint", "locked");
                 return ExitCodes.Success;
             }),
             Make("show", "Show one profile.", host, async (cli, ct) =>
             {
-                cli.Print.Object(View(await new VaultService(await cli.OpenAsync(ct)).FindAsync(cli.Get(showReference), ct)));
+                cli.Print.Object(View(await cli.RunAsync(new ShowProfile(cli.Get(showReference)), ct)));
                 return ExitCodes.Success;
             }, showReference),
             WithAlias(Make("delete", "Delete a profile (refused while a job or the config.backup settings use it, and — without --force — while its key was never saved outside this server). Also: remove.", host, async (cli, ct) =>
             {
-                var session = await cli.OpenAsync(ct);
-                await new VaultService(session).DeleteAsync(cli.Get(deleteReference), cli.Get(force), profile => BackupsEncryptedWithAsync(cli, session, profile, ct), ct);
+                await cli.RunAsync(new DeleteProfile(cli.Get(deleteReference), cli.Get(force)), ct);
                 cli.Print.Object(new JsonObject { ["deleted"] = cli.Get(deleteReference) });
                 return ExitCodes.Success;
             }, deleteReference, force), "remove"),
             Make("recovery-kit", "Write a profile's Recovery Kit (its key, with instructions) to a file. Audited.", host, async (cli, ct) =>
             {
-                var vault = new VaultService(await cli.OpenAsync(ct));
-                var path = await WriteKitAsync(cli, vault, cli.Get(kitReference), cli.Get(kitOutput)!, ct);
+                var path = NewKitPath(cli, cli.Get(kitOutput)!);
+                WriteKit(path, await cli.RunAsync(new DownloadRecoveryKit(cli.Get(kitReference)), ct));
                 cli.Print.Object(new JsonObject { ["recoveryKit"] = path });
                 cli.Print.Warning("keep the Recovery Kit offline and apart from the backups: anyone holding it can decrypt them.");
                 return ExitCodes.Success;
@@ -72,7 +71,7 @@ public static class ProfilesCommand
             Make("import-key", "Add a key from a Recovery Kit or a hex key file. The same key is never stored twice; a locked profile with its fingerprint is unlocked.", host, async (cli, ct) =>
             {
                 var (key, recoveryKit) = KeyFileReader.Read(cli.Host, cli.Get(kit), cli.Get(keyFile));
-                var (profile, outcome) = await new VaultService(await cli.OpenAsync(ct)).ImportKeyAsync(key, cli.Get(importName), recoveryKit, ct);
+                var (profile, outcome) = await cli.RunAsync(new ImportProfileKey(key, recoveryKit, cli.Get(importName)), ct);
                 var view = View(profile);
                 view["outcome"] = outcome.ToString().ToLowerInvariant();
                 cli.Print.Object(view);
@@ -80,17 +79,19 @@ public static class ProfilesCommand
             }, kit, keyFile, importName));
     }
 
-    private static async Task<string> WriteKitAsync(CommandContext cli, VaultService vault, string reference, string path, CancellationToken cancellationToken)
+    /// <summary>Where a Recovery Kit goes: a new file, never one that exists.</summary>
+    private static string NewKitPath(CommandContext cli, string path)
     {
         var full = Path.Combine(cli.Host.CurrentDirectory, path);
-        if (File.Exists(full))
-        {
-            throw new Core.Configuration.InvalidInputException($"'{full}' already exists; a Recovery Kit is never written over another file.", "Choose a new file name.");
-        }
+        return File.Exists(full)
+            ? throw new Core.Configuration.InvalidInputException($"'{full}' already exists; a Recovery Kit is never written over another file.", "Choose a new file name.")
+            : full;
+    }
 
-        var kit = await vault.RecoveryKitAsync(reference, cancellationToken);
-        PrivateFile.WriteAtomic(full, kit.ToText(DateTimeOffset.UtcNow));
-        return full;
+    private static string WriteKit(string path, RecoveryKitDocument kit)
+    {
+        PrivateFile.WriteAtomic(path, kit.Text.Reveal());
+        return path;
     }
 
     private static JsonObject View(EncryptionProfile profile) => new()
@@ -103,23 +104,4 @@ public static class ProfilesCommand
         ["createdAt"] = profile.CreatedAt,
         ["updatedAt"] = profile.UpdatedAt,
     };
-
-    /// <summary>The backups in the configuration backup destination encrypted with the profile; none when no destination is set or it cannot be read.</summary>
-    private static async Task<IReadOnlyList<string>> BackupsEncryptedWithAsync(CommandContext cli, Core.Persistence.ConfigurationSession session, EncryptionProfile profile, CancellationToken ct)
-    {
-        if ((await new Core.Settings.SettingsService(session).ConfigBackupAsync(ct)).StorageId is not { } storage)
-        {
-            return [];
-        }
-
-        try
-        {
-            var entries = await new Core.Storage.BackupCatalog(await cli.StorageAsync(storage, ct)).ListAsync(ct);
-            return entries.Where(e => e.ProfileFingerprint == profile.Fingerprint).Select(e => e.File).ToList();
-        }
-        catch (Core.Storage.StorageException)
-        {
-            return [];
-        }
-    }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using MetaBackup.Core.Application;
 using MetaBackup.Core.Settings;
 using static MetaBackup.Cli.CommandBuilder;
 
@@ -18,7 +19,7 @@ public static class SettingsCommand
         return Group("settings", "Global settings (key/value).",
             Make("get", "Print one setting's value (a known setting's default when it is not set).", host, async (cli, ct) =>
             {
-                var setting = await new SettingsService(await cli.OpenAsync(ct)).GetEffectiveAsync(cli.Get(key), ct);
+                var setting = await cli.RunAsync(new GetSetting(cli.Get(key)), ct);
                 if (cli.Print.Json)
                 {
                     cli.Print.Object(View(setting));
@@ -32,19 +33,19 @@ public static class SettingsCommand
             }, key),
             Make("set", "Set a setting.", host, async (cli, ct) =>
             {
-                var setting = await new SettingsService(await cli.OpenAsync(ct)).SetAsync(cli.Get(setKey), cli.Get(value), ct);
+                var setting = await cli.RunAsync(new SetSetting(cli.Get(setKey), cli.Get(value)), ct);
                 cli.Print.Object(new JsonObject { ["key"] = setting.Key, ["value"] = setting.Value });
                 return ExitCodes.Success;
             }, setKey, value),
             Make("unset", "Remove a setting.", host, async (cli, ct) =>
             {
-                await new SettingsService(await cli.OpenAsync(ct)).RemoveAsync(cli.Get(unsetKey), ct);
+                await cli.RunAsync(new UnsetSetting(cli.Get(unsetKey)), ct);
                 cli.Print.Object(new JsonObject { ["removed"] = cli.Get(unsetKey) });
                 return ExitCodes.Success;
             }, unsetKey),
             Make("list", "List every known setting (its value or default) and every other stored one.", host, async (cli, ct) =>
             {
-                var settings = await new SettingsService(await cli.OpenAsync(ct)).ListEffectiveAsync(ct);
+                var settings = await cli.RunAsync(new ListSettings(), ct);
                 cli.Print.Table(settings.Select(View).ToList(), "key", "value", "source");
                 return ExitCodes.Success;
             }));

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using MetaBackup.Core.Application;
 using MetaBackup.Core.Snapshots;
 using static MetaBackup.Cli.CommandBuilder;
 
@@ -12,17 +13,17 @@ public static class SnapshotsCommand
     {
         var keep = new Option<int>("--keep") { Description = $"How many of the newest to keep (default {SafetySnapshots.DefaultKeep}).", HelpName = "N", DefaultValueFactory = _ => SafetySnapshots.DefaultKeep };
         return Group("snapshots", "The safety snapshots imports take before they change anything (encrypted under the system key; `metabackup import FILE --mode full` rolls back to one).",
-            Make("list", "List the safety snapshots, newest first.", host, (cli, ct) =>
+            Make("list", "List the safety snapshots, newest first.", host, async (cli, ct) =>
             {
-                cli.Print.Table([.. new SafetySnapshots(cli.DataDirectory).List().Select(View)], "name", "takenAt", "size", "path");
-                return Task.FromResult(ExitCodes.Success);
+                cli.Print.Table([.. (await cli.RunAsync(new ListSnapshots(), ct)).Select(View)], "name", "takenAt", "size", "path");
+                return ExitCodes.Success;
             }),
-            Make("prune", "Delete all but the newest N safety snapshots (imports keep the newest 20 themselves).", host, (cli, ct) =>
+            Make("prune", "Delete all but the newest N safety snapshots (imports keep the newest 20 themselves).", host, async (cli, ct) =>
             {
-                var deleted = new SafetySnapshots(cli.DataDirectory).Prune(cli.Get(keep));
+                var deleted = await cli.RunAsync(new PruneSnapshots(cli.Get(keep)), ct);
                 cli.Print.Table([.. deleted.Select(View)], "name", "takenAt", "size");
                 cli.Print.Line($"Deleted {deleted.Count} snapshot(s).");
-                return Task.FromResult(ExitCodes.Success);
+                return ExitCodes.Success;
             }, keep));
     }
 

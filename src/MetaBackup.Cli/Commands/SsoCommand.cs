@@ -1,4 +1,7 @@
 using System.CommandLine;
+using MetaBackup.Cli.Output;
+using MetaBackup.Core.Application;
+using MetaBackup.Core.Configuration;
 using MetaBackup.Core.Sso;
 using static MetaBackup.Cli.CommandBuilder;
 
@@ -28,16 +31,16 @@ public static class SsoCommand
         return Group("sso", "OpenID Connect login providers.",
             Make("add", "Add an SSO provider.", host, async (cli, ct) =>
             {
-                var session = await cli.OpenAsync(ct);
-                return RecordCommands.Done(cli, session, await new SsoService(session).AddAsync(Input(cli, !cli.Get(disabled)), cli.Secrets.ReadSingle(cli.Get(secret), "clientSecret", "SSO providers"), ct));
+                var add = new AddSsoProvider(Input(cli, !cli.Get(disabled)), cli.Secrets.ReadSingle(cli.Get(secret), "clientSecret", "SSO providers"));
+                return RecordCommands.Done(cli, Views.Of(await cli.RunAsync(add, ct)));
             }, providerId, name, issuer, clientId, scopes, defaultGroup, secret, disabled),
-            RecordCommands.List<SsoProvider>(host, (_, s, ct) => new SsoService(s).ListAsync(ct), ["id", "providerId", "issuer", "clientId", "enabled", "secrets.clientSecret"]),
-            RecordCommands.Show<SsoProvider>(host, (s, r, ct) => new SsoService(s).FindAsync(r, ct)),
+            RecordCommands.List(host, ConfigurationAreas.SsoProviders, _ => new ListSsoProviders(), Views.Of, ["id", "providerId", "issuer", "clientId", "enabled", "secrets.clientSecret"]),
+            RecordCommands.Show(host, ConfigurationAreas.SsoProviders, r => new ShowSsoProvider(r), Views.Of),
             Make("update", "Change an SSO provider; options not given stay as they are.", host, async (cli, ct) =>
             {
-                var session = await cli.OpenAsync(ct);
-                return RecordCommands.Done(cli, session, await new SsoService(session).UpdateAsync(cli.Get(reference), Input(cli, OnOff(cli.Get(enable), cli.Get(disable))), cli.Secrets.ReadSingle(cli.Get(secret), "clientSecret", "SSO providers"), ct));
+                var update = new UpdateSsoProvider(cli.Get(reference), Input(cli, OnOff(cli.Get(enable), cli.Get(disable))), cli.Secrets.ReadSingle(cli.Get(secret), "clientSecret", "SSO providers"));
+                return RecordCommands.Done(cli, Views.Of(await cli.RunAsync(update, ct)));
             }, reference, providerId, name, issuer, clientId, scopes, defaultGroup, secret, enable, disable),
-            RecordCommands.Remove<SsoProvider>(host, (s, r, ct) => new SsoService(s).RemoveAsync(r, ct)));
+            RecordCommands.Remove(host, ConfigurationAreas.SsoProviders, r => new RemoveSsoProvider(r)));
     }
 }

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using MetaBackup.Core.Secrets;
-using MetaBackup.Core.Snapshots;
+using MetaBackup.Core.Application;
 using static MetaBackup.Cli.CommandBuilder;
 
 namespace MetaBackup.Cli.Commands;
@@ -16,15 +16,13 @@ public static class SystemKeyCommand
         return Group("system-key", "The system key that encrypts every stored secret.",
             Make("show", "Print the system key's fingerprint and where it comes from (never the key).", host, async (cli, ct) =>
             {
-                var session = await cli.OpenAsync(ct);
-                cli.Print.Object(new JsonObject { ["fingerprint"] = session.SystemKey.Fingerprint, ["source"] = session.SystemKey.Description });
+                var key = await cli.RunAsync(new ShowSystemKey(), ct);
+                cli.Print.Object(new JsonObject { ["fingerprint"] = key.Fingerprint, ["source"] = key.Source });
                 return ExitCodes.Success;
             }),
             Make("rotate", "Re-encrypt every stored secret under a new system key, in one transaction.", host, async (cli, ct) =>
             {
-                var session = await cli.OpenAsync(ct);
-                var store = cli.Store();
-                AesKey newKey;
+                AesKey? newKey = null;
                 if (cli.Get(newKeyFile) is { } path)
                 {
                     var full = Path.Combine(cli.Host.CurrentDirectory, path);
@@ -32,17 +30,8 @@ public static class SystemKeyCommand
                         ? AesKey.FromHex(File.ReadAllText(full), $"'{full}'")
                         : throw new Core.Configuration.InvalidInputException($"'{full}' does not exist.");
                 }
-                else if (session.SystemKey.Origin == SystemKeyOrigin.DataDirectory)
-                {
-                    newKey = AesKey.Generate();
-                }
-                else
-                {
-                    throw new UsageException(
-                        $"The system key comes from {session.SystemKey.Description}, which MetaBackup does not write. Put the new key in a file and pass --new-key-file FILE.");
-                }
 
-                var result = await new SystemKeyRotation(session, store.Keys, new SafetySnapshots(cli.DataDirectory)).RotateAsync(newKey, ct);
+                var result = await cli.RunAsync(new RotateSystemKey(newKey), ct);
                 cli.Print.Object(new JsonObject
                 {
                     ["oldFingerprint"] = result.OldFingerprint,
@@ -62,7 +51,7 @@ public static class SystemKeyCommand
                 }
                 else
                 {
-                    cli.Print.Warning($"set {session.SystemKey.Description.Split(' ')[0]} to the new key (fingerprint {result.NewFingerprint}) before the next start; with the old key MetaBackup will refuse to start. Keep a copy of the new key somewhere safe.");
+                    cli.Print.Warning($"set {result.KeySource.Split(' ')[0]} to the new key (fingerprint {result.NewFingerprint}) before the next start; with the old key MetaBackup will refuse to start. Keep a copy of the new key somewhere safe.");
                 }
 
                 return ExitCodes.Success;

@@ -1,4 +1,7 @@
 using System.CommandLine;
+using MetaBackup.Cli.Output;
+using MetaBackup.Core.Application;
+using MetaBackup.Core.Configuration;
 using MetaBackup.Core.Users;
 using static MetaBackup.Cli.CommandBuilder;
 
@@ -22,19 +25,18 @@ public static class UsersCommand
         return Group("users", "Local user accounts. Passwords are stored only as a salted PBKDF2 hash.",
             Make("add", "Add a user.", host, async (cli, ct) =>
             {
-                var session = await cli.OpenAsync(ct);
                 var input = new UserInput(cli.Get(email) ?? throw new UsageException("--email is required."), cli.Get(name), cli.Get(group), cli.Get(disabled));
-                return RecordCommands.Done(cli, session, await new UsersService(session).AddAsync(input, cli.Secrets.ReadSingle(cli.Get(secret), "password", "Users"), ct));
+                return RecordCommands.Done(cli, Views.Of(await cli.RunAsync(new AddUser(input, cli.Secrets.ReadSingle(cli.Get(secret), "password", "Users")), ct)));
             }, email, name, group, secret, disabled),
-            RecordCommands.List<User>(host, (_, s, ct) => new UsersService(s).ListAsync(ct), ["id", "email", "name", "groupId", "disabled", "secrets.passwordHash"]),
-            RecordCommands.Show<User>(host, (s, r, ct) => new UsersService(s).FindAsync(r, ct)),
+            RecordCommands.List(host, ConfigurationAreas.Users, _ => new ListUsers(), Views.Of, ["id", "email", "name", "groupId", "disabled", "secrets.passwordHash"]),
+            RecordCommands.Show(host, ConfigurationAreas.Users, r => new ShowUser(r), Views.Of),
             Make("update", "Change a user; options not given stay as they are.", host, async (cli, ct) =>
             {
-                var session = await cli.OpenAsync(ct);
                 var groupChange = cli.Get(noGroup) ? "" : cli.Get(group);
                 var input = new UserInput(cli.Get(email), cli.Get(name), groupChange, OnOff(cli.Get(enable), cli.Get(disable)));
-                return RecordCommands.Done(cli, session, await new UsersService(session).UpdateAsync(cli.Get(reference), input, cli.Secrets.ReadSingle(cli.Get(secret), "password", "Users"), ct));
+                var update = new UpdateUser(cli.Get(reference), input, cli.Secrets.ReadSingle(cli.Get(secret), "password", "Users"));
+                return RecordCommands.Done(cli, Views.Of(await cli.RunAsync(update, ct)));
             }, reference, email, name, group, noGroup, secret, enable, disable),
-            RecordCommands.Remove<User>(host, (s, r, ct) => new UsersService(s).RemoveAsync(r, ct)));
+            RecordCommands.Remove(host, ConfigurationAreas.Users, r => new RemoveUser(r)));
     }
 }

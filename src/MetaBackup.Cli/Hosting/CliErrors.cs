@@ -15,6 +15,10 @@ public static class CliErrors
         _ => ExitCodes.Failure,
     };
 
+    /// <summary>The exit code of a failure: an input the command line must give but did not is a usage error.</summary>
+    public static int ExitCodeOf(MetaBackupException error) =>
+        error.Code == ErrorCode.InvalidInput && error.Details.ContainsKey("missingInput") ? ExitCodes.Usage : ExitCodeOf(error.Code);
+
     /// <summary>The command group that manages an area (areas are named as in a backup document).</summary>
     public static string CommandOf(string area) => area switch
     {
@@ -41,6 +45,9 @@ public static class CliErrors
             ErrorCode.BackupRefused when Detail("needsKey") is not null => "give the key with --kit RECOVERY_KIT or --key-file KEY_FILE, or import it first with `metabackup profiles import-key`.",
             ErrorCode.SecretUnreadable => "set a secret again with `metabackup AREA update REF --secret NAME=SOURCE`; `export --continue-on-secret-errors` exports anyway.",
             ErrorCode.Conflict when Detail("running") is not null => "`metabackup tasks runs` shows the run in progress.",
+            ErrorCode.Conflict when Detail("stalePlan") is not null => "run the import with --dry-run again to see the plan as it is now.",
+            ErrorCode.Forbidden => "run it as an operator of this server's data directory, or ask an administrator for the permission.",
+            ErrorCode.InvalidInput when Detail("missingInput") == "newKey" => "put the new key in a file only you can read and give it with --new-key-file FILE.",
             ErrorCode.InvalidInput when Detail("secretKey") is { } key => $"give it with --secret {key}=stdin, --secret {key}=env:VARIABLE or --secret {key}=file:PATH.",
             ErrorCode.InvalidInput when Detail("configKey") is { } key => $"give it with --config {key}=VALUE.",
             ErrorCode.InvalidInput when Detail("unsetKey") is { } key => $"remove it with --unset {key}.",

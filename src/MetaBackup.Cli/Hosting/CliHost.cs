@@ -9,6 +9,6 @@ public sealed record CliHost(TextReader In, TextWriter Out, TextWriter Error, Fu
     public static CliHost FromProcess() =>
         new(Console.In, Console.Out, Console.Error, System.Environment.GetEnvironmentVariable, System.Environment.CurrentDirectory);
 
-    /// <summary>The operator, for the audit log: <c>cli:&lt;user name&gt;</c>.</summary>
-    public string Actor => $"cli:{Environment("USER") ?? System.Environment.UserName}";
+    /// <summary>The operator's login name, for the audit log (as <c>cli:&lt;name&gt;</c>).</summary>
+    public string OperatorName => Environment("USER") ?? System.Environment.UserName;
 }

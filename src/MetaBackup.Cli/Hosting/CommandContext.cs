@@ -1,9 +1,8 @@
 using System.CommandLine;
 using MetaBackup.Cli.Input;
 using MetaBackup.Cli.Output;
-using MetaBackup.Core.Adapters;
+using MetaBackup.Core.Application;
 using MetaBackup.Core.Configuration;
-using MetaBackup.Core.Storage;
 using MetaBackup.Core.Persistence;
 using MetaBackup.Data;
 using Microsoft.Extensions.Logging;
@@ -40,12 +39,12 @@ public sealed class CommandContext(ParseResult parse, CliHost host) : IAsyncDisp
 
     public T Get<T>(Argument<T> argument) => Parse.GetValue(argument)!;
 
-    /// <summary>The storage destination an adapter reference names, ready to use.</summary>
-    public async Task<IBackupStore> StorageAsync(string reference, CancellationToken cancellationToken)
+    /// <summary>Runs one of MetaBackup's operations as the operator — the CLI's only way into the configuration.</summary>
+    public async Task<TResult> RunAsync<TResult>(Operation<TResult> operation, CancellationToken cancellationToken)
     {
-        var adapters = new AdaptersService(await OpenAsync(cancellationToken));
-        var adapter = await adapters.FindOfKindAsync(reference, AdapterKind.Storage, "--storage", cancellationToken);
-        return await adapters.StoreForAsync(adapter, Composition.Stores, notice => Print.Warning(notice), cancellationToken);
+        var session = await OpenAsync(cancellationToken);
+        var services = new ApplicationServices(DataDirectory, Store().Keys, Composition.Stores, Composition.ConnectionTesters);
+        return await new MetaBackupApplication(session, services).RunAsync(operation, cancellationToken);
     }
 
     /// <summary>The database the configuration lives in (<c>METABACKUP_DATABASE</c>, else SQLite in the data directory).</summary>
@@ -60,7 +59,7 @@ public sealed class CommandContext(ParseResult parse, CliHost host) : IAsyncDisp
         Database,
         Host.Environment,
         Directory.Exists(DataDirectory.Root) ? Logs : NullLoggerFactory.Instance,
-        actor: Host.Actor);
+        actor: Core.Access.Actor.Operator(Host.OperatorName));
 
     /// <summary>Opens the initialised store (checking the system key); disposed with the context.</summary>
     public async Task<ConfigurationSession> OpenAsync(CancellationToken cancellationToken)

@@ -1,8 +1,9 @@
 namespace MetaBackup.Core.Auditing;
 
 /// <summary>
-/// A privileged action worth answering "who did that, and when" for: writing a Recovery Kit,
-/// importing a key, rotating the system key. Not configuration: never exported.
+/// Something worth answering "who did that, when, and from where" for (docs/api.md, "Audit"): every
+/// configuration change, export and import, Recovery Kit download, key rotation, sign-in (success or
+/// failure) and permission denial. Not configuration: never exported.
 /// </summary>
 public sealed class AuditEvent
 {
@@ -11,4 +12,7 @@ public sealed class AuditEvent
     public required string Actor { get; set; }
     public required string Action { get; set; }
     public required string Target { get; set; }
+
+    /// <summary>Where the actor acted from (an IP address), when it came over the network.</summary>
+    public string? RemoteAddress { get; set; }
 }

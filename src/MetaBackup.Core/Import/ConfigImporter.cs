@@ -31,7 +31,13 @@ public sealed class ConfigImporter(ConfigurationSession session, DataDirectory d
         return new ValidationReport(source, info, plan);
     }
 
-    public async Task<ImportResult> ImportConfigAsync(string path, ImportOptions options, AesKey? suppliedKey, Action<string>? progress = null, CancellationToken cancellationToken = default)
+    /// <param name="path">The backup file.</param>
+    /// <param name="options">Mode, areas, records, dry run.</param>
+    /// <param name="suppliedKey">A key from outside the vault (a Recovery Kit).</param>
+    /// <param name="progress">Told of each step.</param>
+    /// <param name="cancellationToken">Stops the import; nothing is changed then.</param>
+    /// <param name="expectedPlan">The <see cref="ImportPlan.Digest"/> of the plan to apply: when planning again inside the transaction gives another plan, the configuration changed since, and the import is refused.</param>
+    public async Task<ImportResult> ImportConfigAsync(string path, ImportOptions options, AesKey? suppliedKey, Action<string>? progress = null, CancellationToken cancellationToken = default, string? expectedPlan = null)
     {
         progress ??= _ => { };
         var (source, info) = await OpenAndValidateAsync(path, suppliedKey, progress, cancellationToken);
@@ -50,6 +56,14 @@ public sealed class ConfigImporter(ConfigurationSession session, DataDirectory d
         {
             progress("planning");
             var plan = await new ImportPlanner(session, source.Document, info, options).PlanAsync(cancellationToken);
+            if (expectedPlan is not null && plan.Digest != expectedPlan)
+            {
+                throw new ConflictException(
+                    "The configuration changed since this import was planned, so the plan shown is no longer what the import would do; nothing was changed.",
+                    "Plan the import again, check the new plan, and apply that.",
+                    details: new Dictionary<string, string> { ["stalePlan"] = expectedPlan });
+            }
+
             snapshot = await new ConfigExporter(session).ExportSnapshotAsync(dataDirectory.SnapshotsDirectory, cancellationToken);
             progress($"safety snapshot {snapshot}");
             await new ImportApplier(session).ApplyAsync(plan, progress, cancellationToken);

@@ -61,6 +61,15 @@ public sealed class ImportPlan
     public IReadOnlyList<string> Warnings { get; }
 
     /// <summary>
+    /// A fingerprint of what the plan does — its options and every entry — so that a plan shown to an
+    /// operator can be applied exactly, or refused as stale (docs/recovery.md, "Import sessions").
+    /// </summary>
+    public string Digest => _digest ??= Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
+        System.Text.Json.JsonSerializer.Serialize(new { Options.Mode, Options.Areas, Options.Ids, Entries = Entries.Select(e => new { e.Area, e.Id, e.BackupId, e.Action, Changes = e.Changes.Select(c => c.ToString()), e.Reason, e.NeedsSecret }) }))));
+
+    private string? _digest;
+
+    /// <summary>
     /// Records that will lack a secret, e.g. "adapters 'database/prod': config.password": those the import
     /// leaves without one, and those whose stored secret cannot be decrypted and that the import leaves alone.
     /// </summary>

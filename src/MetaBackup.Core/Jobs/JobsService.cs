@@ -6,10 +6,18 @@ using Microsoft.EntityFrameworkCore;
 namespace MetaBackup.Core.Jobs;
 
 /// <summary>A destination as the operator names it: an adapter reference and how many backups to keep.</summary>
-public sealed record DestinationInput(string Adapter, int Retention);
+public sealed record DestinationInput(string Adapter, int Retention = DestinationInput.DefaultRetention)
+{
+    /// <summary>How many backups a destination keeps when the operator does not say.</summary>
+    public const int DefaultRetention = 7;
+}
 
 /// <summary>A notification as the operator names it: an adapter reference and when to notify.</summary>
-public sealed record NotificationInput(string Adapter, string On);
+public sealed record NotificationInput(string Adapter, string On = NotificationInput.DefaultEvent)
+{
+    /// <summary>When a notification is sent when the operator does not say.</summary>
+    public const string DefaultEvent = "failure";
+}
 
 /// <summary>The fields of a job; null leaves a field as it is on update. <see cref="EncryptionProfile"/> "" means no encryption.</summary>
 public sealed record JobInput(

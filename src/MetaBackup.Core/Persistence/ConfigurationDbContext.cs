@@ -38,6 +38,7 @@ public sealed class ConfigurationDbContext(DbContextOptions<ConfigurationDbConte
     public DbSet<SsoProvider> SsoProviders => Set<SsoProvider>();
     public DbSet<EncryptionProfile> EncryptionProfiles => Set<EncryptionProfile>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<ApiKeyUsage> ApiKeyUsage => Set<ApiKeyUsage>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<SystemState> SystemState => Set<SystemState>();
     public DbSet<TaskRun> TaskRuns => Set<TaskRun>();
@@ -152,7 +153,18 @@ public sealed class ConfigurationDbContext(DbContextOptions<ConfigurationDbConte
             e.HasIndex(x => x.Prefix).IsUnique();
             e.HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Restrict);
         });
-        model.Entity<AuditEvent>(e => e.ToTable("audit_events"));
+        model.Entity<ApiKeyUsage>(e =>
+        {
+            e.ToTable("api_key_usage");
+            e.HasKey(x => x.ApiKeyId);
+            e.Property(x => x.ApiKeyId).HasMaxLength(64);
+            e.HasOne<ApiKey>().WithOne().HasForeignKey<ApiKeyUsage>(x => x.ApiKeyId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<AuditEvent>(e =>
+        {
+            e.ToTable("audit_events");
+            e.HasIndex(x => x.At);
+        });
         model.Entity<TaskRun>(e =>
         {
             e.ToTable("task_runs");
@@ -169,6 +181,9 @@ public sealed class ConfigurationDbContext(DbContextOptions<ConfigurationDbConte
         foreach (var area in ConfigurationAreas.All)
         {
             model.Entity(area.EntityType).Property(nameof(ConfigRecord.Id)).HasMaxLength(64);
+
+            // A record's version (docs/api.md, "Versions"): every update and delete checks it has not moved.
+            model.Entity(area.EntityType).Property(nameof(ConfigRecord.UpdatedAt)).IsConcurrencyToken();
         }
     }
 

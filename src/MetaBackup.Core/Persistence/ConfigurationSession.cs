@@ -1,3 +1,4 @@
+using MetaBackup.Core.Access;
 using MetaBackup.Core.Auditing;
 using MetaBackup.Core.Secrets;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -14,7 +15,7 @@ public sealed class ConfigurationSession(
     IDatabaseProvider database,
     SystemKey systemKey,
     TimeProvider clock,
-    string actor,
+    Actor actor,
     ILoggerFactory loggerFactory) : IAsyncDisposable
 {
     public ConfigurationDbContext Db { get; } = db;
@@ -25,8 +26,8 @@ public sealed class ConfigurationSession(
 
     public TimeProvider Clock { get; } = clock;
 
-    /// <summary>Who is acting, for the audit log: e.g. <c>cli:alice</c>.</summary>
-    public string Actor { get; } = actor;
+    /// <summary>Who is acting: for the permission checks and the audit log (e.g. <c>cli:alice</c>, <c>user:alice@example.com</c>).</summary>
+    public Actor Actor { get; } = actor;
 
     public ILoggerFactory LoggerFactory { get; } = loggerFactory;
 
@@ -36,11 +37,14 @@ public sealed class ConfigurationSession(
     /// <summary>Changes what it read, with every other writer kept out meanwhile (see <see cref="IDatabaseProvider.BeginWriteAsync"/>).</summary>
     public Task<IDbContextTransaction> BeginWriteAsync(CancellationToken cancellationToken) => database.BeginWriteAsync(Db, cancellationToken);
 
+    /// <summary>The failure as a conflict when it means someone else held or changed the database (<see cref="DatabaseErrors"/>), else null.</summary>
+    public Configuration.ConflictException? AsConflict(Exception failure) => DatabaseErrors.AsConflict(failure, database);
+
     public ILogger<T> Logger<T>() => LoggerFactory.CreateLogger<T>();
 
     /// <summary>Records an audited action; saved with the caller's next <c>SaveChanges</c>.</summary>
     public void Audit(string action, string target) =>
-        Db.AuditEvents.Add(new AuditEvent { At = Clock.GetUtcNow(), Actor = Actor, Action = action, Target = target });
+        Db.AuditEvents.Add(new AuditEvent { At = Clock.GetUtcNow(), Actor = Actor.Name, Action = action, Target = target, RemoteAddress = Actor.RemoteAddress });
 
     public ValueTask DisposeAsync() => Db.DisposeAsync();
 }

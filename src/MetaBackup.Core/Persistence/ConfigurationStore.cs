@@ -1,3 +1,4 @@
+using MetaBackup.Core.Access;
 using MetaBackup.Core.Configuration;
 using MetaBackup.Core.IO;
 using MetaBackup.Core.Secrets;
@@ -23,7 +24,7 @@ public sealed class ConfigurationStore(
     Func<string, string?> environment,
     ILoggerFactory loggerFactory,
     TimeProvider? clock = null,
-    string actor = "system")
+    Actor? actor = null)
 {
     private readonly SystemKeySource _keys = new(dataDirectory, environment);
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
@@ -41,7 +42,7 @@ public sealed class ConfigurationStore(
         {
             var key = await ResolveKeyAsync(db, cancellationToken);
             await MigrateIfNeededAsync(db, cancellationToken);
-            return new ConfigurationSession(db, database, key, _clock, actor, loggerFactory);
+            return new ConfigurationSession(db, database, key, _clock, actor ?? Actor.System, loggerFactory);
         }
         catch
         {

@@ -25,7 +25,7 @@ public static class DatabaseErrors
                         failure);
                 case DbException busy when database.IsBusy(busy):
                     return new ConflictException(
-                        "The configuration database stayed busy: another command (an import, a key rotation, `serve`) is changing it; nothing was changed.",
+                        "The configuration database stayed busy: another process (an import, a key rotation, the server) is changing it; nothing was changed.",
                         "Run it again when that command has finished.",
                         failure);
             }

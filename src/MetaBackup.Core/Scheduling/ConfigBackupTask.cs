@@ -20,23 +20,46 @@ public sealed class ConfigBackupTask(ConfigurationSession session, DataDirectory
 {
     public const string Name = "config-backup";
 
-    public async Task<TaskRun> RunAsync(RunTrigger trigger, CancellationToken cancellationToken = default, Action<string>? progress = null)
+    public Task<TaskRun> RunAsync(RunTrigger trigger, CancellationToken cancellationToken = default, Action<string>? progress = null) =>
+        RunAsync(trigger, queuedRunId: null, cancellationToken, progress);
+
+    /// <summary>Runs a run that Run now queued (<see cref="RunStatus.Queued"/>): the record exists, the run fills it in.</summary>
+    public Task<TaskRun> RunQueuedAsync(long runId, CancellationToken cancellationToken = default, Action<string>? progress = null) =>
+        RunAsync(RunTrigger.Manual, runId, cancellationToken, progress);
+
+    private async Task<TaskRun> RunAsync(RunTrigger trigger, long? queuedRunId, CancellationToken cancellationToken, Action<string>? progress)
     {
         progress ??= _ => { };
         using var runLock = RunLock.Acquire(dataDirectory, Name);
-        await CloseInterruptedRunsAsync(cancellationToken);
+        await CloseInterruptedRunsAsync(queuedRunId, cancellationToken);
         StagingArea.RemoveAbandoned(dataDirectory);
         var settings = await new SettingsService(session).ConfigBackupAsync(cancellationToken);
+        var queued = queuedRunId is { } id ? await session.Db.TaskRuns.FirstAsync(r => r.Id == id, cancellationToken) : null;
         if (settings.StorageId is null)
         {
+            if (queued is not null)
+            {
+                queued.Status = RunStatus.Failed;
+                queued.Error = "No storage destination is set for configuration backups.";
+                queued.EndedAt = session.Clock.GetUtcNow();
+                await session.Db.SaveChangesAsync(CancellationToken.None);
+                return queued;
+            }
+
             throw new InvalidInputException(
                 "No storage destination is set for configuration backups.",
                 $"Set {SettingKeys.ConfigBackupStorageId} to a storage adapter.",
                 new Dictionary<string, string> { ["setting"] = SettingKeys.ConfigBackupStorageId });
         }
 
-        var run = new TaskRun { Task = Name, Trigger = trigger, StartedAt = session.Clock.GetUtcNow(), Status = RunStatus.Running };
-        session.Db.TaskRuns.Add(run);
+        var run = queued ?? new TaskRun { Task = Name, Trigger = trigger };
+        run.StartedAt = session.Clock.GetUtcNow();
+        run.Status = RunStatus.Running;
+        if (queued is null)
+        {
+            session.Db.TaskRuns.Add(run);
+        }
+
         await session.Db.SaveChangesAsync(cancellationToken);
         var logger = session.Logger<ConfigBackupTask>();
         IBackupStore? destination = null;
@@ -90,17 +113,20 @@ public sealed class ConfigBackupTask(ConfigurationSession session, DataDirectory
         using var runLock = RunLock.TryAcquire(dataDirectory, Name);
         if (runLock is not null)
         {
-            await CloseInterruptedRunsAsync(cancellationToken);
+            await CloseInterruptedRunsAsync(null, cancellationToken);
             StagingArea.RemoveAbandoned(dataDirectory);
         }
     }
 
-    /// <summary>Called with the run lock held: no run is in progress, so one still recorded as running was killed.</summary>
-    private async Task CloseInterruptedRunsAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Called with the run lock held: no run is in progress, so one still recorded as running was killed. A
+    /// queued one (other than <paramref name="starting"/>) was lost with the process that queued it.
+    /// </summary>
+    private async Task CloseInterruptedRunsAsync(long? starting, CancellationToken cancellationToken)
     {
         var now = session.Clock.GetUtcNow();
         var closed = await session.Db.TaskRuns
-            .Where(r => r.Task == Name && r.Status == RunStatus.Running)
+            .Where(r => r.Task == Name && (r.Status == RunStatus.Running || (r.Status == RunStatus.Queued && r.Id != starting)))
             .ExecuteUpdateAsync(
                 set => set.SetProperty(r => r.Status, RunStatus.Interrupted)
                     .SetProperty(r => r.EndedAt, now)

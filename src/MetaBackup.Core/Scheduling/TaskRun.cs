@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace MetaBackup.Core.Scheduling;
 
 /// <summary>How a run was started.</summary>
@@ -10,12 +12,16 @@ public enum RunTrigger
     Scheduled,
 
     /// <summary>A scheduled run was missed while the server was down and runs once at start.</summary>
+    [JsonStringEnumMemberName("catchup")]
     CatchUp,
 }
 
 /// <summary>How a run ended.</summary>
 public enum RunStatus
 {
+    /// <summary>Handed to the server's queue, not started yet (Run now, docs/api.md).</summary>
+    Queued,
+
     Running,
     Succeeded,
     Failed,

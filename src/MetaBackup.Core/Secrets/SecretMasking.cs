@@ -22,6 +22,9 @@ public static class SecretMasking
         TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { DropSecrets } },
     };
 
+    /// <summary>Any result as JSON, the way every front end shows it: secret fields dropped, enums as camelCase names.</summary>
+    public static JsonNode ToJson<T>(T value) => JsonSerializer.SerializeToNode(value, Options)!;
+
     /// <summary>The record as JSON without any of its secret fields.</summary>
     public static JsonObject WithoutSecrets(ConfigurationArea area, ConfigRecord record) =>
         JsonSerializer.SerializeToNode(record, area.EntityType, Options)!.AsObject();

@@ -13,7 +13,8 @@ namespace MetaBackup.Core.Secrets;
 /// <param name="KeyFileUpdated">True when the data directory's system.key now holds the new key; false when the operator must configure it.</param>
 /// <param name="SnapshotsRewrapped">How many safety snapshots now open with the new key (and no longer with the old one).</param>
 /// <param name="Warning">Something that did not complete after the rotation committed, or null.</param>
-public sealed record RotationResult(string OldFingerprint, string NewFingerprint, int SecretsResealed, bool KeyFileUpdated, int SnapshotsRewrapped = 0, string? Warning = null);
+/// <param name="KeySource">Where the system key comes from (the file MetaBackup updated, or the variable the operator must now set).</param>
+public sealed record RotationResult(string OldFingerprint, string NewFingerprint, int SecretsResealed, bool KeyFileUpdated, int SnapshotsRewrapped = 0, string? Warning = null, string KeySource = "");
 
 /// <summary>
 /// Re-encrypts every stored secret under a new system key in one transaction (docs/secrets.md). It walks
@@ -127,6 +128,6 @@ public sealed class SystemKeyRotation(ConfigurationSession session, SystemKeySou
 
         session.Logger<SystemKeyRotation>().LogWarning(
             "System key rotated from {Old} to {New}; {Count} secrets re-encrypted, {Snapshots} safety snapshots re-wrapped", oldKey.Fingerprint, newKey.Fingerprint, count, rewrapped);
-        return new RotationResult(oldKey.Fingerprint, newKey.Fingerprint, count, ownsKeyFile, rewrapped, warning);
+        return new RotationResult(oldKey.Fingerprint, newKey.Fingerprint, count, ownsKeyFile, rewrapped, warning, session.SystemKey.Description);
     }
 }
