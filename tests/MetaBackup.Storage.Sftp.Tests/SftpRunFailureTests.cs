@@ -33,7 +33,7 @@ public sealed class SftpRunFailureTests(SshdFixture server) : IDisposable
 
         // The export is made; the server stops as the upload begins.
         var failing = new BackupStores([new StopsServerOnUpload(server)], RetryPolicy.None);
-        var failed = await new ConfigBackupTask(session, _test.DataDirectory, failing).RunAsync(RunTrigger.Manual);
+        var failed = await new InlineRunQueue(_test.DataDirectory, failing).EnqueueAsync(session, RunTrigger.Manual, null, CancellationToken.None);
 
         await server.StartAsync();
         var direct = server.CreateStore(path: path);
@@ -42,7 +42,7 @@ public sealed class SftpRunFailureTests(SshdFixture server) : IDisposable
         Assert.NotNull(failed.EndedAt);
         Assert.DoesNotContain(await direct.ListAsync(CancellationToken.None), f => BackupCatalog.IsBackup(f.Name));
 
-        var next = await new ConfigBackupTask(session, _test.DataDirectory, new BackupStores([new SftpBackupStoreFactory()])).RunAsync(RunTrigger.Manual);
+        var next = await new InlineRunQueue(_test.DataDirectory, new BackupStores([new SftpBackupStoreFactory()])).EnqueueAsync(session, RunTrigger.Manual, null, CancellationToken.None);
 
         Assert.Equal(RunStatus.Succeeded, next.Status);
         Assert.Equal([next.File, BackupSidecar.NameFor(next.File!)], (await direct.ListAsync(CancellationToken.None)).Select(f => f.Name).Order());
@@ -65,7 +65,7 @@ public sealed class SftpRunFailureTests(SshdFixture server) : IDisposable
         var notices = new List<string>();
         var stores = new BackupStores([new StopsServerOnUpload(server, restartAfter: TimeSpan.FromSeconds(1))], new RetryPolicy(5, TimeSpan.FromSeconds(1)));
 
-        var run = await new ConfigBackupTask(session, _test.DataDirectory, stores).RunAsync(RunTrigger.Manual, CancellationToken.None, notices.Add);
+        var run = await new InlineRunQueue(_test.DataDirectory, stores).EnqueueAsync(session, RunTrigger.Manual, notices.Add, CancellationToken.None);
 
         Assert.Equal(RunStatus.Succeeded, run.Status);
         Assert.True(run.Attempts > 1, $"attempts: {run.Attempts}");

@@ -37,7 +37,7 @@ public static class ApiKeysCommand
                 cli.Host.Error.WriteLine("warning: this is the only time the key is shown. Store it now; MetaBackup keeps only its hash.");
                 return ExitCodes.Success;
             }, name, user, permissions, expires),
-            RecordCommands.List(host, ConfigurationAreas.ApiKeys, _ => new ListApiKeys(), Views.Of, ["id", "prefix", "name", "userId", "expiresAt"]),
+            RecordCommands.List(host, ConfigurationAreas.ApiKeys, _ => new ListApiKeys(), Views.Of, ["id", "prefix", "name", "userId", "expiresAt", "lastUsedAt"]),
             RecordCommands.Show(host, ConfigurationAreas.ApiKeys, r => new ShowApiKey(r), Views.Of),
             Make("update", "Change an API key's name, permissions or expiry (the key itself never changes).", host, async (cli, ct) =>
             {

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
-using MetaBackup.Core.Secrets;
 using static MetaBackup.Cli.CommandBuilder;
 
 namespace MetaBackup.Cli.Commands;
@@ -11,12 +10,10 @@ public static class InitCommand
     public static Command Build(CliHost host) =>
         Make("init", "Create the data directory, its system key (unless ENCRYPTION_KEY or ENCRYPTION_KEY_FILE is set) and the configuration database. Safe to run again.", host, async (cli, ct) =>
         {
-            var result = await cli.Store().InitializeAsync(ct);
-            if (result.GeneratedKeyPath is { } keyPath)
+            var result = await cli.Store.InitializeAsync(ct);
+            foreach (var warning in result.KeyWarnings)
             {
-                cli.Print.Warning($"a new system key was generated: {keyPath} (fingerprint {result.SystemKey.Fingerprint}).");
-                cli.Print.Warning("KEEP A COPY OF THIS FILE somewhere safe, away from this server. Every secret in the configuration is encrypted with it;");
-                cli.Print.Warning($"without it they cannot be read. To manage the key yourself instead, set {SystemKeySource.KeyVariable} or {SystemKeySource.KeyFileVariable}.");
+                cli.Print.Warning(warning);
             }
 
             cli.Print.Line(result.Created

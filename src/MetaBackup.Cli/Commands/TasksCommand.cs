@@ -17,7 +17,7 @@ public static class TasksCommand
             Group("config-backup", "The Configuration Backup task (settings config.backup.*).",
                 Make("run", "Run the configuration backup now, whatever the schedule: export, upload, verify, apply retention, record the run. Exit 1 if it failed.", host, async (cli, ct) =>
                 {
-                    var run = await cli.RunAsync(new RunConfigBackup(step => cli.Print.Progress("config-backup", step)), ct);
+                    var run = await cli.RunAsync(new RunConfigBackupNow(step => cli.Print.Progress("config-backup", step)), ct);
                     cli.Print.Object(View(run));
                     if (run.Status != RunStatus.Succeeded)
                     {

@@ -4,7 +4,9 @@ using MetaBackup.Cli.Output;
 using MetaBackup.Core.Application;
 using MetaBackup.Core.Configuration;
 using MetaBackup.Core.Persistence;
-using MetaBackup.Data;
+using MetaBackup.Core.Access;
+using MetaBackup.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Serilog;
@@ -19,8 +21,8 @@ namespace MetaBackup.Cli;
 public sealed class CommandContext(ParseResult parse, CliHost host) : IAsyncDisposable
 {
     private ILoggerFactory? _loggerFactory;
-    private IDatabaseProvider? _database;
-    private ConfigurationSession? _session;
+    private ServiceProvider? _services;
+    private AsyncServiceScope? _scope;
 
     public ParseResult Parse { get; } = parse;
 
@@ -40,43 +42,53 @@ public sealed class CommandContext(ParseResult parse, CliHost host) : IAsyncDisp
     public T Get<T>(Argument<T> argument) => Parse.GetValue(argument)!;
 
     /// <summary>Runs one of MetaBackup's operations as the operator — the CLI's only way into the configuration.</summary>
-    public async Task<TResult> RunAsync<TResult>(Operation<TResult> operation, CancellationToken cancellationToken)
-    {
-        var session = await OpenAsync(cancellationToken);
-        var services = new ApplicationServices(DataDirectory, Store().Keys, Composition.Stores, Composition.ConnectionTesters);
-        return await new MetaBackupApplication(session, services).RunAsync(operation, cancellationToken);
-    }
-
-    /// <summary>The database the configuration lives in (<c>METABACKUP_DATABASE</c>, else SQLite in the data directory).</summary>
-    public IDatabaseProvider Database => _database ??= DatabaseProviders.For(DataDirectory, Host.Environment);
-
-    /// <summary>The failure as a conflict to run again (another command held or changed the database), or null.</summary>
-    public Core.Configuration.ConflictException? DatabaseConflict(Exception failure) =>
-        _database is null ? null : DatabaseErrors.AsConflict(failure, _database);
-
-    public ConfigurationStore Store() => new(
-        DataDirectory,
-        Database,
-        Host.Environment,
-        Directory.Exists(DataDirectory.Root) ? Logs : NullLoggerFactory.Instance,
-        actor: Core.Access.Actor.Operator(Host.OperatorName));
-
-    /// <summary>Opens the initialised store (checking the system key); disposed with the context.</summary>
-    public async Task<ConfigurationSession> OpenAsync(CancellationToken cancellationToken)
+    public Task<TResult> RunAsync<TResult>(Operation<TResult> operation, CancellationToken cancellationToken)
     {
         if (!Directory.Exists(DataDirectory.Root))
         {
             throw new NotInitializedException(DataDirectory.Root);
         }
 
-        return _session ??= await Store().OpenAsync(cancellationToken);
+        return Scope.RunAsync(operation, cancellationToken);
     }
+
+    /// <summary>MetaBackup's services for this data directory, composed as the server composes them (MetaBackup.Hosting).</summary>
+    public IServiceProvider Services => _services ??= new ServiceCollection()
+        .AddSingleton(Directory.Exists(DataDirectory.Root) ? Logs : NullLoggerFactory.Instance)
+        .AddMetaBackup(DataDirectory, Host.Environment)
+        .BuildServiceProvider();
+
+    /// <summary>The command's unit of work, acting as the operator at this command line.</summary>
+    private MetaBackupScope Scope
+    {
+        get
+        {
+            _scope ??= Services.CreateAsyncScope();
+            var scope = _scope.Value.ServiceProvider.GetRequiredService<MetaBackupScope>();
+            scope.Actor = _operator ??= Actor.Operator(Host.OperatorName);
+            return scope;
+        }
+    }
+
+    private Actor? _operator;
+
+    /// <summary>The configuration store of the data directory.</summary>
+    public ConfigurationStore Store => Services.GetRequiredService<ConfigurationStore>();
+
+    /// <summary>The failure as a conflict to run again (another command held or changed the database), or null.</summary>
+    public Core.Configuration.ConflictException? DatabaseConflict(Exception failure) =>
+        _services is null ? null : DatabaseErrors.AsConflict(failure, _services.GetRequiredService<IDatabaseProvider>());
 
     public async ValueTask DisposeAsync()
     {
-        if (_session is not null)
+        if (_scope is { } scope)
         {
-            await _session.DisposeAsync();
+            await scope.DisposeAsync();
+        }
+
+        if (_services is not null)
+        {
+            await _services.DisposeAsync();
         }
 
         _loggerFactory?.Dispose();

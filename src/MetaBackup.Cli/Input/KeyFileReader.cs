@@ -20,12 +20,8 @@ public static class KeyFileReader
             throw new InvalidInputException($"'{path}' does not exist.");
         }
 
-        if (kitPath is not null)
-        {
-            var kit = RecoveryKit.Parse(File.ReadAllText(path), path);
-            return (kit.Key, kit);
-        }
-
-        return (AesKey.FromHex(File.ReadAllText(path), $"'{path}'"), null);
+        var text = new SecretText(File.ReadAllText(path));
+        var supplied = kitPath is not null ? SuppliedKey.From(text, null, path) : SuppliedKey.From(null, text, $"'{path}'");
+        return (supplied.Key, supplied.Kit);
     }
 }

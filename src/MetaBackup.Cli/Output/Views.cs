@@ -5,16 +5,19 @@ using MetaBackup.Core.Secrets;
 
 namespace MetaBackup.Cli.Output;
 
-/// <summary>How operation results are shown: through <see cref="SecretMasking"/>, so a secret is only ever "set" or "not set".</summary>
+/// <summary>How operation results are shown: as the API shows them (<see cref="SecretMasking.ViewOptions"/>), so a secret is only ever "set" or "not set".</summary>
 public static class Views
 {
-    public static JsonObject Of<T>(T record) where T : ConfigRecord => SecretMasking.View(ConfigurationAreas.For<T>(), record);
+    public static JsonObject Of<T>(T record) where T : ConfigRecord => SecretMasking.ToJson(record).AsObject();
 
-    /// <summary>An adapter with its config as an object and its declared secret keys as set / not set.</summary>
-    public static JsonObject Of(AdapterView view)
+    public static JsonObject Of(AdapterView view) => SecretMasking.ToJson(view).AsObject();
+
+    /// <summary>An API key, with when and from where it was last used.</summary>
+    public static JsonObject Of(ApiKeyView view)
     {
-        var json = SecretMasking.View(ConfigurationAreas.Adapters, view.Adapter, view.Secrets);
-        json["config"] = view.Config.DeepClone();
+        var json = Of(view.ApiKey);
+        json["lastUsedAt"] = view.LastUsedAt;
+        json["lastUsedFrom"] = view.LastUsedFrom;
         return json;
     }
 
@@ -22,7 +25,7 @@ public static class Views
     public static JsonObject Of(JobView view)
     {
         var job = view.Job;
-        var json = SecretMasking.View(ConfigurationAreas.Jobs, job);
+        var json = Of(job);
         json["source"] = view.NameOf(job.SourceAdapterId);
         json["encryptionProfile"] = view.ProfileName;
         json["to"] = string.Join(", ", job.Destinations.Select(d => $"{view.NameOf(d.AdapterId)} (keep {d.Retention})"));

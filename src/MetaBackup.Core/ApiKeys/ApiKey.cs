@@ -21,13 +21,16 @@ public sealed partial class ApiKey : ConfigRecord
     {
         Name = Check.Name(Name, "name");
         Permissions = Access.Permissions.Parse(Permissions);
-        if (!PrefixPattern().IsMatch(Prefix))
+        if (!IsPrefix(Prefix))
         {
             throw new InvalidInputException($"The prefix '{Prefix}' is not an API key prefix (mbk_ and eight characters of a-z, 2-7).");
         }
 
         ExpiresAt = ExpiresAt?.ToUniversalTime();
     }
+
+    /// <summary>Whether <paramref name="text"/> has the form of a key's prefix (mbk_ and eight characters of a-z, 2-7).</summary>
+    public static bool IsPrefix(string text) => PrefixPattern().IsMatch(text);
 
     [GeneratedRegex("^mbk_[a-z2-7]{8}$")]
     private static partial Regex PrefixPattern();

@@ -68,6 +68,14 @@ public sealed class ApiKeysService(ConfigurationSession session)
         await Db.SaveChangesAsync(cancellationToken);
     }
 
+    /// <summary>The prefix of a presented key (its public part, fit for logs and the audit), or null when it has none.</summary>
+    public static string? PrefixOf(SecretText presented)
+    {
+        var text = presented.Reveal();
+        var cut = text.LastIndexOf('_');
+        return cut > 0 && ApiKey.IsPrefix(text[..cut]) ? text[..cut] : null;
+    }
+
     /// <summary>The key record a presented key belongs to, if it is valid, unexpired and its user is enabled.</summary>
     public async Task<ApiKey?> AuthenticateAsync(SecretText presented, CancellationToken cancellationToken = default)
     {

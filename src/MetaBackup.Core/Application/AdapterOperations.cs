@@ -4,14 +4,32 @@ using MetaBackup.Core.Adapters;
 
 namespace MetaBackup.Core.Application;
 
-/// <summary>An adapter as front ends show it: its plain config, and which of its type's secret keys are set (never their values).</summary>
-public sealed record AdapterView(Adapter Adapter, JsonObject Config, IReadOnlyDictionary<string, bool> Secrets)
+/// <summary>An adapter as front ends show it: its plain config as an object, and which of its type's secret keys are set (never their values).</summary>
+public sealed record AdapterView(
+    string Id,
+    AdapterKind Kind,
+    string Type,
+    string Name,
+    JsonObject Config,
+    IReadOnlyDictionary<string, bool> Secrets,
+    string? CredentialProfileId,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt)
 {
     public static AdapterView Of(AdaptersService adapters, Adapter adapter)
     {
         var config = adapters.ReadConfig(adapter);
         var set = config.SecretKeysSet.ToHashSet();
-        return new AdapterView(adapter, config.Plain, AdaptersService.TypeOf(adapter.Kind, adapter.Type).SecretKeys.ToDictionary(k => k.Name, k => set.Contains(k.Name)));
+        return new AdapterView(
+            adapter.Id,
+            adapter.Kind,
+            adapter.Type,
+            adapter.Name,
+            config.Plain,
+            AdaptersService.TypeOf(adapter.Kind, adapter.Type).SecretKeys.ToDictionary(k => k.Name, k => set.Contains(k.Name)),
+            adapter.CredentialProfileId,
+            adapter.CreatedAt,
+            adapter.UpdatedAt);
     }
 }
 

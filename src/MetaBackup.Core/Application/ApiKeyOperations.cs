@@ -14,33 +14,43 @@ public sealed record AddApiKey(string Name, string User, IReadOnlyList<string> G
         new ApiKeysService(context.Session).AddAsync(Name, User, GrantedPermissions, ExpiresAt, cancellationToken);
 }
 
-public sealed record ListApiKeys : Operation<IReadOnlyList<ApiKey>>
+/// <summary>An API key with when and from where it was last used (never the key: only its hash is kept).</summary>
+public sealed record ApiKeyView(ApiKey ApiKey, DateTimeOffset? LastUsedAt, string? LastUsedFrom)
+{
+    internal static async Task<IReadOnlyList<ApiKeyView>> OfAsync(OperationContext context, IEnumerable<ApiKey> keys, CancellationToken cancellationToken)
+    {
+        var usage = await new AccessService(context.Session).ApiKeyUsageAsync(cancellationToken);
+        return [.. keys.Select(k => usage.TryGetValue(k.Id, out var used) ? new ApiKeyView(k, used.LastUsedAt, used.LastUsedFrom) : new ApiKeyView(k, null, null))];
+    }
+}
+
+public sealed record ListApiKeys : Operation<IReadOnlyList<ApiKeyView>>
 {
     public override string Permission => Permissions.ApiKeysRead;
 
-    internal override async Task<IReadOnlyList<ApiKey>> RunAsync(OperationContext context, CancellationToken cancellationToken) =>
-        await new ApiKeysService(context.Session).ListAsync(cancellationToken);
+    internal override async Task<IReadOnlyList<ApiKeyView>> RunAsync(OperationContext context, CancellationToken cancellationToken) =>
+        await ApiKeyView.OfAsync(context, await new ApiKeysService(context.Session).ListAsync(cancellationToken), cancellationToken);
 }
 
-public sealed record ShowApiKey(string Reference) : Operation<ApiKey>
+public sealed record ShowApiKey(string Reference) : Operation<ApiKeyView>
 {
     public override string Permission => Permissions.ApiKeysRead;
 
-    internal override Task<ApiKey> RunAsync(OperationContext context, CancellationToken cancellationToken) =>
-        new ApiKeysService(context.Session).FindAsync(Reference, cancellationToken);
+    internal override async Task<ApiKeyView> RunAsync(OperationContext context, CancellationToken cancellationToken) =>
+        (await ApiKeyView.OfAsync(context, [await new ApiKeysService(context.Session).FindAsync(Reference, cancellationToken)], cancellationToken))[0];
 }
 
-public sealed record UpdateApiKey(string Reference, string? Name, IReadOnlyList<string>? GrantedPermissions, DateTimeOffset? ExpiresAt, bool ClearExpiry, DateTimeOffset? IfVersion = null) : Operation<ApiKey>
+public sealed record UpdateApiKey(string Reference, string? Name, IReadOnlyList<string>? GrantedPermissions, DateTimeOffset? ExpiresAt, bool ClearExpiry, DateTimeOffset? IfVersion = null) : Operation<ApiKeyView>
 {
     public override string Permission => Permissions.ApiKeysWrite;
 
     public override AuditEntry Audit => new("apikeys.update", Reference);
 
-    internal override async Task<ApiKey> RunAsync(OperationContext context, CancellationToken cancellationToken)
+    internal override async Task<ApiKeyView> RunAsync(OperationContext context, CancellationToken cancellationToken)
     {
         var keys = new ApiKeysService(context.Session);
         RecordVersions.Expect(context.Session, await keys.FindAsync(Reference, cancellationToken), IfVersion);
-        return await keys.UpdateAsync(Reference, Name, GrantedPermissions, ExpiresAt, ClearExpiry, cancellationToken);
+        return (await ApiKeyView.OfAsync(context, [await keys.UpdateAsync(Reference, Name, GrantedPermissions, ExpiresAt, ClearExpiry, cancellationToken)], cancellationToken))[0];
     }
 }
 

@@ -29,8 +29,11 @@ public abstract record ExportTarget
     /// <summary>A storage destination, with a sidecar, read back and verified.</summary>
     public sealed record Destination(string Storage) : ExportTarget;
 
-    /// <summary>A stream (left open), e.g. an HTTP response.</summary>
+    /// <summary>A stream (left open).</summary>
     public sealed record Stream(System.IO.Stream Output) : ExportTarget;
+
+    /// <summary>A file handed to someone else (an HTTP download): written under its conventional name into a private staging directory.</summary>
+    public sealed record Download(string StagingDirectory) : ExportTarget;
 }
 
 /// <summary>What an export did, and whether it took the configured default profile.</summary>
@@ -41,7 +44,7 @@ public sealed record ExportBackup(ExportRequest Request, ExportTarget Target, Ac
 {
     public override string Permission => Permissions.ConfigExport;
 
-    public override AuditEntry Audit => new("config.export", $"{Target switch { ExportTarget.File f => Path.GetFileName(f.Path.TrimEnd('/')) is { Length: > 0 } n ? n : f.Path, ExportTarget.Destination d => $"destination {d.Storage}", _ => "download" }}; secrets {(Request.IncludeSecrets ? "included" : "stripped")}");
+    public override AuditEntry Audit => new("config.export", $"{Target switch { ExportTarget.File f => Path.GetFileName(f.Path.TrimEnd('/')) is { Length: > 0 } n ? n : f.Path, ExportTarget.Destination d => $"destination {d.Storage}", ExportTarget.Download => "download", _ => "stream" }}; secrets {(Request.IncludeSecrets ? "included" : "stripped")}");
 
     internal override async Task<ExportOutcome> RunAsync(OperationContext context, CancellationToken cancellationToken)
     {
@@ -72,6 +75,8 @@ public sealed record ExportBackup(ExportRequest Request, ExportTarget Target, Ac
                 progress($"exporting to {store.Description}");
                 var stored = await new StorageExport(context.Session, context.DataDirectory).ExportAsync(options, store, cancellationToken, progress);
                 return new ExportOutcome(stored.Export with { Path = $"{destination.Storage}:{stored.Export.FileName}" }, usedDefault);
+            case ExportTarget.Download download:
+                return new ExportOutcome(await new ConfigExporter(context.Session).ExportToFileAsync(options, download.StagingDirectory + Path.DirectorySeparatorChar, cancellationToken), usedDefault);
             case ExportTarget.Stream stream:
                 return new ExportOutcome(await new ConfigExporter(context.Session).ExportAsync(options, stream.Output, cancellationToken), usedDefault);
             default:

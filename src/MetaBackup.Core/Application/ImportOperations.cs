@@ -37,6 +37,23 @@ public abstract record BackupInput
     }
 }
 
+/// <summary>
+/// Copies a backup (and its sidecar) from a storage destination into a private staging area for a later import — an
+/// import session keeps it for as long as it lives; disposing the result deletes the copy.
+/// </summary>
+public sealed record FetchBackup(string Storage, string Name) : Operation<StagedBackup>
+{
+    public override string Permission => Permissions.ConfigImport;
+
+    internal override async Task<StagedBackup> RunAsync(OperationContext context, CancellationToken cancellationToken)
+    {
+        var adapters = new AdaptersService(context.Session);
+        var adapter = await adapters.FindOfKindAsync(Storage, AdapterKind.Storage, "The backup's destination", cancellationToken);
+        var store = await adapters.StoreForAsync(adapter, context.Services.Stores, cancellationToken: cancellationToken);
+        return await new StorageExport(context.Session, context.DataDirectory).DownloadAsync(store, Name, cancellationToken);
+    }
+}
+
 /// <summary>Checks a backup without changing anything: it opens and authenticates, its version is known, it is well-formed, it does not clash.</summary>
 public sealed record ValidateBackup(BackupInput Source, AesKey? Key, Action<string>? Progress = null) : Operation<ValidationOutcome>
 {

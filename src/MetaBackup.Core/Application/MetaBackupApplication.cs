@@ -55,6 +55,12 @@ public sealed class MetaBackupApplication(ConfigurationSession session, Applicat
             session.Db.ChangeTracker.Clear();
             throw conflict;
         }
+        catch (Format.BackupFileException refused)
+        {
+            // A backup file refused by the format — damaged, truncated, a wrong key — is a refused backup to every front end.
+            session.Db.ChangeTracker.Clear();
+            throw new MetaBackupException(refused.Message, refused.Hint, refused, ErrorCode.BackupRefused, new Dictionary<string, string> { ["problem"] = refused.Problem.ToString() });
+        }
         catch
         {
             session.Db.ChangeTracker.Clear();

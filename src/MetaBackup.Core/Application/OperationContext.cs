@@ -2,6 +2,7 @@ using MetaBackup.Core.Access;
 using MetaBackup.Core.Adapters;
 using MetaBackup.Core.Configuration;
 using MetaBackup.Core.Persistence;
+using MetaBackup.Core.Scheduling;
 using MetaBackup.Core.Secrets;
 using MetaBackup.Core.Storage;
 
@@ -12,8 +13,8 @@ namespace MetaBackup.Core.Application;
 /// <param name="SystemKeys">Where the system key comes from (for rotation).</param>
 /// <param name="Stores">The storage backends of this build.</param>
 /// <param name="ConnectionTesters">The connection testers of this build.</param>
-/// <param name="Runs">Where Run now is handed to a worker (the server's queue); null runs it in the caller (the CLI).</param>
-public sealed record ApplicationServices(DataDirectory DataDirectory, SystemKeySource SystemKeys, BackupStores Stores, IReadOnlyList<IConnectionTester> ConnectionTesters, IRunQueue? Runs = null);
+/// <param name="Runs">The one queue Configuration Backup runs go through (the server's worker, or the caller for the CLI).</param>
+public sealed record ApplicationServices(DataDirectory DataDirectory, SystemKeySource SystemKeys, BackupStores Stores, IReadOnlyList<IConnectionTester> ConnectionTesters, IRunQueue Runs);
 
 /// <summary>What an operation runs with: the open session (its actor inside), and the installation's parts.</summary>
 public sealed record OperationContext(ConfigurationSession Session, ApplicationServices Services)

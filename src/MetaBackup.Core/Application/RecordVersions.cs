@@ -11,20 +11,17 @@ namespace MetaBackup.Core.Application;
 /// </summary>
 public static class RecordVersions
 {
-    /// <summary>Makes the coming save of <paramref name="record"/> succeed only if it is still at <paramref name="version"/>.</summary>
+    /// <summary>
+    /// Refuses a change to <paramref name="record"/> unless it is still at <paramref name="version"/> (the same instant);
+    /// the database's check on the version it was read at then refuses a change that slips in before the save.
+    /// </summary>
     public static void Expect(ConfigurationSession session, ConfigRecord record, DateTimeOffset? version)
     {
-        if (version is not { } expected)
+        if (version is { } expected && record.UpdatedAt != expected)
         {
-            return;
-        }
-
-        if (record.UpdatedAt != expected)
-        {
+            session.Db.ChangeTracker.Clear();
             throw Changed(record);
         }
-
-        session.Db.Entry(record).Property(nameof(ConfigRecord.UpdatedAt)).OriginalValue = expected;
     }
 
     public static ConflictException Changed(ConfigRecord record) => new(

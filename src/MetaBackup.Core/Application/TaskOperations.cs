@@ -22,52 +22,52 @@ public sealed record ConfigBackupStatus(
     string Compression,
     int Retention,
     DateTimeOffset? NextRun,
-    TaskRun? LastRun);
-
-/// <summary>Runs the Configuration Backup now, in the caller, whatever the schedule (the CLI; the server queues it instead).</summary>
-public sealed record RunConfigBackup(Action<string>? Progress = null) : Operation<TaskRun>
+    TaskRun? LastRun)
 {
-    public override string Permission => Permissions.TasksRun;
+    /// <summary>What monitoring should know (docs/api.md, "Health"): whether the backups are being made.</summary>
+    public ConfigBackupHealth Health => (Enabled && StorageId is not null, LastRun?.Status) switch
+    {
+        (false, _) => ConfigBackupHealth.Off,
+        (true, null) => ConfigBackupHealth.NeverRun,
+        (true, RunStatus.Queued or RunStatus.Running) => ConfigBackupHealth.Running,
+        (true, RunStatus.Succeeded) => ConfigBackupHealth.Ok,
+        _ => ConfigBackupHealth.Failing,
+    };
+}
 
-    internal override Task<TaskRun> RunAsync(OperationContext context, CancellationToken cancellationToken) =>
-        new ConfigBackupTask(context.Session, context.DataDirectory, context.Services.Stores).RunAsync(RunTrigger.Manual, cancellationToken, Progress);
+/// <summary>Whether the scheduled configuration backups are being made.</summary>
+public enum ConfigBackupHealth
+{
+    /// <summary>The last run succeeded.</summary>
+    Ok,
+
+    /// <summary>The last run failed or was interrupted: alert.</summary>
+    Failing,
+
+    /// <summary>A run is queued or running.</summary>
+    Running,
+
+    /// <summary>Enabled, and no run yet.</summary>
+    NeverRun,
+
+    /// <summary>Not enabled, or no destination set: nothing is scheduled.</summary>
+    Off,
 }
 
 /// <summary>
-/// Run now, for a server (docs/api.md, "Run now"): records a queued run and hands it to the one queue, where the
-/// scheduler's runs go too; returns the run, whose status the caller polls. One run at a time: while one is
-/// queued or running, another is refused with its id.
+/// Run now (docs/api.md, "Run now"): hands a manual run of the Configuration Backup to the one queue, where the
+/// scheduler's runs go too, whatever the schedule. One run at a time: while one is queued or running, another is
+/// refused with its id. Returns the run as the queue left it — finished when the queue runs it in the caller (the
+/// CLI), queued when a worker will (the server, whose caller polls the run by its id).
 /// </summary>
-public sealed record QueueConfigBackup : Operation<TaskRun>
+public sealed record RunConfigBackupNow(Action<string>? Progress = null) : Operation<TaskRun>
 {
     public override string Permission => Permissions.TasksRun;
 
-    internal override async Task<TaskRun> RunAsync(OperationContext context, CancellationToken cancellationToken)
-    {
-        var queue = context.Services.Runs ?? throw new InvalidOperationException("Run now needs a run queue; the CLI runs the task itself.");
-        var db = context.Session.Db;
-        if ((await new SettingsService(context.Session).ConfigBackupAsync(cancellationToken)).StorageId is null)
-        {
-            throw new InvalidInputException("No storage destination is set for configuration backups.", $"Set {SettingKeys.ConfigBackupStorageId} to a storage adapter.");
-        }
+    public override AuditEntry Audit => new("tasks.run-now", ConfigBackupTask.Name);
 
-        await using var transaction = await context.Session.BeginWriteAsync(cancellationToken);
-        if (await db.TaskRuns.AsNoTracking().Where(r => r.Task == ConfigBackupTask.Name && (r.Status == RunStatus.Queued || r.Status == RunStatus.Running)).OrderBy(r => r.Id).FirstOrDefaultAsync(cancellationToken) is { } busy)
-        {
-            throw new ConflictException(
-                $"A configuration backup run ({busy.Id}) is already {busy.Status.ToString().ToLowerInvariant()}.",
-                "Wait for it to finish, and follow it by its id.",
-                details: new Dictionary<string, string> { ["running"] = "true", ["runId"] = busy.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) });
-        }
-
-        var run = new TaskRun { Task = ConfigBackupTask.Name, Trigger = RunTrigger.Manual, StartedAt = context.Session.Clock.GetUtcNow(), Status = RunStatus.Queued };
-        db.TaskRuns.Add(run);
-        context.Session.Audit("tasks.run-now", $"{ConfigBackupTask.Name} run {run.Id}");
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        queue.Enqueue(run.Id, RunTrigger.Manual);
-        return run;
-    }
+    internal override Task<TaskRun> RunAsync(OperationContext context, CancellationToken cancellationToken) =>
+        context.Services.Runs.EnqueueAsync(context.Session, RunTrigger.Manual, Progress, cancellationToken);
 }
 
 public sealed record ShowConfigBackupStatus : Operation<ConfigBackupStatus>

@@ -73,13 +73,19 @@ public sealed record DownloadRecoveryKit(string Reference) : Operation<RecoveryK
         RecoveryKitDocument.Of(await new VaultService(context.Session).RecoveryKitAsync(Reference, cancellationToken), context.Session.Clock.GetUtcNow());
 }
 
+/// <summary>A key added to the vault: the profile that holds it, and whether it was new, unlocked a profile, or was there already.</summary>
+public sealed record ImportedKey(EncryptionProfile Profile, KeyImportOutcome Outcome);
+
 /// <summary>Adds a key to the vault, from a Recovery Kit or as a bare key (audited by the vault).</summary>
-public sealed record ImportProfileKey(AesKey Key, RecoveryKit? Kit, string? Name) : Operation<(EncryptionProfile Profile, KeyImportOutcome Outcome)>
+public sealed record ImportProfileKey(AesKey Key, RecoveryKit? Kit, string? Name) : Operation<ImportedKey>
 {
     public override string Permission => Permissions.ProfilesWrite;
 
-    internal override Task<(EncryptionProfile Profile, KeyImportOutcome Outcome)> RunAsync(OperationContext context, CancellationToken cancellationToken) =>
-        new VaultService(context.Session).ImportKeyAsync(Key, Name, Kit, cancellationToken);
+    internal override async Task<ImportedKey> RunAsync(OperationContext context, CancellationToken cancellationToken)
+    {
+        var (profile, outcome) = await new VaultService(context.Session).ImportKeyAsync(Key, Name, Kit, cancellationToken);
+        return new ImportedKey(profile, outcome);
+    }
 }
 
 /// <summary>

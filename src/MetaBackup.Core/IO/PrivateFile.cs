@@ -39,6 +39,18 @@ public static class PrivateFile
     public static void WriteAtomic(string path, string content, bool overwrite = false) =>
         WriteAtomicAsync(path, stream => stream.WriteAsync(Encoding.UTF8.GetBytes(content)).AsTask(), overwrite).GetAwaiter().GetResult();
 
+    /// <summary>Creates a new file, owner-only from its creation, for writing (e.g. an upload being staged); fails if it exists.</summary>
+    public static FileStream CreateNew(string path)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, Options = FileOptions.Asynchronous };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = OwnerOnly;
+        }
+
+        return new FileStream(path, options);
+    }
+
     /// <summary>
     /// Creates <paramref name="path"/> from what <paramref name="write"/> writes; refuses to replace an existing
     /// file unless <paramref name="overwrite"/>. Temporary files that killed writers left in the same

@@ -43,8 +43,11 @@ public sealed class ConfigurationSession(
     public ILogger<T> Logger<T>() => LoggerFactory.CreateLogger<T>();
 
     /// <summary>Records an audited action; saved with the caller's next <c>SaveChanges</c>.</summary>
-    public void Audit(string action, string target) =>
-        Db.AuditEvents.Add(new AuditEvent { At = Clock.GetUtcNow(), Actor = Actor.Name, Action = action, Target = target, RemoteAddress = Actor.RemoteAddress });
+    /// <param name="action">What was done, e.g. <c>users.add</c>.</param>
+    /// <param name="target">What it was done to.</param>
+    /// <param name="actorName">Who did it, when it is not the session's actor (a sign-in names the user it signed in).</param>
+    public void Audit(string action, string target, string? actorName = null) =>
+        Db.AuditEvents.Add(new AuditEvent { At = Clock.GetUtcNow(), Actor = actorName ?? Actor.Name, Action = action, Target = target, RemoteAddress = Actor.RemoteAddress });
 
     public ValueTask DisposeAsync() => Db.DisposeAsync();
 }

@@ -10,7 +10,18 @@ namespace MetaBackup.Core.Persistence;
 /// <summary>What <see cref="ConfigurationStore.InitializeAsync"/> did.</summary>
 /// <param name="Created">False when the data directory was already initialised.</param>
 /// <param name="GeneratedKeyPath">Set when the new configuration's system key lives in a file MetaBackup generated in the data directory.</param>
-public sealed record InitializeResult(bool Created, string? GeneratedKeyPath, SystemKey SystemKey, string Database);
+public sealed record InitializeResult(bool Created, string? GeneratedKeyPath, SystemKey SystemKey, string Database)
+{
+    /// <summary>What every front end says, loudly, when it generated the system key (docs/secrets.md): where it is, and to keep a copy.</summary>
+    public IReadOnlyList<string> KeyWarnings => GeneratedKeyPath is { } path
+        ?
+        [
+            $"a new system key was generated: {path} (fingerprint {SystemKey.Fingerprint}).",
+            "KEEP A COPY OF THIS FILE somewhere safe, away from this server. Every secret in the configuration is encrypted with it;",
+            $"without it they cannot be read. To manage the key yourself instead, set {SystemKeySource.KeyVariable} or {SystemKeySource.KeyFileVariable}.",
+        ]
+        : [];
+}
 
 /// <summary>
 /// Opens the configuration store, guarding the system key (PRODUCT §3): the key in force must be
@@ -30,19 +41,30 @@ public sealed class ConfigurationStore(
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
     private readonly ILogger _logger = loggerFactory.CreateLogger<ConfigurationStore>();
 
+    /// <summary>The key the last open found in force, with migrations applied; later opens only check that the stored fingerprint is still its.</summary>
+    private volatile SystemKey? _verified;
+
     public DataDirectory DataDirectory => dataDirectory;
 
     public SystemKeySource Keys => _keys;
 
     /// <summary>Opens an initialised store; fails with a clear message when it is not, or when the key is wrong.</summary>
-    public async Task<ConfigurationSession> OpenAsync(CancellationToken cancellationToken = default)
+    public Task<ConfigurationSession> OpenAsync(CancellationToken cancellationToken = default) => OpenAsync(actor ?? Actor.System, cancellationToken);
+
+    /// <summary>
+    /// Opens a session for <paramref name="sessionActor"/>. The first open of this store checks the system key
+    /// and applies pending migrations (docs/architecture.md, "Composition"); later ones — a server's requests —
+    /// only read the stored fingerprint and, when a rotation elsewhere has moved it, resolve the key again.
+    /// </summary>
+    public async Task<ConfigurationSession> OpenAsync(Actor sessionActor, CancellationToken cancellationToken = default)
     {
         var db = NewContext();
         try
         {
-            var key = await ResolveKeyAsync(db, cancellationToken);
-            await MigrateIfNeededAsync(db, cancellationToken);
-            return new ConfigurationSession(db, database, key, _clock, actor ?? Actor.System, loggerFactory);
+            var key = _verified is { } known && await ReadStoredFingerprintOnlyAsync(db, cancellationToken) == known.Fingerprint
+                ? known
+                : await ResolveAndMigrateAsync(db, cancellationToken);
+            return new ConfigurationSession(db, database, key, _clock, sessionActor, loggerFactory);
         }
         catch
         {
@@ -50,6 +72,17 @@ public sealed class ConfigurationStore(
             throw;
         }
     }
+
+    private async Task<SystemKey> ResolveAndMigrateAsync(ConfigurationDbContext db, CancellationToken cancellationToken)
+    {
+        var key = await ResolveKeyAsync(db, cancellationToken);
+        await MigrateIfNeededAsync(db, cancellationToken);
+        _verified = key;
+        return key;
+    }
+
+    private async Task<string?> ReadStoredFingerprintOnlyAsync(ConfigurationDbContext db, CancellationToken cancellationToken) =>
+        await db.SystemState.AsNoTracking().Where(s => s.Key == SystemState.SystemKeyFingerprint).Select(s => s.Value).FirstOrDefaultAsync(cancellationToken);
 
     /// <summary>
     /// The key in force. The stored fingerprint and the key files are read one after the other, and a

@@ -10,14 +10,13 @@ namespace MetaBackup.Core.Scheduling;
 /// <summary>
 /// Runs the Configuration Backup task on its cron schedule (<c>config.backup.schedule</c>, Cronos) in
 /// <c>system.timezone</c>, while <c>config.backup.enabled</c> is true and a destination is set. It only
-/// decides when; the run itself is <see cref="ConfigBackupTask"/>, as for a manual run. At start, a
+/// decides when, and hands the run to the one queue (<see cref="IRunQueue"/>), as Run now does. At start, a
 /// scheduled time missed since the last scheduled run (the server was down) runs once. Settings are
 /// re-read at every check, so changes apply without a restart. The clock is injected so tests control time.
 /// </summary>
 public sealed class ConfigBackupScheduler(
     Func<CancellationToken, Task<ConfigurationSession>> openSession,
-    DataDirectory dataDirectory,
-    BackupStores stores,
+    IRunQueue runs,
     TimeProvider clock,
     ILogger<ConfigBackupScheduler> logger)
 {
@@ -70,8 +69,8 @@ public sealed class ConfigBackupScheduler(
         try
         {
             await using var session = await openSession(cancellationToken);
-            var run = await new ConfigBackupTask(session, dataDirectory, stores).RunAsync(trigger, cancellationToken);
-            logger.LogInformation("{Trigger} configuration backup {Status}: {Detail}", trigger, run.Status, run.File ?? run.Error);
+            var run = await runs.EnqueueAsync(session, trigger, null, cancellationToken);
+            logger.LogInformation("{Trigger} configuration backup run {Id}: {Status}", trigger, run.Id, run.Status);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -20,46 +20,34 @@ public sealed class ConfigBackupTask(ConfigurationSession session, DataDirectory
 {
     public const string Name = "config-backup";
 
-    public Task<TaskRun> RunAsync(RunTrigger trigger, CancellationToken cancellationToken = default, Action<string>? progress = null) =>
-        RunAsync(trigger, queuedRunId: null, cancellationToken, progress);
+    /// <summary>Runs a run that a queue recorded (<see cref="IRunQueue"/>): the record exists, the run fills it in. Refused while another run is in progress anywhere.</summary>
+    public async Task<TaskRun> RunQueuedAsync(long queuedRunId, CancellationToken cancellationToken = default, Action<string>? progress = null)
+    {
+        using var runLock = RunLock.Acquire(dataDirectory, Name);
+        return await RunHoldingLockAsync(queuedRunId, cancellationToken, progress);
+    }
 
-    /// <summary>Runs a run that Run now queued (<see cref="RunStatus.Queued"/>): the record exists, the run fills it in.</summary>
-    public Task<TaskRun> RunQueuedAsync(long runId, CancellationToken cancellationToken = default, Action<string>? progress = null) =>
-        RunAsync(RunTrigger.Manual, runId, cancellationToken, progress);
-
-    private async Task<TaskRun> RunAsync(RunTrigger trigger, long? queuedRunId, CancellationToken cancellationToken, Action<string>? progress)
+    /// <summary>Runs a queued run for a caller that holds the run lock (<see cref="RunLock"/>).</summary>
+    internal async Task<TaskRun> RunHoldingLockAsync(long queuedRunId, CancellationToken cancellationToken, Action<string>? progress)
     {
         progress ??= _ => { };
-        using var runLock = RunLock.Acquire(dataDirectory, Name);
         await CloseInterruptedRunsAsync(queuedRunId, cancellationToken);
         StagingArea.RemoveAbandoned(dataDirectory);
         var settings = await new SettingsService(session).ConfigBackupAsync(cancellationToken);
-        var queued = queuedRunId is { } id ? await session.Db.TaskRuns.FirstAsync(r => r.Id == id, cancellationToken) : null;
+        var run = await session.Db.TaskRuns.FirstAsync(r => r.Id == queuedRunId, cancellationToken);
+        var trigger = run.Trigger;
+        run.StartedAt = session.Clock.GetUtcNow();
         if (settings.StorageId is null)
         {
-            if (queued is not null)
-            {
-                queued.Status = RunStatus.Failed;
-                queued.Error = "No storage destination is set for configuration backups.";
-                queued.EndedAt = session.Clock.GetUtcNow();
-                await session.Db.SaveChangesAsync(CancellationToken.None);
-                return queued;
-            }
-
-            throw new InvalidInputException(
-                "No storage destination is set for configuration backups.",
-                $"Set {SettingKeys.ConfigBackupStorageId} to a storage adapter.",
-                new Dictionary<string, string> { ["setting"] = SettingKeys.ConfigBackupStorageId });
+            // Unset between queueing and running.
+            run.Status = RunStatus.Failed;
+            run.Error = "No storage destination is set for configuration backups.";
+            run.EndedAt = run.StartedAt;
+            await session.Db.SaveChangesAsync(CancellationToken.None);
+            return run;
         }
 
-        var run = queued ?? new TaskRun { Task = Name, Trigger = trigger };
-        run.StartedAt = session.Clock.GetUtcNow();
         run.Status = RunStatus.Running;
-        if (queued is null)
-        {
-            session.Db.TaskRuns.Add(run);
-        }
-
         await session.Db.SaveChangesAsync(cancellationToken);
         var logger = session.Logger<ConfigBackupTask>();
         IBackupStore? destination = null;

@@ -10,7 +10,7 @@ namespace MetaBackup.Core.Secrets;
 /// <summary>
 /// Turns records into JSON that never carries a secret: every <see cref="EncryptedSecret"/>
 /// property is dropped by the serializer itself, and a <c>secrets</c> object says which of the
-/// record's secret fields are set. The CLI (and later the API) print records only through this.
+/// record's secret fields are set. The CLI and the API show records only through this.
 /// </summary>
 public static class SecretMasking
 {
@@ -22,25 +22,40 @@ public static class SecretMasking
         TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { DropSecrets } },
     };
 
-    /// <summary>Any result as JSON, the way every front end shows it: secret fields dropped, enums as camelCase names.</summary>
-    public static JsonNode ToJson<T>(T value) => JsonSerializer.SerializeToNode(value, Options)!;
+    /// <summary>
+    /// How front ends show results (the CLI's output, the API's responses): as <see cref="Options"/>, and every
+    /// record gains a <c>secrets</c> object saying which of its secret fields are set — never their values.
+    /// </summary>
+    public static readonly JsonSerializerOptions ViewOptions = ForViews(new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+
+    /// <summary>Makes <paramref name="options"/> show results as <see cref="ViewOptions"/> does, and read secrets into <see cref="SecretText"/> (the API's JSON).</summary>
+    public static JsonSerializerOptions ForViews(JsonSerializerOptions options)
+    {
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+        options.Converters.Add(new SecretTextJsonConverter());
+        options.TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { DropSecrets, ShowWhichSecretsAreSet } };
+        return options;
+    }
+
+    /// <summary>Any result as JSON, the way every front end shows it (<see cref="ViewOptions"/>).</summary>
+    public static JsonNode ToJson<T>(T value) => JsonSerializer.SerializeToNode(value, ViewOptions)!;
 
     /// <summary>The record as JSON without any of its secret fields.</summary>
     public static JsonObject WithoutSecrets(ConfigurationArea area, ConfigRecord record) =>
         JsonSerializer.SerializeToNode(record, area.EntityType, Options)!.AsObject();
 
-    /// <summary>The record as JSON, secrets replaced by whether they are set.</summary>
-    public static JsonObject View(ConfigurationArea area, ConfigRecord record, IReadOnlyDictionary<string, bool>? secretsSet = null)
+    private static void ShowWhichSecretsAreSet(JsonTypeInfo type)
     {
-        var json = WithoutSecrets(area, record);
-        var secrets = new JsonObject();
-        foreach (var (name, isSet) in secretsSet ?? SecretFields.WhichAreSet(area, record))
+        if (type.Kind != JsonTypeInfoKind.Object || !type.Type.IsSubclassOf(typeof(ConfigRecord)) || type.Type.IsAbstract)
         {
-            secrets[name] = isSet;
+            return;
         }
 
-        json["secrets"] = secrets;
-        return json;
+        var area = ConfigurationAreas.All.Single(a => a.EntityType == type.Type);
+        var secrets = type.CreateJsonPropertyInfo(typeof(IReadOnlyDictionary<string, bool>), "secrets");
+        secrets.Get = record => SecretFields.WhichAreSet(area, (ConfigRecord)record);
+        secrets.Order = 100;
+        type.Properties.Add(secrets);
     }
 
     private static void DropSecrets(JsonTypeInfo type)

@@ -4,22 +4,40 @@ using MetaBackup.Core.Persistence;
 using MetaBackup.Core.Secrets;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using System.Security.Cryptography;
 
 namespace MetaBackup.Core.Users;
 
 /// <summary>The fields of a user; null leaves a field as it is on update. <see cref="Group"/> "" removes the user from their group.</summary>
 public sealed record UserInput(string? Email = null, string? Name = null, string? Group = null, bool? Disabled = null);
 
+/// <summary>What checking a password found.</summary>
+public enum PasswordVerdict
+{
+    Wrong,
+    Right,
+
+    /// <summary>Right, but hashed with fewer iterations than today's: hash it again now.</summary>
+    RightButOutdated,
+}
+
 /// <summary>
 /// Local accounts. Passwords are kept only as a hash from ASP.NET Core Identity's password hasher
-/// (PBKDF2-HMAC-SHA512 with a random salt, in Identity's versioned format), and that hash is
-/// itself sealed under the system key.
+/// (PBKDF2-HMAC-SHA512 with a random salt and <see cref="PasswordIterations"/> iterations, in Identity's
+/// versioned format), and that hash is itself sealed under the system key (docs/api.md, "Authentication").
 /// </summary>
 public sealed class UsersService(ConfigurationSession session)
 {
     public const int MinimumPasswordLength = 10;
 
-    private static readonly PasswordHasher<User> Hasher = new();
+    /// <summary>PBKDF2 iterations for new hashes: OWASP's 2023 advice for PBKDF2-HMAC-SHA512 is at least 210,000; we take 600,000.</summary>
+    public const int PasswordIterations = 600_000;
+
+    private static readonly PasswordHasher<User> Hasher = new(Options.Create(new PasswordHasherOptions { IterationCount = PasswordIterations }));
+
+    /// <summary>A hash of a password nobody has, to spend on sign-ins for accounts that do not exist.</summary>
+    private static readonly Lazy<string> DecoyHash = new(() => Hasher.HashPassword(new User { Email = "decoy@invalid", Name = "decoy" }, Convert.ToHexString(RandomNumberGenerator.GetBytes(16))));
     private readonly GroupsService _groups = new(session);
 
     private ConfigurationDbContext Db => session.Db;
@@ -92,18 +110,32 @@ public sealed class UsersService(ConfigurationSession session)
     }
 
     /// <summary>Whether <paramref name="password"/> is the user's password. A disabled user or one without a password never matches.</summary>
-    public bool VerifyPassword(User user, SecretText password)
+    public bool VerifyPassword(User user, SecretText password) => CheckPassword(user, password) != PasswordVerdict.Wrong;
+
+    /// <summary>Checks <paramref name="password"/>; a disabled user or one without a password is always wrong.</summary>
+    public PasswordVerdict CheckPassword(User user, SecretText password)
     {
         if (user.Disabled || user.PasswordHash is null)
         {
-            return false;
+            SpendAsMuchAsACheck(password);
+            return PasswordVerdict.Wrong;
         }
 
         var hash = session.Secrets.Open(user.PasswordHash).Reveal();
-        return Hasher.VerifyHashedPassword(user, hash, password.Reveal()) != PasswordVerificationResult.Failed;
+        return Hasher.VerifyHashedPassword(user, hash, password.Reveal()) switch
+        {
+            PasswordVerificationResult.Success => PasswordVerdict.Right,
+            PasswordVerificationResult.SuccessRehashNeeded => PasswordVerdict.RightButOutdated,
+            _ => PasswordVerdict.Wrong,
+        };
     }
 
-    private void SetPassword(User user, SecretText password)
+    /// <summary>Takes as long as checking a real password, so that a refusal does not tell whether the account exists.</summary>
+    public static void SpendAsMuchAsACheck(SecretText password) =>
+        Hasher.VerifyHashedPassword(new User { Email = "decoy@invalid", Name = "decoy" }, DecoyHash.Value, password.Reveal());
+
+    /// <summary>Sets a new password (checked for length), hashed with today's iterations; saved with the caller's next save.</summary>
+    public void SetPassword(User user, SecretText password)
     {
         if (password.Reveal().Length < MinimumPasswordLength)
         {

@@ -54,7 +54,7 @@ public sealed class ConfigBackupTaskTests : IDisposable
         {
             _clock.Advance(TimeSpan.FromMinutes(1));
             await using var session = await OpenAsync();
-            var run = await new ConfigBackupTask(session, _test.DataDirectory, Stores).RunAsync(RunTrigger.Manual);
+            var run = await new InlineRunQueue(_test.DataDirectory, Stores).EnqueueAsync(session, RunTrigger.Manual, null, CancellationToken.None);
             Assert.Equal(RunStatus.Succeeded, run.Status);
             files.Add(run.File!);
         }
@@ -69,7 +69,7 @@ public sealed class ConfigBackupTaskTests : IDisposable
         await ConfigureAsync();
         await using var session = await OpenAsync();
 
-        var run = await new ConfigBackupTask(session, _test.DataDirectory, Stores).RunAsync(RunTrigger.Manual);
+        var run = await new InlineRunQueue(_test.DataDirectory, Stores).EnqueueAsync(session, RunTrigger.Manual, null, CancellationToken.None);
 
         Assert.Equal(RunStatus.Succeeded, run.Status);
         Assert.Equal(RunTrigger.Manual, run.Trigger);
@@ -93,7 +93,7 @@ public sealed class ConfigBackupTaskTests : IDisposable
         await using var session = await OpenAsync();
         using var running = RunLock.Acquire(_test.DataDirectory, ConfigBackupTask.Name);
 
-        var error = await Assert.ThrowsAsync<ConflictException>(() => new ConfigBackupTask(session, _test.DataDirectory, Stores).RunAsync(RunTrigger.Manual));
+        var error = await Assert.ThrowsAsync<ConflictException>(() => new InlineRunQueue(_test.DataDirectory, Stores).EnqueueAsync(session, RunTrigger.Manual, null, CancellationToken.None));
 
         Assert.Contains("already in progress", error.Message, StringComparison.Ordinal);
         Assert.Empty(await RunsAsync());
@@ -104,13 +104,13 @@ public sealed class ConfigBackupTaskTests : IDisposable
     {
         await ConfigureAsync();
         await using var session = await OpenAsync();
-        var task = new ConfigBackupTask(session, _test.DataDirectory, Stores);
+        var task = new InlineRunQueue(_test.DataDirectory, Stores);
         Directory.Delete(_destination.Path, recursive: true);
         await File.WriteAllTextAsync(_destination.Path, "a file where the directory should be");
 
-        var failed = await task.RunAsync(RunTrigger.Manual);
+        var failed = await task.EnqueueAsync(session, RunTrigger.Manual, null, CancellationToken.None);
         File.Delete(_destination.Path);
-        var next = await task.RunAsync(RunTrigger.Manual);
+        var next = await task.EnqueueAsync(session, RunTrigger.Manual, null, CancellationToken.None);
 
         Assert.Equal(RunStatus.Failed, failed.Status);
         Assert.Contains("local destination 'disk'", failed.Error, StringComparison.Ordinal);
@@ -130,7 +130,7 @@ public sealed class ConfigBackupTaskTests : IDisposable
         }
 
         using var stop = new CancellationTokenSource();
-        var scheduler = new ConfigBackupScheduler(OpenAsync, _test.DataDirectory, Stores, _clock, NullLogger<ConfigBackupScheduler>.Instance);
+        var scheduler = new ConfigBackupScheduler(OpenAsync, new InlineRunQueue(_test.DataDirectory, Stores), _clock, NullLogger<ConfigBackupScheduler>.Instance);
         var running = Task.Run(() => scheduler.RunAsync(stop.Token));
 
         // Let the scheduler read its settings and start waiting, then move the clock past 03:00 in steps.
@@ -168,7 +168,7 @@ public sealed class ConfigBackupTaskTests : IDisposable
         }
 
         using var stop = new CancellationTokenSource();
-        var running = Task.Run(() => new ConfigBackupScheduler(OpenAsync, _test.DataDirectory, Stores, _clock, NullLogger<ConfigBackupScheduler>.Instance).RunAsync(stop.Token));
+        var running = Task.Run(() => new ConfigBackupScheduler(OpenAsync, new InlineRunQueue(_test.DataDirectory, Stores), _clock, NullLogger<ConfigBackupScheduler>.Instance).RunAsync(stop.Token));
         await WaitForRunsAsync(1, TimeSpan.FromSeconds(30));
         await Task.Delay(500);
         await stop.CancelAsync();
@@ -195,7 +195,7 @@ public sealed class ConfigBackupTaskTests : IDisposable
 
         var logger = new FakeLogger<ConfigBackupScheduler>();
         using var stop = new CancellationTokenSource();
-        var running = Task.Run(() => new ConfigBackupScheduler(OpenAsync, _test.DataDirectory, Stores, _clock, logger).RunAsync(stop.Token));
+        var running = Task.Run(() => new ConfigBackupScheduler(OpenAsync, new InlineRunQueue(_test.DataDirectory, Stores), _clock, logger).RunAsync(stop.Token));
         await Task.Delay(1000);
         for (var i = 0; i < 8; i++)
         {
