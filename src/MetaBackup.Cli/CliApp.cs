@@ -52,6 +52,7 @@ public static class CliApp
                      SnapshotsCommand.Build(host),
                      BackupsCommand.Build(host),
                      TasksCommand.Build(host),
+                     AuditCommand.Build(host),
                      ServeCommand.Build(host),
                  })
         {

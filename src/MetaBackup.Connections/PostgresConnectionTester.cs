@@ -39,7 +39,7 @@ public sealed class PostgresConnectionTester : IConnectionTester
         {
             throw new ConnectionTestException(
                 $"Could not connect to database adapter '{adapterName}' ({where}): {(e is PostgresException pg ? pg.MessageText : e.Message)}",
-                "Check the host, port, database, user and password (`metabackup adapters update`).",
+                "Check the adapter's host, port, database, user and password.",
                 e);
         }
     }

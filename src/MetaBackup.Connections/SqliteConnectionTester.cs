@@ -15,7 +15,7 @@ public sealed class SqliteConnectionTester : IConnectionTester
         var path = config.Text("path") ?? "";
         if (!File.Exists(path))
         {
-            throw new ConnectionTestException($"Could not open database adapter '{adapterName}': SQLite file '{path}' does not exist.", "Check its path (`metabackup adapters update`).");
+            throw new ConnectionTestException($"Could not open database adapter '{adapterName}': SQLite file '{path}' does not exist.", "Check the adapter's path.");
         }
 
         try

@@ -27,7 +27,7 @@ public sealed class WebhookConnectionTester(string type, string urlKey, Func<str
     {
         if (!Uri.TryCreate(config.Secret(urlKey)?.Reveal(), UriKind.Absolute, out var url))
         {
-            throw new ConnectionTestException($"Notification adapter '{adapterName}' has no valid {urlKey}.", $"Set it with `metabackup adapters update {adapterName} --secret {urlKey}=stdin`.");
+            throw new ConnectionTestException($"Notification adapter '{adapterName}' has no valid {urlKey}.", $"Set the adapter's secret {urlKey} to the channel's URL.");
         }
 
         var method = config.Text("method") is "PUT" ? HttpMethod.Put : HttpMethod.Post;

@@ -92,7 +92,7 @@ public sealed class S3BackupStore(string adapterName, IAmazonS3 client, string b
 
     private StorageException Failed(string what, Exception e) => new(
         $"Could not {what} in {Description}: {e.Message}",
-        "Check the endpoint, region, bucket and credentials (`metabackup adapters show`), and that the service is reachable.",
+        "Check the adapter's endpoint, region, bucket and credentials, and that the service is reachable.",
         e,
         transient: IsTransient(e));
 

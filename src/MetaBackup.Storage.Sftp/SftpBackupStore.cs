@@ -199,11 +199,11 @@ public sealed class SftpBackupStore(string adapterName, SftpTarget target, Remem
     private StorageException Failed(string what, Exception e) => e is SshConnectionException { Message: var m } && (m.Contains("Host key could not be verified", StringComparison.Ordinal) || m.Contains("Key exchange negotiation failed", StringComparison.Ordinal))
         ? new(
             $"Could not {what} in {Description}: the host key is not the one pinned for it ({_pinned}). The server was rebuilt, or something is impersonating it.",
-            "If the server's key really changed, check its new fingerprint on the server (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub) and set it with `metabackup adapters update ADAPTER --config hostKeyFingerprint=SHA256:…`.",
+            "If the server's key really changed, check its new fingerprint on the server (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub) and set it as the adapter's hostKeyFingerprint (SHA256:…).",
             e)
         : new(
             $"Could not {what} in {Description}: {(e is SshAuthenticationException ? "authentication failed" : e.Message)}",
-            "Check the host, port, user, key or password and the host key fingerprint (`metabackup adapters show`), and that the server is up.",
+            "Check the adapter's host, port, user, key or password and host key fingerprint, and that the server is up.",
             e,
             transient: e is SocketException or SshOperationTimeoutException or IOException || e is SshConnectionException && !(e is SshAuthenticationException));
 
@@ -280,7 +280,8 @@ public sealed class SftpBackupStoreFactory : IBackupStoreFactory
         {
             throw new Core.Configuration.InvalidInputException(
                 $"The privateKey of this sftp adapter cannot be used: {(e is SshPassPhraseNullOrEmptyException ? "it is encrypted, and no passphrase was given" : e.Message)}",
-                "Give an unencrypted OpenSSH or PEM private key (ssh-keygen -t ed25519), or its passphrase with --secret passphrase=stdin|env:VAR|file:PATH.");
+                "Give an unencrypted OpenSSH or PEM private key (ssh-keygen -t ed25519), or also its passphrase.",
+                new Dictionary<string, string> { ["secretKey"] = "passphrase" });
         }
     }
 }

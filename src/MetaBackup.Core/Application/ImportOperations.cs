@@ -90,6 +90,17 @@ public sealed record ImportBackup(BackupInput Source, ImportOptions Options, Aes
             cancellationToken);
 }
 
+/// <summary>
+/// A step of an import session that only reads or ends the session (its state is kept by the server, docs/api.md
+/// "Import sessions"): nothing to do here but be allowed — it needs the import permission, as every other step does.
+/// </summary>
+public sealed record ContinueImport : Operation<Done>
+{
+    public override string Permission => Permissions.ConfigImport;
+
+    internal override Task<Done> RunAsync(OperationContext context, CancellationToken cancellationToken) => Task.FromResult(Done.Value);
+}
+
 public sealed record ListSnapshots : Operation<IReadOnlyList<SnapshotFile>>
 {
     public override string Permission => Permissions.ConfigImport;

@@ -11,7 +11,8 @@ namespace MetaBackup.Core.Import;
 /// <summary>
 /// Works out what an import will do, record by record (PRODUCT §6, "Conflict resolution"), changing
 /// nothing: same id → update; new id whose natural key matches → update that record and remap every
-/// reference to it; new id → create; a reference to a record in neither the backup nor the database →
+/// reference to it — in full mode, replace it by the backup's record, so that afterwards even the ids are
+/// the backup's; new id → create; a reference to a record in neither the backup nor the database →
 /// skip with a warning naming it; in full mode, records absent from the backup → delete.
 /// </summary>
 internal sealed class ImportPlanner(ConfigurationSession session, JsonObject document, DocumentInfo info, ImportOptions options)
@@ -20,6 +21,9 @@ internal sealed class ImportPlanner(ConfigurationSession session, JsonObject doc
     private readonly Dictionary<string, Dictionary<string, ConfigRecord>> _dbById = [];
     private readonly Dictionary<(string Area, string BackupId), JsonObject> _inBackup = [];
     private readonly Dictionary<(string Area, string BackupId), ConfigRecord> _matched = [];
+
+    /// <summary>Full mode: database records that a backup record of the same natural key but another id replaces.</summary>
+    private readonly Dictionary<(string Area, string BackupId), ConfigRecord> _replacing = [];
     private readonly Dictionary<(string Area, string BackupId), string> _finalIds = [];
     private readonly Dictionary<(string Area, string BackupId), bool> _imported = [];
     private readonly HashSet<(string Area, string Id)> _deleted = [];
@@ -77,7 +81,9 @@ internal sealed class ImportPlanner(ConfigurationSession session, JsonObject doc
         {
             foreach (var record in _db[area.Name].Where(r => _deleted.Contains((area.Name, r.Id))))
             {
-                entries.Add(new PlanEntry(area.Name, record.Id, null, KeyOf(area, record), PlanAction.Delete, [], "not in the backup (full mode)", []));
+                var replacedBy = _replacing.FirstOrDefault(r => r.Key.Area == area.Name && r.Value.Id == record.Id).Key.BackupId;
+                var reason = replacedBy is null ? "not in the backup (full mode)" : $"replaced by the backup's {area.Singular} {replacedBy} of the same {area.NaturalKey} (full mode)";
+                entries.Add(new PlanEntry(area.Name, record.Id, null, KeyOf(area, record), PlanAction.Delete, [], reason, []));
                 work.Add(new PlannedRecord(area, PlanAction.Delete, record, null, new Dictionary<string, SecretText?>()));
             }
         }
@@ -153,6 +159,14 @@ internal sealed class ImportPlanner(ConfigurationSession session, JsonObject doc
                 }
 
                 claimed[match.Id] = backupId;
+                if (options.Mode == ImportMode.Full && match.Id != backupId)
+                {
+                    // Afterwards the configuration equals the backup's, ids included (docs/recovery.md, "Conflict resolution").
+                    _replacing[(area.Name, backupId)] = match;
+                    _finalIds[(area.Name, backupId)] = backupId;
+                    continue;
+                }
+
                 _matched[(area.Name, backupId)] = match;
             }
         }
@@ -164,7 +178,10 @@ internal sealed class ImportPlanner(ConfigurationSession session, JsonObject doc
         var key = area.NaturalKeyOf(record);
         var finalId = _finalIds[(area.Name, backupId)];
         var existing = _matched.GetValueOrDefault((area.Name, backupId));
-        var remapNote = existing is not null && existing.Id != backupId ? $"matched the existing {area.Singular} {existing.Id} by {area.NaturalKey}; references to {backupId} now point to it" : null;
+        var replacing = _replacing.GetValueOrDefault((area.Name, backupId));
+        var remapNote = existing is not null && existing.Id != backupId ? $"matched the existing {area.Singular} {existing.Id} by {area.NaturalKey}; references to {backupId} now point to it"
+            : replacing is not null ? $"replaces the existing {area.Singular} {replacing.Id} of the same {area.NaturalKey}, which is deleted; its secrets are kept where the backup has none"
+            : null;
 
         var incomingJson = record.DeepClone().AsObject();
         var skipReason = ResolveReferences(area, incomingJson);
@@ -175,7 +192,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, JsonObject doc
         {
             try
             {
-                (built, secrets, needsSecret) = _incoming.Build(area, incomingJson, existing);
+                (built, secrets, needsSecret) = _incoming.Build(area, incomingJson, existing ?? replacing);
                 // The same rules as for a record added by hand (docs/recovery.md, "Records that break a rule").
                 built.Normalize();
             }
@@ -187,6 +204,13 @@ internal sealed class ImportPlanner(ConfigurationSession session, JsonObject doc
 
         if (skipReason is not null)
         {
+            if (replacing is not null)
+            {
+                // The backup's record cannot take its place: the existing one stays as it is.
+                _deleted.Remove((area.Name, replacing.Id));
+                existing = replacing;
+            }
+
             _imported[(area.Name, backupId)] = false;
             _warnings.Add($"Skipped {area.Singular} '{key}': {skipReason}.");
             return (new PlanEntry(area.Name, finalId, backupId, key, PlanAction.Skip, [], skipReason, []),
@@ -213,6 +237,11 @@ internal sealed class ImportPlanner(ConfigurationSession session, JsonObject doc
 
         if (existing is null)
         {
+            if (replacing is not null)
+            {
+                CarrySecrets(area, replacing, secrets, needsSecret);
+            }
+
             return (new PlanEntry(area.Name, finalId, backupId, key, PlanAction.Create, [], remapNote, needsSecret),
                 new PlannedRecord(area, PlanAction.Create, null, incoming, secrets));
         }
@@ -221,6 +250,28 @@ internal sealed class ImportPlanner(ConfigurationSession session, JsonObject doc
         var action = changes.Count == 0 ? PlanAction.Unchanged : PlanAction.Update;
         return (new PlanEntry(area.Name, finalId, backupId, key, action, changes, remapNote, needsSecret),
             new PlannedRecord(area, action, existing, incoming, secrets));
+    }
+
+    /// <summary>
+    /// A record that replaces another keeps the secrets the backup does not carry (one without secrets) from the
+    /// record it replaces, as an update would; one that does not open is listed as needing its secret.
+    /// </summary>
+    private void CarrySecrets(ConfigurationArea area, ConfigRecord replaced, Dictionary<string, SecretText?> secrets, List<string> needsSecret)
+    {
+        foreach (var property in area.SecretProperties.Where(p => !secrets.ContainsKey(p.Name)))
+        {
+            if (property.GetValue(replaced) is EncryptedSecret held)
+            {
+                if (session.Secrets.TryOpen(held) is { } opened)
+                {
+                    secrets[property.Name] = opened;
+                }
+                else
+                {
+                    needsSecret.Add(SecretFields.NameOf(property));
+                }
+            }
+        }
     }
 
     /// <summary>

@@ -40,6 +40,8 @@ public static class ImportEndpoints
 
         imports.MapPost("/upload", async Task<Created<ImportSessionView>> (string? name, HttpContext context, MetaBackupScope app, ImportSessions sessions, ServerSettings settings, DataDirectory dataDirectory, CancellationToken ct) =>
             {
+                // Allowed first, so that nobody without the permission fills the disk with uploads.
+                await app.RunAsync(new ContinueImport(), ct);
                 var limit = settings.MaxUploadBytes;
                 if (context.Request.ContentLength > limit)
                 {
@@ -87,7 +89,11 @@ public static class ImportEndpoints
             })
             .WithName("Imports.fromDestination").WithSummary("Start an import session with a backup in a storage destination (see GET /api/v1/backups). Validates it at once.");
 
-        imports.MapGet("/{id}", (string id, MetaBackupScope app, ImportSessions sessions) => TypedResults.Ok(View(sessions, sessions.Get(id, app.Actor.Name))))
+        imports.MapGet("/{id}", async (string id, MetaBackupScope app, ImportSessions sessions, CancellationToken ct) =>
+            {
+                await app.RunAsync(new ContinueImport(), ct);
+                return TypedResults.Ok(View(sessions, sessions.Get(id, app.Actor.Name)));
+            })
             .WithName("Imports.show").WithSummary("Where the session stands: needsKey, refused, valid or planned; the validation result and the plan.");
 
         imports.MapPost("/{id}/key", (string id, ImportKeyRequest request, MetaBackupScope app, ImportSessions sessions, CancellationToken ct) =>
@@ -131,8 +137,9 @@ public static class ImportEndpoints
                 }))
             .WithName("Imports.apply").WithSummary("Apply exactly the plan with this digest — after a safety snapshot, in one transaction — or 409 when the configuration changed since it was shown. Ends the session.");
 
-        imports.MapDelete("/{id}", (string id, MetaBackupScope app, ImportSessions sessions) =>
+        imports.MapDelete("/{id}", async (string id, MetaBackupScope app, ImportSessions sessions, CancellationToken ct) =>
             {
+                await app.RunAsync(new ContinueImport(), ct);
                 sessions.End(sessions.Get(id, app.Actor.Name));
                 return TypedResults.NoContent();
             })
@@ -187,6 +194,7 @@ public static class ImportEndpoints
 
     private static async Task<TResult> WithSessionAsync<TResult>(ImportSessions sessions, string id, MetaBackupScope app, Func<ImportSession, Task<TResult>> work)
     {
+        await app.RunAsync(new ContinueImport(), CancellationToken.None);
         var session = sessions.Get(id, app.Actor.Name);
         await session.Gate.WaitAsync();
         try

@@ -238,8 +238,10 @@ public sealed class ImportDrillTests : IDisposable
 
         Assert.Equal(Describe(plan), Describe(applied.Plan));
         Assert.NotEqual(before, _b.Dump());
-        var update = plan.Entries.Single(e => e.Area == "groups" && e.Action == PlanAction.Update);
-        Assert.Equal(["description", "permissions"], update.Changes.Select(c => c.Field).Order());
+        // Full mode: B's own "operators" (another id) is replaced by the backup's, so that ids end up the backup's too.
+        var replaced = plan.Entries.Single(e => e.Area == "groups" && e.Action == PlanAction.Delete && e.Key == "operators");
+        Assert.Contains("replaced by the backup's group", replaced.Reason, StringComparison.Ordinal);
+        Assert.Contains("replaces the existing group", plan.Entries.Single(e => e.Area == "groups" && e.Action == PlanAction.Create && e.Key == "operators").Reason, StringComparison.Ordinal);
         Assert.Single(plan.Entries, e => e.Action == PlanAction.Delete && e.Key == "only-on-b");
         foreach (var entry in plan.Entries.Where(e => e.Action is PlanAction.Create or PlanAction.Update))
         {
@@ -252,6 +254,46 @@ public sealed class ImportDrillTests : IDisposable
             var area = ConfigurationAreas.All.Single(a => a.Name == entry.Area);
             Assert.False(await b.Db.RecordsOf(area).AnyAsync(r => r.Id == entry.Id));
         }
+    }
+
+    [Fact]
+    public async Task In_merge_mode_a_record_of_the_same_natural_key_is_updated_and_keeps_its_id()
+    {
+        var (backup, key, _) = await SeedAndExportAsync(includeSecrets: true);
+        await using var b = await _b.InitializeAndOpenAsync();
+        var own = await new GroupsService(b).AddAsync("operators", "different description", ["jobs.read"]);
+
+        var plan = (await ImportAsync(b, _b, backup, new ImportOptions(ImportMode.Merge), key)).Plan;
+
+        var update = plan.Entries.Single(e => e.Area == "groups" && e.Key == "operators");
+        Assert.Equal(PlanAction.Update, update.Action);
+        Assert.Equal(own.Id, update.Id);
+        Assert.Equal(["description", "permissions"], update.Changes.Select(c => c.Field).Order());
+        b.Db.ChangeTracker.Clear();
+        Assert.Equal(own.Id, (await b.Db.Groups.SingleAsync(g => g.Name == "operators")).Id);
+        Assert.Equal(own.Id, (await b.Db.Users.SingleAsync()).GroupId);
+    }
+
+    [Fact]
+    public async Task In_full_mode_a_record_of_the_same_natural_key_is_replaced_with_the_backups_id_and_keeps_its_secrets_when_the_backup_has_none()
+    {
+        var (backup, key, _) = await SeedAndExportAsync(includeSecrets: false);
+        string expected;
+        await using (var a = await _a.OpenAsync())
+        {
+            expected = await ConfigurationText.OfAsync(a);
+        }
+
+        await using var b = await _b.InitializeAndOpenAsync();
+        await new Credentials.CredentialsService(b).AddAsync(new Credentials.CredentialInput("shared-db"), new Dictionary<string, SecretText> { ["password"] = new("kept-on-b") });
+
+        var result = await ImportAsync(b, _b, backup, new ImportOptions(ImportMode.Full), key);
+
+        Assert.True(result.Applied);
+        b.Db.ChangeTracker.Clear();
+        var credential = await b.Db.CredentialProfiles.SingleAsync();
+        Assert.Contains($"\"id\": \"{credential.Id}\"", expected, StringComparison.Ordinal);
+        Assert.Equal("kept-on-b", b.Secrets.Open(credential.Password!).Reveal());
     }
 
     [Fact]

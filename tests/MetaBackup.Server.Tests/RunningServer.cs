@@ -1,0 +1,74 @@
+using MetaBackup.Core.Configuration;
+using MetaBackup.Core.Persistence;
+using MetaBackup.Data;
+using MetaBackup.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace MetaBackup.Server.Tests;
+
+/// <summary>
+/// The real server, in this process, on a free loopback port (Kestrel), over a data directory of its own with SQLite on
+/// disk: the start-up gate runs as in <c>serve</c>. Disposing stops it and deletes the directory.
+/// </summary>
+public sealed class RunningServer : IAsyncDisposable
+{
+    private readonly TempDirectory _directory;
+    private readonly WebApplication _app;
+
+    private RunningServer(TempDirectory directory, WebApplication app, ServerSettings settings, Dictionary<string, string?> environment)
+    {
+        _directory = directory;
+        _app = app;
+        Settings = settings;
+        Environment = environment;
+        Address = new Uri(ServerApp.Addresses(app)[0]);
+    }
+
+    public Uri Address { get; }
+
+    public ServerSettings Settings { get; }
+
+    public Dictionary<string, string?> Environment { get; }
+
+    public DataDirectory DataDirectory => Settings.DataDirectory;
+
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>Starts a server on a new, empty data directory with system key <paramref name="systemKey"/>.</summary>
+    public static async Task<RunningServer> StartAsync(string systemKey = TestKeys.A, Func<ServerSettings, ServerSettings>? configure = null)
+    {
+        var directory = new TempDirectory();
+        var environment = new Dictionary<string, string?> { ["ENCRYPTION_KEY"] = systemKey };
+        var settings = new ServerSettings(new DataDirectory(directory.Combine("data")), name => environment.GetValueOrDefault(name))
+        {
+            Urls = "http://127.0.0.1:0",
+            LogToConsole = false,
+            RunScheduler = false,
+        };
+        settings = configure?.Invoke(settings) ?? settings;
+        var app = ServerApp.Build(settings, NullLoggerFactory.Instance);
+        await app.Services.GetRequiredService<Hosting.StartupGate>().PassAsync(CancellationToken.None);
+        await app.StartAsync();
+        return new RunningServer(directory, app, settings, environment);
+    }
+
+    /// <summary>A client with its own cookies, recording every response it receives.</summary>
+    public ApiClient Client(ResponseLog? log = null) => new(Address, log ?? new ResponseLog());
+
+    /// <summary>The database as text, without the tables that record rather than configure (audit, API key use, task runs).</summary>
+    public string ConfigurationDump() => string.Join("\n", DatabaseDump.Of(DataDirectory.DatabasePath).Split("## ").Where(t => !t.StartsWith("audit_events", StringComparison.Ordinal) && !t.StartsWith("api_key_usage", StringComparison.Ordinal)));
+
+    /// <summary>Opens the server's store directly, as an operator at the machine would.</summary>
+    public Task<ConfigurationSession> OpenStoreAsync() =>
+        new ConfigurationStore(DataDirectory, DatabaseProviders.For(DataDirectory, name => Environment.GetValueOrDefault(name)), name => Environment.GetValueOrDefault(name), NullLoggerFactory.Instance)
+            .OpenAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        _directory.Dispose();
+    }
+}
