@@ -64,6 +64,7 @@ public static class ServerApp
 
         var app = builder.Build();
         app.UseExceptionHandler();
+        app.UseStatusCodePages(ErrorResponses.WriteStatusAsync);
         app.UseServerAccess();
 
         app.MapHealthEndpoints();

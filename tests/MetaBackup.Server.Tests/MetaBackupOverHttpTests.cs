@@ -84,7 +84,7 @@ public sealed class MetaBackupOverHttpTests : IAsyncLifetime
         }
 
         // The import ended the session and took its staged file with it.
-        Assert.False(Directory.Exists(_b.DataDirectory.StagingDirectory) && Directory.EnumerateFileSystemEntries(_b.DataDirectory.StagingDirectory).Any());
+        Assert.Empty(_b.StagedFiles());
 
         // Not one marker in any response of the run — except the Recovery Kits, which hand out their own key by design.
         var scanned = _responses.Entries.Where(r => r.Request != "POST /api/v1/profiles").ToList();

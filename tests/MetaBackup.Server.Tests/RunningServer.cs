@@ -58,7 +58,16 @@ public sealed class RunningServer : IAsyncDisposable
     public ApiClient Client(ResponseLog? log = null) => new(Address, log ?? new ResponseLog());
 
     /// <summary>The database as text, without the tables that record rather than configure (audit, API key use, task runs).</summary>
-    public string ConfigurationDump() => string.Join("\n", DatabaseDump.Of(DataDirectory.DatabasePath).Split("## ").Where(t => !t.StartsWith("audit_events", StringComparison.Ordinal) && !t.StartsWith("api_key_usage", StringComparison.Ordinal)));
+    public string ConfigurationDump()
+    {
+        string[] records = ["audit_events", "api_key_usage"];
+        var tables = DatabaseDump.Of(DataDirectory.DatabasePath).Split("## ").Where(t => !records.Any(r => t.StartsWith(r, StringComparison.Ordinal)));
+        return string.Join("\n", tables.SelectMany(t => t.Split('\n')).Where(line => !records.Any(r => line.StartsWith($"name={r} ", StringComparison.Ordinal))));
+    }
+
+    /// <summary>What is staged in the data directory's staging area now (nothing when it does not exist).</summary>
+    public IReadOnlyList<string> StagedFiles() =>
+        Directory.Exists(DataDirectory.StagingDirectory) ? [.. Directory.EnumerateFileSystemEntries(DataDirectory.StagingDirectory)] : [];
 
     /// <summary>Opens the server's store directly, as an operator at the machine would.</summary>
     public Task<ConfigurationSession> OpenStoreAsync() =>

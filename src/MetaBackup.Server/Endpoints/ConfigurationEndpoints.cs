@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using MetaBackup.Core.Adapters;
 using MetaBackup.Core.ApiKeys;
 using MetaBackup.Core.Application;
@@ -18,28 +19,31 @@ using Microsoft.AspNetCore.Routing;
 namespace MetaBackup.Server.Endpoints;
 
 /// <summary>A credential profile's fields; secrets by field name (password, privateKey, passphrase, token), write-only.</summary>
-public sealed record CredentialRequest(string? Name, string? Description, string? Username, Dictionary<string, SecretText>? Secrets, List<string>? UnsetSecrets)
+public sealed record CredentialRequest(string? Name = null, string? Description = null, string? Username = null, Dictionary<string, SecretText>? Secrets = null, List<string>? UnsetSecrets = null)
 {
+    [JsonIgnore]
     public CredentialInput Input => new(Name, Description, Username);
 }
 
 /// <summary>A user's fields; the password is write-only. <c>group</c> "" takes the user out of their group.</summary>
-public sealed record UserRequest(string? Email, string? Name, string? Group, bool? Disabled, SecretText? Password)
+public sealed record UserRequest(string? Email = null, string? Name = null, string? Group = null, bool? Disabled = null, SecretText? Password = null)
 {
+    [JsonIgnore]
     public UserInput Input => new(Email, Name, Group, Disabled);
 }
 
 /// <summary>A group's fields; <c>permissions</c> replaces the whole list.</summary>
-public sealed record GroupRequest(string? Name, string? Description, List<string>? Permissions);
+public sealed record GroupRequest(string? Name = null, string? Description = null, List<string>? Permissions = null);
 
 /// <summary>An SSO provider's fields; the client secret is write-only.</summary>
-public sealed record SsoRequest(string? ProviderId, string? Name, string? Issuer, string? ClientId, List<string>? Scopes, string? DefaultGroup, bool? Enabled, SecretText? ClientSecret)
+public sealed record SsoRequest(string? ProviderId = null, string? Name = null, string? Issuer = null, string? ClientId = null, List<string>? Scopes = null, string? DefaultGroup = null, bool? Enabled = null, SecretText? ClientSecret = null)
 {
+    [JsonIgnore]
     public SsoInput Input => new(ProviderId, Name, Issuer, ClientId, Scopes, DefaultGroup, Enabled);
 }
 
 /// <summary>An API key's fields (the key itself never changes); <c>noExpiry</c> removes the expiry.</summary>
-public sealed record ApiKeyRequest(string? Name, string? User, List<string>? Permissions, DateTimeOffset? ExpiresAt, bool? NoExpiry);
+public sealed record ApiKeyRequest(string? Name = null, string? User = null, List<string>? Permissions = null, DateTimeOffset? ExpiresAt = null, bool? NoExpiry = null);
 
 /// <summary>A new API key: the key itself, shown this once — only its hash is kept.</summary>
 public sealed record NewApiKey(string Key, ApiKey ApiKey);
@@ -48,8 +52,9 @@ public sealed record NewApiKey(string Key, ApiKey ApiKey);
 /// An adapter's fields: <c>config</c> sets plain keys (strings, numbers or booleans), <c>secrets</c> sets secret keys
 /// (write-only), <c>unset</c> removes keys; keys left out stay. <c>credentialProfile</c> "" detaches the profile.
 /// </summary>
-public sealed record AdapterRequest(AdapterKind? Kind, string? Type, string? Name, Dictionary<string, JsonNode?>? Config, Dictionary<string, SecretText>? Secrets, List<string>? Unset, string? CredentialProfile)
+public sealed record AdapterRequest(AdapterKind? Kind = null, string? Type = null, string? Name = null, Dictionary<string, JsonNode?>? Config = null, Dictionary<string, SecretText>? Secrets = null, List<string>? Unset = null, string? CredentialProfile = null)
 {
+    [JsonIgnore]
     public AdapterConfigChange Change => new(
         (Config ?? []).ToDictionary(c => c.Key, c => c.Value is JsonValue value ? value.ToString() : c.Value?.ToJsonString() ?? ""),
         Secrets ?? [],

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using MetaBackup.Core.Application;
 using MetaBackup.Core.Configuration;
 using MetaBackup.Core.IO;
@@ -16,12 +17,14 @@ namespace MetaBackup.Server.Endpoints;
 /// </summary>
 public sealed record ExportOptionsRequest(bool IncludeSecrets = false, string? Profile = null, bool NoEncryption = false, BackupCompression Compression = BackupCompression.Gzip, bool ContinueOnSecretErrors = false)
 {
+    [JsonIgnore]
     public ExportRequest Request => new(IncludeSecrets, Profile, NoEncryption, Compression, ContinueOnSecretErrors);
 }
 
 /// <summary>An export to a storage destination.</summary>
 public sealed record ExportToDestinationRequest(string Storage, bool IncludeSecrets = false, string? Profile = null, bool NoEncryption = false, BackupCompression Compression = BackupCompression.Gzip, bool ContinueOnSecretErrors = false)
 {
+    [JsonIgnore]
     public ExportRequest Request => new(IncludeSecrets, Profile, NoEncryption, Compression, ContinueOnSecretErrors);
 }
 
@@ -44,7 +47,7 @@ public static class ExportEndpoints
                 return TypedResults.PhysicalFile(outcome.Result.Path!, "application/octet-stream", outcome.Result.FileName);
             })
             .WithName("Export.download").WithSummary("Export the configuration and download the file (config_backup_<time>.json[.gz|.br][.enc]).")
-            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream");
+            .Produces<Stream>(StatusCodes.Status200OK, "application/octet-stream");
         export.MapPost("/destination", async (ExportToDestinationRequest request, MetaBackupScope app, CancellationToken ct) =>
                 TypedResults.Ok(await app.RunAsync(new ExportBackup(request.Request, new ExportTarget.Destination(request.Storage)), ct)))
             .WithName("Export.toDestination").WithSummary("Export to a storage destination, with its sidecar, read back and verified there.");

@@ -18,10 +18,10 @@ namespace MetaBackup.Server.Endpoints;
 public sealed record ImportFromDestination(string Storage, string File);
 
 /// <summary>The key for the session's backup, as a Recovery Kit's text or 64 hex characters (exactly one).</summary>
-public sealed record ImportKeyRequest(Core.Secrets.SecretText? Kit, Core.Secrets.SecretText? Key);
+public sealed record ImportKeyRequest(Core.Secrets.SecretText? Kit = null, Core.Secrets.SecretText? Key = null);
 
 /// <summary>What to plan: the mode, and for selective the areas (and records) to import.</summary>
-public sealed record PlanRequest(ImportMode Mode, List<string>? Areas, List<string>? Ids);
+public sealed record PlanRequest(ImportMode Mode, List<string>? Areas = null, List<string>? Ids = null);
 
 /// <summary>Apply the plan with this digest — the one last shown; a plan that went stale is refused with 409.</summary>
 public sealed record ApplyRequest(string PlanDigest);
@@ -228,7 +228,7 @@ public static class ImportEndpoints
     }
 
     private static MetaBackupException TooLarge(long limit) => new(
-        $"The upload is larger than this server accepts ({limit / (1024 * 1024)} MiB).",
+        $"The upload is larger than this server accepts ({(limit >= 1024 * 1024 ? $"{limit / (1024 * 1024)} MiB" : $"{limit / 1024} KiB")}).",
         $"Import it from a storage destination instead, or raise {ServerSettings.MaxUploadVariable}.",
         null,
         ErrorCode.TooLarge,

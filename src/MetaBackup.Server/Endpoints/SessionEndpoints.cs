@@ -17,7 +17,7 @@ namespace MetaBackup.Server.Endpoints;
 public sealed record SetupState(bool FirstAdministratorNeeded);
 
 /// <summary>The first administrator: an email, a display name, a password (at least 10 characters).</summary>
-public sealed record FirstAdministrator(string Email, string? Name, SecretText Password);
+public sealed record FirstAdministrator(string Email, SecretText Password, string? Name = null);
 
 /// <summary>A local sign-in.</summary>
 public sealed record SignInRequest(string Email, SecretText Password);

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Routing;
 namespace MetaBackup.Server.Endpoints;
 
 /// <summary>A system key rotation: the new key as 64 hex characters — required when the key comes from the environment, generated when it lives in the data directory.</summary>
-public sealed record RotationRequest(SecretText? NewKey);
+public sealed record RotationRequest(SecretText? NewKey = null);
 
 /// <summary>
 /// The rest of the API's resources: the backups in a destination, the system key (fingerprint, rotation), the

@@ -11,7 +11,7 @@ using Microsoft.AspNetCore.Routing;
 namespace MetaBackup.Server.Endpoints;
 
 /// <summary>A new Encryption Profile.</summary>
-public sealed record ProfileRequest(string Name, string? Description);
+public sealed record ProfileRequest(string Name, string? Description = null);
 
 /// <summary>A Recovery Kit handed out: the file name to save it under, and its text — which holds the key.</summary>
 public sealed record RecoveryKitFile(string FileName, string Fingerprint, string Text)
@@ -23,7 +23,7 @@ public sealed record RecoveryKitFile(string FileName, string Fingerprint, string
 public sealed record NewProfile(EncryptionProfile Profile, RecoveryKitFile RecoveryKit);
 
 /// <summary>A key for the vault, as a Recovery Kit's text or as 64 hex characters (exactly one); a name for a new profile.</summary>
-public sealed record KeyRequest(SecretText? Kit, SecretText? Key, string? Name);
+public sealed record KeyRequest(SecretText? Kit = null, SecretText? Key = null, string? Name = null);
 
 /// <summary>
 /// <c>/api/v1/profiles</c>, the vault (docs/secrets.md): create a profile (its Recovery Kit in the response), list,
@@ -57,7 +57,7 @@ public static class VaultEndpoints
                 return TypedResults.File(Encoding.UTF8.GetBytes(kit.Text.Reveal()), "text/plain; charset=utf-8", kit.FileName);
             })
             .WithName("Profiles.recoveryKit").WithSummary("Download the profile's Recovery Kit again (its key, with instructions). Own permission; audited.")
-            .Produces(StatusCodes.Status200OK, contentType: "text/plain");
+            .Produces<Stream>(StatusCodes.Status200OK, "text/plain");
         profiles.MapPost("/import-key", async (KeyRequest request, MetaBackupScope app, CancellationToken ct) =>
             {
                 var supplied = SuppliedKey.From(request.Kit, request.Key, "the key in the request");

@@ -36,6 +36,29 @@ public sealed class ErrorResponses(ILogger<ErrorResponses> logger) : IExceptionH
         return true;
     }
 
+    /// <summary>
+    /// An error status the framework set without a body (no such route, a method the route does not take, a content
+    /// type it does not accept): the same problem details as every other error.
+    /// </summary>
+    public static Task WriteStatusAsync(StatusCodeContext context)
+    {
+        var status = context.HttpContext.Response.StatusCode;
+        var problem = status switch
+        {
+            StatusCodes.Status404NotFound => Problems.Of(ErrorCode.NotFound, $"There is no {context.HttpContext.Request.Path} here.", "See /openapi/v1.json for the routes."),
+            StatusCodes.Status405MethodNotAllowed => Problems.Of(ErrorCode.InvalidInput, $"{context.HttpContext.Request.Path} does not take {context.HttpContext.Request.Method}.", "See /openapi/v1.json for the routes."),
+            StatusCodes.Status415UnsupportedMediaType => Problems.Of(ErrorCode.InvalidInput, "The request body has a content type this route does not accept.", "Send application/json (an upload: application/octet-stream)."),
+            _ => null,
+        };
+        if (problem is null)
+        {
+            return Task.CompletedTask;
+        }
+
+        problem.Status = status;
+        return Problems.WriteAsync(context.HttpContext, problem);
+    }
+
     private static Microsoft.AspNetCore.Mvc.ProblemDetails BadRequest(BadHttpRequestException e)
     {
         if (e.StatusCode == StatusCodes.Status413PayloadTooLarge)

@@ -83,6 +83,13 @@ public static class ApiDocument
                 schema.WriteOnly = true;
                 schema.Format = "password";
             }
+            else if (type == typeof(Stream))
+            {
+                // A file: an upload, a download.
+                schema.Type = JsonSchemaType.String;
+                schema.Format = "binary";
+                schema.Properties?.Clear();
+            }
             else if (type == typeof(JsonObject) || type == typeof(JsonNode))
             {
                 schema.Type = type == typeof(JsonObject) ? JsonSchemaType.Object : null;
