@@ -96,14 +96,14 @@ public static class ServerApp
     public static async Task RunAsync(ServerSettings settings, ILoggerFactory loggerFactory, Action<string> announce, CancellationToken cancellationToken)
     {
         await using var app = Build(settings, loggerFactory);
-        foreach (var warning in await app.Services.GetRequiredService<StartupGate>().PassAsync(cancellationToken))
-        {
-            announce($"warning: {warning}");
-        }
 
+        // The gate logs what it did — a generated system key loudly — to the console and the data directory's logs.
+        await app.Services.GetRequiredService<StartupGate>().PassAsync(cancellationToken);
         await app.StartAsync(cancellationToken);
+        var logger = loggerFactory.CreateLogger("MetaBackup.Server");
         foreach (var address in Addresses(app))
         {
+            logger.LogInformation("Serving {DataDirectory} on {Address}", settings.DataDirectory.Root, address);
             announce($"MetaBackup is listening on {address} (API reference: {address}/api/reference)");
         }
 
@@ -115,6 +115,7 @@ public static class ServerApp
         {
         }
 
+        logger.LogInformation("Stopping: the run in progress, if any, is recorded as interrupted");
         await app.StopAsync(CancellationToken.None);
     }
 
