@@ -16,18 +16,38 @@ public sealed class ReadmeCommandsTests : IDisposable
     public void Dispose() => _temp.Dispose();
 
     [Fact]
-    public async Task The_readme_run_command_initialises_the_embedded_default_and_the_script_serves_every_command()
+    public async Task The_readme_run_command_serves_the_embedded_default_and_the_script_serves_every_command()
     {
         var readme = await File.ReadAllLinesAsync(Path.Combine(RepositoryRoot, "README.md"));
         var runCommand = readme.Select(l => l.Trim()).First(l => l.StartsWith("./metabackup ", StringComparison.Ordinal) && l.Contains("# run", StringComparison.Ordinal));
+        Assert.Equal("./metabackup serve", runCommand[..runCommand.IndexOf('#', StringComparison.Ordinal)].Trim());
         var dataDir = _temp.Combine("data");
 
-        var init = await RunAsync(runCommand[..runCommand.IndexOf('#', StringComparison.Ordinal)].Trim(), dataDir);
+        // The server runs until stopped: start it, see it answer, stop it as a service manager would.
+        var port = Repository.FreePort();
+        var serve = Start(runCommand[..runCommand.IndexOf('#', StringComparison.Ordinal)].Trim(), dataDir, port);
+        var served = new System.Text.StringBuilder();
+        serve.OutputDataReceived += (_, e) => { lock (served) { served.AppendLine(e.Data); } };
+        serve.ErrorDataReceived += (_, e) => { lock (served) { served.AppendLine(e.Data); } };
+        serve.BeginOutputReadLine();
+        serve.BeginErrorReadLine();
+        await Repository.WaitForPortAsync(port, TimeSpan.FromMinutes(5));
+        using (var http = new HttpClient())
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync($"http://127.0.0.1:{port}/health")).StatusCode);
+        }
 
-        Assert.True(init.ExitCode == 0, init.Output);
-        Assert.True(File.Exists(Path.Combine(dataDir, "metabackup.db")), init.Output);
-        Assert.True(File.Exists(Path.Combine(dataDir, "system.key")), init.Output);
-        Assert.Contains("KEEP A COPY", init.Output, StringComparison.Ordinal);
+        using (var kill = Process.Start("kill", ["-TERM", serve.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!)
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        await serve.WaitForExitAsync();
+        Assert.True(serve.ExitCode == 0, served.ToString());
+        Assert.True(File.Exists(Path.Combine(dataDir, "metabackup.db")), served.ToString());
+        Assert.True(File.Exists(Path.Combine(dataDir, "system.key")), served.ToString());
+        Assert.Contains("KEEP A COPY", served.ToString(), StringComparison.Ordinal);
+        Assert.Contains($"MetaBackup is listening on http://127.0.0.1:{port}", served.ToString(), StringComparison.Ordinal);
 
         var add = await RunAsync("printf 'piped-secret-123\\n' | ./metabackup credentials add --name db --secret password=stdin --json", dataDir);
         Assert.True(add.ExitCode == 0, add.Output);
@@ -60,7 +80,7 @@ public sealed class ReadmeCommandsTests : IDisposable
         }
     }
 
-    private static async Task<(int ExitCode, string Output)> RunAsync(string commandLine, string dataDir)
+    private static Process Start(string commandLine, string dataDir, int? port = null)
     {
         var start = new ProcessStartInfo("bash", ["-c", commandLine])
         {
@@ -71,7 +91,17 @@ public sealed class ReadmeCommandsTests : IDisposable
         start.Environment["METABACKUP_DATA_DIR"] = dataDir;
         start.Environment.Remove("ENCRYPTION_KEY");
         start.Environment.Remove("ENCRYPTION_KEY_FILE");
-        using var process = Process.Start(start)!;
+        if (port is { } listen)
+        {
+            start.Environment["METABACKUP_URLS"] = $"http://127.0.0.1:{listen}";
+        }
+
+        return Process.Start(start)!;
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(string commandLine, string dataDir)
+    {
+        using var process = Start(commandLine, dataDir);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
