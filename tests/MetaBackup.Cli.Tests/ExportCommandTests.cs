@@ -40,6 +40,24 @@ public sealed class ExportCommandTests : IDisposable
         return (exported["file"]!.GetValue<string>(), kit, secrets);
     }
 
+    /// <summary>Issue 10: exports with secrets are audited — by whom, and whether secrets went out — and `audit list` finds them by action.</summary>
+    [Fact]
+    public async Task An_export_with_secrets_is_in_the_audit_log_and_audit_list_filters_by_action_and_actor()
+    {
+        await ExportWithSecretsAsync();
+        await _server.OkAsync("export", "-o", _server.WorkingDirectory + "/plain/");
+
+        var exports = JsonNode.Parse((await _server.OkAsync("audit", "list", "--action", "config.export", "--json")).Out)!.AsArray();
+        var byOthers = JsonNode.Parse((await _server.OkAsync("audit", "list", "--actor", "user:nobody@example.com", "--json")).Out)!.AsArray();
+
+        Assert.Equal(2, exports.Count);
+        Assert.EndsWith("secrets stripped", exports[0]!["target"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.EndsWith("secrets included", exports[1]!["target"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.All(exports, e => Assert.Equal("cli:tester", e!["actor"]!.GetValue<string>()));
+        Assert.Empty(byOthers);
+        Assert.Contains("profile.recovery-kit", (await _server.OkAsync("audit", "list")).Out, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_backup_with_secrets_is_recovered_with_the_recovery_kit_alone_on_a_machine_without_metabackup_data()
     {
