@@ -117,6 +117,9 @@ public sealed class BadRequestTests : IAsyncLifetime
         var session = ApiClient.Expect(HttpStatusCode.Created, await _admin.SendAsync(HttpMethod.Post, "/api/v1/imports/upload", content: upload)).Json;
         Assert.Equal("needsKey", session["state"]!.GetValue<string>());
         var id = session["id"]!.GetValue<string>();
+        var staged = Assert.Single(_server.StagedFiles(), Directory.Exists);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(staged));
+        Assert.All(Directory.GetFiles(staged), f => Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(f)));
 
         var wrong = await _admin.PostAsync($"/api/v1/imports/{id}/key", new { key = TestKeys.C });
         Assert.Equal(HttpStatusCode.UnprocessableEntity, wrong.Status);
@@ -128,6 +131,31 @@ public sealed class BadRequestTests : IAsyncLifetime
         Assert.Equal("valid", right["state"]!.GetValue<string>());
         ApiClient.Expect(HttpStatusCode.NoContent, await _admin.DeleteAsync($"/api/v1/imports/{id}"));
         Assert.Equal(HttpStatusCode.NotFound, (await _admin.GetAsync($"/api/v1/imports/{id}")).Status);
+        Assert.Empty(_server.StagedFiles());
+    }
+
+    [Fact]
+    public async Task An_import_session_is_its_creators_alone_and_expires_when_unused_taking_its_staged_file_with_it()
+    {
+        await using var server = await RunningServer.StartAsync(configure: settings => settings with { ImportSessionIdle = TimeSpan.FromSeconds(2) });
+        using var admin = server.Client();
+        await admin.SetUpAsync();
+        var download = await admin.DownloadAsync(HttpMethod.Post, "/api/v1/export/download", new { });
+        var upload = new ByteArrayContent(download.Bytes);
+        upload.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        var id = ApiClient.Expect(HttpStatusCode.Created, await admin.SendAsync(HttpMethod.Post, "/api/v1/imports/upload", content: upload)).Json["id"]!.GetValue<string>();
+        var key = ApiClient.Expect(HttpStatusCode.Created, await admin.PostAsync("/api/v1/api-keys", new { name = "script", user = "admin@example.com", permissions = new[] { "config.import" } })).Json["key"]!.GetValue<string>();
+        using var other = server.Client();
+        other.ApiKey = key;
+
+        Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"/api/v1/imports/{id}")).Status);
+        Assert.NotEmpty(server.StagedFiles());
+        await Task.Delay(TimeSpan.FromSeconds(3));
+
+        var expired = await admin.GetAsync($"/api/v1/imports/{id}");
+        Assert.Equal(HttpStatusCode.NotFound, expired.Status);
+        Assert.Contains("expired", expired.Json["hint"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Empty(server.StagedFiles());
     }
 
     [Fact]

@@ -25,6 +25,11 @@ public sealed class ImportSessions(ServerSettings settings, ILogger<ImportSessio
     /// <summary>The session, if it exists and belongs to <paramref name="owner"/>; another's is as absent as a missing one.</summary>
     public ImportSession Get(string id, string owner)
     {
+        if (_sessions.TryGetValue(id, out var expired) && ExpiresAt(expired) <= settings.Clock.GetUtcNow() && expired.Gate.CurrentCount == 1)
+        {
+            End(expired);
+        }
+
         if (!_sessions.TryGetValue(id, out var session) || session.Owner != owner)
         {
             throw new MetaBackupException(
