@@ -46,12 +46,16 @@ public static class MetaBackupServices
             provider.GetRequiredService<ILoggerFactory>(),
             provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IRunQueue>(provider => new InlineRunQueue(dataDirectory, provider.GetRequiredService<BackupStores>()));
+        services.TryAddSingleton(new ImportLimits());
         services.AddSingleton(provider => new ApplicationServices(
             dataDirectory,
             provider.GetRequiredService<ConfigurationStore>().Keys,
             provider.GetRequiredService<BackupStores>(),
             provider.GetRequiredService<IReadOnlyList<IConnectionTester>>(),
-            provider.GetRequiredService<IRunQueue>()));
+            provider.GetRequiredService<IRunQueue>())
+        {
+            Imports = provider.GetRequiredService<ImportLimits>(),
+        });
         services.AddScoped<MetaBackupScope>();
         return services;
     }

@@ -1,3 +1,4 @@
+using MetaBackup.Core.Application;
 using MetaBackup.Core.Persistence;
 using MetaBackup.Core.Scheduling;
 using MetaBackup.Core.Storage;
@@ -6,7 +7,6 @@ using MetaBackup.Server.Access;
 using MetaBackup.Server.Endpoints;
 using MetaBackup.Server.Hosting;
 using MetaBackup.Server.Http;
-using MetaBackup.Server.Imports;
 using MetaBackup.Server.OpenApi;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -52,8 +52,8 @@ public static class ServerApp
             builder.Services.AddHostedService<SchedulerService>();
         }
 
-        builder.Services.AddSingleton<ImportSessions>();
-        builder.Services.AddHostedService(provider => provider.GetRequiredService<ImportSessions>());
+        builder.Services.AddSingleton(new ImportLimits(settings.MaxUploadBytes, settings.ImportSessionIdle));
+        builder.Services.AddHostedService<ImportSessionSweeper>();
 
         builder.Services.AddServerAccess(settings);
         builder.Services.ConfigureHttpJsonOptions(options => Core.Secrets.SecretMasking.ForViews(options.SerializerOptions));

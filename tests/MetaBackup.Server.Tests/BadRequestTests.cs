@@ -132,6 +132,8 @@ public sealed class BadRequestTests : IAsyncLifetime
         ApiClient.Expect(HttpStatusCode.NoContent, await _admin.DeleteAsync($"/api/v1/imports/{id}"));
         Assert.Equal(HttpStatusCode.NotFound, (await _admin.GetAsync($"/api/v1/imports/{id}")).Status);
         Assert.Empty(_server.StagedFiles());
+        await using var store = await _server.OpenStoreAsync();
+        Assert.Empty(store.Db.ImportSessions);
     }
 
     [Fact]
@@ -156,6 +158,29 @@ public sealed class BadRequestTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, expired.Status);
         Assert.Contains("expired", expired.Json["hint"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Empty(server.StagedFiles());
+    }
+
+    [Fact]
+    public async Task An_import_session_survives_a_restart_of_the_server_with_its_key_and_plan()
+    {
+        var kit = ApiClient.Expect(HttpStatusCode.Created, await _admin.PostAsync("/api/v1/profiles", new { name = "offsite" })).Json["recoveryKit"]!["text"]!.GetValue<string>();
+        var download = await _admin.DownloadAsync(HttpMethod.Post, "/api/v1/export/download", new { profile = "offsite" });
+        ApiClient.Expect(HttpStatusCode.NoContent, await _admin.DeleteAsync("/api/v1/profiles/offsite?force=true"));
+        var upload = new ByteArrayContent(download.Bytes);
+        upload.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        var id = ApiClient.Expect(HttpStatusCode.Created, await _admin.SendAsync(HttpMethod.Post, "/api/v1/imports/upload", content: upload)).Json["id"]!.GetValue<string>();
+        ApiClient.Expect(HttpStatusCode.OK, await _admin.PostAsync($"/api/v1/imports/{id}/key", new { kit }));
+        var digest = ApiClient.Expect(HttpStatusCode.OK, await _admin.PostAsync($"/api/v1/imports/{id}/plan", new { mode = "merge" })).Json["plan"]!["digest"]!.GetValue<string>();
+        var keyHex = Core.Vault.RecoveryKit.Parse(kit, "kit").Key.ToHex();
+        Assert.DoesNotContain(keyHex, DatabaseDump.Of(_server.DataDirectory.DatabasePath), StringComparison.OrdinalIgnoreCase);
+
+        await _server.RestartAsync();
+
+        var session = ApiClient.Expect(HttpStatusCode.OK, await _admin.GetAsync($"/api/v1/imports/{id}")).Json;
+        Assert.Equal("planned", session["state"]!.GetValue<string>());
+        Assert.Equal(digest, session["plan"]!["digest"]!.GetValue<string>());
+        var applied = ApiClient.Expect(HttpStatusCode.OK, await _admin.PostAsync($"/api/v1/imports/{id}/apply", new { planDigest = digest })).Json;
+        Assert.True(applied["result"]!["applied"]!.GetValue<bool>());
     }
 
     [Fact]

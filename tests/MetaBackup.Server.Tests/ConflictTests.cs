@@ -79,6 +79,6 @@ public sealed class ConflictTests : IAsyncLifetime
         // Planned again, the new plan deletes the newcomer, and applies.
         var again = ApiClient.Expect(HttpStatusCode.OK, await _admin.PostAsync($"/api/v1/imports/{id}/plan", new { mode = "full" })).Json["plan"]!;
         Assert.Contains(again["entries"]!.AsArray(), e => e!["key"]!.GetValue<string>() == "added-since" && e["action"]!.GetValue<string>() == "delete");
-        Assert.True(ApiClient.Expect(HttpStatusCode.OK, await _admin.PostAsync($"/api/v1/imports/{id}/apply", new { planDigest = again["digest"]!.GetValue<string>() })).Json["applied"]!.GetValue<bool>());
+        Assert.True(ApiClient.Expect(HttpStatusCode.OK, await _admin.PostAsync($"/api/v1/imports/{id}/apply", new { planDigest = again["digest"]!.GetValue<string>() })).Json["result"]!["applied"]!.GetValue<bool>());
     }
 }

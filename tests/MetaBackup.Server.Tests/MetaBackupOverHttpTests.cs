@@ -73,8 +73,9 @@ public sealed class MetaBackupOverHttpTests : IAsyncLifetime
         var plan = planned["plan"]!;
         Assert.Contains(plan["entries"]!.AsArray(), e => e!["action"]!.GetValue<string>() == "delete" && e["key"]!.GetValue<string>() == "other-admin@example.com");
         var applied = ApiClient.Expect(HttpStatusCode.OK, await b.PostAsync($"/api/v1/imports/{id}/apply", new { planDigest = plan["digest"]!.GetValue<string>() })).Json;
-        Assert.True(applied["applied"]!.GetValue<bool>());
-        Assert.Empty(applied["backup"]!["needsSecret"]!.AsArray());
+        Assert.Equal("applied", applied["state"]!.GetValue<string>());
+        Assert.True(applied["result"]!["applied"]!.GetValue<bool>());
+        Assert.Empty(applied["result"]!["backup"]!["needsSecret"]!.AsArray());
 
         // The configuration is the first server's: all nine areas, every secret (decrypted), ids and times.
         await using (var first = await _a.OpenStoreAsync())
@@ -83,7 +84,7 @@ public sealed class MetaBackupOverHttpTests : IAsyncLifetime
             Assert.Equal(await ConfigurationText.OfAsync(first), await ConfigurationText.OfAsync(second));
         }
 
-        // The import ended the session and took its staged file with it.
+        // Applying the plan removed the staged backup (the session keeps the result).
         Assert.Empty(_b.StagedFiles());
 
         // Not one marker in any response of the run — except the Recovery Kits, which hand out their own key by design.

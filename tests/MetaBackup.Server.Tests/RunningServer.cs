@@ -15,7 +15,7 @@ namespace MetaBackup.Server.Tests;
 public sealed class RunningServer : IAsyncDisposable
 {
     private readonly TempDirectory _directory;
-    private readonly WebApplication _app;
+    private WebApplication _app;
 
     private RunningServer(TempDirectory directory, WebApplication app, ServerSettings settings, Dictionary<string, string?> environment)
     {
@@ -26,7 +26,7 @@ public sealed class RunningServer : IAsyncDisposable
         Address = new Uri(ServerApp.Addresses(app)[0]);
     }
 
-    public Uri Address { get; }
+    public Uri Address { get; private set; }
 
     public ServerSettings Settings { get; }
 
@@ -54,20 +54,31 @@ public sealed class RunningServer : IAsyncDisposable
         return new RunningServer(directory, app, settings, environment);
     }
 
+    /// <summary>Stops the server and starts it again on the same data directory and port, as a restart would.</summary>
+    public async Task RestartAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        _app = ServerApp.Build(Settings with { Urls = Address.GetLeftPart(UriPartial.Authority) }, NullLoggerFactory.Instance);
+        await _app.Services.GetRequiredService<Hosting.StartupGate>().PassAsync(CancellationToken.None);
+        await _app.StartAsync();
+        Address = new Uri(ServerApp.Addresses(_app)[0]);
+    }
+
     /// <summary>A client with its own cookies, recording every response it receives.</summary>
     public ApiClient Client(ResponseLog? log = null) => new(Address, log ?? new ResponseLog());
 
-    /// <summary>The database as text, without the tables that record rather than configure (audit, API key use, task runs).</summary>
+    /// <summary>The database as text, without the tables that record rather than configure (audit, API key use, import sessions).</summary>
     public string ConfigurationDump()
     {
-        string[] records = ["audit_events", "api_key_usage"];
+        string[] records = ["audit_events", "api_key_usage", "import_sessions"];
         var tables = DatabaseDump.Of(DataDirectory.DatabasePath).Split("## ").Where(t => !records.Any(r => t.StartsWith(r, StringComparison.Ordinal)));
         return string.Join("\n", tables.SelectMany(t => t.Split('\n')).Where(line => !records.Any(r => line.StartsWith($"name={r} ", StringComparison.Ordinal))));
     }
 
-    /// <summary>What is staged in the data directory's staging area now (nothing when it does not exist).</summary>
+    /// <summary>What is staged in the data directory now — export staging, import sessions' backups (nothing when none).</summary>
     public IReadOnlyList<string> StagedFiles() =>
-        Directory.Exists(DataDirectory.StagingDirectory) ? [.. Directory.EnumerateFileSystemEntries(DataDirectory.StagingDirectory)] : [];
+        [.. new[] { DataDirectory.StagingDirectory, DataDirectory.ImportsDirectory }.Where(Directory.Exists).SelectMany(Directory.EnumerateFileSystemEntries)];
 
     /// <summary>Opens the server's store directly, as an operator at the machine would.</summary>
     public Task<ConfigurationSession> OpenStoreAsync() =>

@@ -14,7 +14,25 @@ namespace MetaBackup.Core.Application;
 /// <param name="Stores">The storage backends of this build.</param>
 /// <param name="ConnectionTesters">The connection testers of this build.</param>
 /// <param name="Runs">The one queue Configuration Backup runs go through (the server's worker, or the caller for the CLI).</param>
-public sealed record ApplicationServices(DataDirectory DataDirectory, SystemKeySource SystemKeys, BackupStores Stores, IReadOnlyList<IConnectionTester> ConnectionTesters, IRunQueue Runs);
+public sealed record ApplicationServices(DataDirectory DataDirectory, SystemKeySource SystemKeys, BackupStores Stores, IReadOnlyList<IConnectionTester> ConnectionTesters, IRunQueue Runs)
+{
+    /// <summary>The limits of import sessions.</summary>
+    public ImportLimits Imports { get; init; } = new();
+}
+
+/// <summary>How large an uploaded backup may be, and how long an unused import session lives (docs/api.md, "Import sessions").</summary>
+public sealed record ImportLimits(long MaxUploadBytes = 64L * 1024 * 1024, TimeSpan? SessionIdle = null)
+{
+    public TimeSpan Idle => SessionIdle ?? TimeSpan.FromMinutes(30);
+
+    /// <summary>The refusal of an upload over <see cref="MaxUploadBytes"/>.</summary>
+    public MetaBackupException UploadTooLarge() => new(
+        $"The upload is larger than this server accepts ({(MaxUploadBytes >= 1024 * 1024 ? $"{MaxUploadBytes / (1024 * 1024)} MiB" : $"{MaxUploadBytes / 1024} KiB")}).",
+        "Import it from a storage destination instead, or raise the server's upload limit.",
+        null,
+        ErrorCode.TooLarge,
+        new Dictionary<string, string> { ["limitBytes"] = MaxUploadBytes.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+}
 
 /// <summary>What an operation runs with: the open session (its actor inside), and the installation's parts.</summary>
 public sealed record OperationContext(ConfigurationSession Session, ApplicationServices Services)

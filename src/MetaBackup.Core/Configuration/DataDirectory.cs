@@ -38,5 +38,8 @@ public sealed class DataDirectory(string path)
     /// <summary>Where an import saves the configuration before changing it.</summary>
     public string SnapshotsDirectory => System.IO.Path.Combine(Root, "snapshots");
 
+    /// <summary>The backups of import sessions in progress, one owner-only directory each (docs/api.md, "Import sessions").</summary>
+    public string ImportsDirectory => System.IO.Path.Combine(Root, "imports");
+
     public override string ToString() => Root;
 }

@@ -39,6 +39,7 @@ public sealed class ConfigurationDbContext(DbContextOptions<ConfigurationDbConte
     public DbSet<EncryptionProfile> EncryptionProfiles => Set<EncryptionProfile>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<ApiKeyUsage> ApiKeyUsage => Set<ApiKeyUsage>();
+    public DbSet<Import.ImportSession> ImportSessions => Set<Import.ImportSession>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<SystemState> SystemState => Set<SystemState>();
     public DbSet<TaskRun> TaskRuns => Set<TaskRun>();
@@ -159,6 +160,13 @@ public sealed class ConfigurationDbContext(DbContextOptions<ConfigurationDbConte
             e.HasKey(x => x.ApiKeyId);
             e.Property(x => x.ApiKeyId).HasMaxLength(64);
             e.HasOne<ApiKey>().WithOne().HasForeignKey<ApiKeyUsage>(x => x.ApiKeyId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<Import.ImportSession>(e =>
+        {
+            e.ToTable("import_sessions");
+            e.Property(x => x.Id).HasMaxLength(64);
+            e.Property(x => x.State).HasConversion<string>().HasMaxLength(16);
+            e.HasIndex(x => x.LastUsedAt);
         });
         model.Entity<AuditEvent>(e =>
         {
