@@ -8,6 +8,8 @@ using MetaBackup.Server.Endpoints;
 using MetaBackup.Server.Hosting;
 using MetaBackup.Server.Http;
 using MetaBackup.Server.OpenApi;
+using MetaBackup.Server.Web;
+using MetaBackup.Server.Web.Sso;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -23,7 +25,7 @@ namespace MetaBackup.Server;
 /// <summary>
 /// The server (docs/api.md): MetaBackup's composition (MetaBackup.Hosting) plus what is the server's own — the
 /// background run queue and its worker, the scheduler, sign-in, problem details, the REST API under <c>/api/v1</c>,
-/// its OpenAPI document and reference page, and <c>/health</c>. Read top to bottom, this is the table of contents.
+/// its OpenAPI document and reference page, <c>/health</c>, and the web UI (docs/ui.md). Read top to bottom, this is the table of contents.
 /// </summary>
 public static class ServerApp
 {
@@ -61,10 +63,12 @@ public static class ServerApp
         builder.Services.AddExceptionHandler<ErrorResponses>();
         builder.Services.AddProblemDetails();
         builder.Services.AddApiDocument();
+        builder.Services.AddWebUi();
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages(ErrorResponses.WriteStatusAsync);
+        app.UseSsoCallbacks();
         app.UseServerAccess();
 
         app.MapHealthEndpoints();
@@ -86,6 +90,8 @@ public static class ServerApp
         api.MapImportEndpoints();
         api.MapTaskEndpoints();
         api.MapSystemEndpoints();
+
+        app.MapWebUi();
         return app;
     }
 

@@ -14,6 +14,12 @@ namespace MetaBackup.Core.Access;
 public sealed record SignedIn(Actor Actor, string SessionStamp);
 
 /// <summary>
+/// What a server needs to sign people in through an SSO provider (docs/ui.md, "Signing in with SSO"): its OpenID
+/// Connect issuer, client and scopes. <see cref="Version"/> changes whenever the provider does.
+/// </summary>
+public sealed record SsoClient(string ProviderId, string Name, string Issuer, string ClientId, SecretText? ClientSecret, IReadOnlyList<string> Scopes, DateTimeOffset Version);
+
+/// <summary>
 /// Who is asking (docs/api.md, "Authentication"): a local user by email and password, a session started that
 /// way, or an API key. Permissions come from the user's group at the time of each request, so a changed group,
 /// a disabled user or a changed password take effect at once; an API key has at most its user's. Every sign-in,
@@ -91,6 +97,57 @@ public sealed class AccessService(ConfigurationSession session)
 
         var actor = await ActorForAsync(user, cancellationToken);
         session.Audit("signin.success", user.Email, actor.Name);
+        await Db.SaveChangesAsync(cancellationToken);
+        return new SignedIn(actor, SessionStampOf(user));
+    }
+
+    /// <summary>The enabled SSO providers a sign-in page offers, by provider id and name.</summary>
+    public async Task<IReadOnlyList<(string ProviderId, string Name)>> SsoProvidersAsync(CancellationToken cancellationToken = default) =>
+        [.. (await Db.SsoProviders.AsNoTracking().Where(p => p.Enabled).OrderBy(p => p.Name).Select(p => new { p.ProviderId, p.Name }).ToListAsync(cancellationToken))
+            .Select(p => (p.ProviderId, p.Name))];
+
+    /// <summary>The client settings of an enabled SSO provider, its secret opened; null when there is no such provider or it is disabled.</summary>
+    public async Task<SsoClient?> SsoClientAsync(string providerId, CancellationToken cancellationToken = default)
+    {
+        var provider = await Db.SsoProviders.AsNoTracking().FirstOrDefaultAsync(p => p.ProviderId == providerId && p.Enabled, cancellationToken);
+        return provider is null
+            ? null
+            : new SsoClient(provider.ProviderId, provider.Name, provider.Issuer, provider.ClientId, provider.ClientSecret is { } secret ? session.Secrets.Open(secret) : null, provider.Scopes, provider.UpdatedAt);
+    }
+
+    /// <summary>
+    /// Signs in someone an SSO provider vouched for, by the email it gave (docs/ui.md, "Signing in with SSO"): an
+    /// existing account with that email, or else a new one in the provider's default group. Refused — audited, and
+    /// with the reason — when the provider gave no email, the account is disabled, or the provider has no default
+    /// group for newcomers.
+    /// </summary>
+    public async Task<SignedIn> SignInWithSsoAsync(string providerId, string? email, string? name, CancellationToken cancellationToken = default)
+    {
+        var provider = await Db.SsoProviders.AsNoTracking().FirstOrDefaultAsync(p => p.ProviderId == providerId && p.Enabled, cancellationToken);
+        var normalized = email?.Trim().ToLowerInvariant();
+        var user = normalized is null ? null : await Db.Users.FirstOrDefaultAsync(u => u.Email == normalized, cancellationToken);
+        var refusal = (provider, normalized, user) switch
+        {
+            (null, _, _) => $"The SSO provider '{providerId}' does not exist or is disabled.",
+            (_, null, _) => $"{provider.Name} did not say who you are by email (the 'email' claim); ask its administrator to release it.",
+            (_, _, { Disabled: true }) => "This account is disabled.",
+            (_, _, null) when provider.DefaultGroupId is null => $"There is no account for {normalized}, and {provider.Name} has no default group for new users; ask an administrator to create your account.",
+            _ => null,
+        };
+        if (refusal is not null)
+        {
+            await AuditAsync("signin.failure", $"{normalized ?? "(no email)"} via sso:{providerId}", cancellationToken);
+            throw new MetaBackupException(refusal, code: ErrorCode.Unauthenticated);
+        }
+
+        if (user is null)
+        {
+            user = await new UsersService(session).AddAsync(new UserInput(normalized, name, provider!.DefaultGroupId), null, cancellationToken);
+            session.Audit("users.add", user.Email, $"sso:{providerId}");
+        }
+
+        var actor = await ActorForAsync(user, cancellationToken);
+        session.Audit("signin.success", $"{user.Email} via sso:{providerId}", actor.Name);
         await Db.SaveChangesAsync(cancellationToken);
         return new SignedIn(actor, SessionStampOf(user));
     }

@@ -44,3 +44,17 @@ public sealed record UnsetSetting(string Key) : Operation<Done>
         return Done.Value;
     }
 }
+
+/// <summary>Sets (a value) and unsets (null) several settings as one change (a settings form's save).</summary>
+public sealed record SetSettings(IReadOnlyDictionary<string, string?> Values) : Operation<Done>
+{
+    public override string Permission => Permissions.SettingsWrite;
+
+    public override AuditEntry Audit => new("setting.set", string.Join(", ", Values.Keys.Order(StringComparer.Ordinal)));
+
+    internal override async Task<Done> RunAsync(OperationContext context, CancellationToken cancellationToken)
+    {
+        await new SettingsService(context.Session).SetManyAsync(Values, cancellationToken);
+        return Done.Value;
+    }
+}

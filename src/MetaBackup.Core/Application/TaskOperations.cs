@@ -126,3 +126,27 @@ public sealed record ListBackups(string Storage) : Operation<IReadOnlyList<Catal
         return await new BackupCatalog(await adapters.StoreForAsync(adapter, context.Services.Stores, cancellationToken: cancellationToken)).ListAsync(cancellationToken);
     }
 }
+
+/// <summary>
+/// The next <see cref="Count"/> times a cron expression comes due in a time zone (the zone's local times), for a
+/// schedule being edited: the same rules as the settings it will be saved to, so a schedule that previews saves.
+/// </summary>
+public sealed record PreviewSchedule(string Schedule, string TimeZone, int Count = 3) : Operation<IReadOnlyList<DateTimeOffset>>
+{
+    public override string Permission => Permissions.TasksRead;
+
+    internal override Task<IReadOnlyList<DateTimeOffset>> RunAsync(OperationContext context, CancellationToken cancellationToken)
+    {
+        var cron = Cronos.CronExpression.Parse(SettingRules.CheckForm(SettingKeys.ConfigBackupSchedule, Schedule), Cronos.CronFormat.Standard);
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(SettingRules.CheckForm(SettingKeys.SystemTimezone, TimeZone));
+        var times = new List<DateTimeOffset>();
+        var after = context.Session.Clock.GetUtcNow();
+        while (times.Count < Math.Clamp(Count, 1, 10) && cron.GetNextOccurrence(after, zone) is { } next)
+        {
+            times.Add(TimeZoneInfo.ConvertTime(next, zone));
+            after = next;
+        }
+
+        return Task.FromResult<IReadOnlyList<DateTimeOffset>>(times);
+    }
+}

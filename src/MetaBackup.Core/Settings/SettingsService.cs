@@ -67,6 +67,49 @@ public sealed class SettingsService(ConfigurationSession session)
         return setting;
     }
 
+    /// <summary>
+    /// Sets several settings at once — a value sets, null unsets — checked as one change: every value by its rules,
+    /// then all of them together, so a form that turns on secrets and picks a profile saves in any order, or not at
+    /// all. One transaction; a failure names the setting.
+    /// </summary>
+    public async Task SetManyAsync(IReadOnlyDictionary<string, string?> values, CancellationToken cancellationToken = default)
+    {
+        await using var transaction = await session.BeginWriteAsync(cancellationToken);
+        var stored = await Db.Settings.ToDictionaryAsync(s => s.Key, cancellationToken);
+        foreach (var (key, value) in values)
+        {
+            if (value is null)
+            {
+                if (stored.Remove(key, out var removed))
+                {
+                    Db.Settings.Remove(removed);
+                }
+
+                continue;
+            }
+
+            var candidate = new Setting { Key = key, Value = await SettingRules.ResolveReferenceAsync(Db, key, value, cancellationToken) };
+            candidate.Normalize();
+            if (stored.TryGetValue(key, out var setting))
+            {
+                setting.Value = candidate.Value;
+            }
+            else
+            {
+                Db.Settings.Add(candidate);
+                stored[key] = candidate;
+            }
+        }
+
+        if (SettingRules.ProblemTogether(stored.ToDictionary(s => s.Key, s => s.Value.Value)) is { } problem)
+        {
+            throw problem;
+        }
+
+        await Db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
     /// <summary>The configuration backup task's settings, with defaults for what is not set.</summary>
     public async Task<ConfigBackupSettings> ConfigBackupAsync(CancellationToken cancellationToken = default) =>
         ConfigBackupSettings.From(await Db.Settings.AsNoTracking().ToDictionaryAsync(s => s.Key, s => s.Value, cancellationToken));

@@ -27,6 +27,13 @@ public sealed class DeniedRequests(ConfigurationStore store) : IAuthorizationMid
             return;
         }
 
+        if (!context.Request.IsApi())
+        {
+            // A page asked for without a session: the sign-in page (or, on a new server, the first-run page).
+            await Web.WebUi.RedirectToSignInAsync(context);
+            return;
+        }
+
         var authentication = context.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult;
         if (authentication?.Failure is null)
         {

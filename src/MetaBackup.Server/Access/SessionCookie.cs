@@ -29,8 +29,11 @@ public static class SessionCookie
         options.ExpireTimeSpan = TimeSpan.FromHours(12);
         options.SlidingExpiration = false;
 
-        // An API answers 401 and 403 with problem details; it never redirects to a sign-in page.
-        options.Events.OnRedirectToLogin = context => Problems.WriteAsync(context.HttpContext, Problems.Of(Core.Configuration.ErrorCode.Unauthenticated, "This request needs a signed-in user or an API key."));
+        // An API answers 401 and 403 with problem details; it never redirects to a sign-in page. A page does.
+        options.LoginPath = Web.WebUi.SignInPath;
+        options.Events.OnRedirectToLogin = context => context.Request.IsApi()
+            ? Problems.WriteAsync(context.HttpContext, Problems.Of(Core.Configuration.ErrorCode.Unauthenticated, "This request needs a signed-in user or an API key."))
+            : Web.WebUi.RedirectToSignInAsync(context.HttpContext);
         options.Events.OnRedirectToAccessDenied = context => Problems.WriteAsync(context.HttpContext, Problems.Of(Core.Configuration.ErrorCode.Forbidden, "The caller may not do this."));
         options.Events.OnValidatePrincipal = ValidateAsync;
     }

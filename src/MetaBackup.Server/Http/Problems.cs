@@ -36,6 +36,13 @@ public static class Problems
     public static async Task WriteAsync(HttpContext context, ProblemDetails problem)
     {
         context.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
+        if (!context.Request.IsApi())
+        {
+            // A person with a browser gets the same answer as a page (docs/ui.md, "Errors").
+            await Web.ErrorPage.WriteAsync(context, problem);
+            return;
+        }
+
         problem.Instance ??= context.Request.Path;
         problem.Extensions["traceId"] = context.TraceIdentifier;
         context.Response.ContentType = "application/problem+json";

@@ -1,0 +1,105 @@
+using MetaBackup.Core.Access;
+using MetaBackup.Core.Adapters;
+using MetaBackup.Core.Configuration;
+using MetaBackup.Core.Credentials;
+using MetaBackup.Core.Secrets;
+using MetaBackup.Core.Sso;
+using MetaBackup.Core.Users;
+
+namespace MetaBackup.Core.Application;
+
+/// <summary>
+/// A secret a record lacks after an import of a backup made without secrets (docs/recovery.md, "Secrets"): the area
+/// and id of the record, its natural key for people, and the secret field (an adapter's config key, or a record's
+/// secret property by its JSON name).
+/// </summary>
+public sealed record MissingSecret(string Area, string Id, string Key, string Field)
+{
+    /// <summary>Every secret an import's plan said its records would lack.</summary>
+    public static IReadOnlyList<MissingSecret> Of(PlanView plan) =>
+        [.. plan.Entries.SelectMany(e => e.NeedsSecret.Select(field => new MissingSecret(e.Area, e.Id, e.Key, field)))];
+}
+
+/// <summary>
+/// Which of <see cref="Secrets"/> are still missing now: an import's result keeps listing a record's secret until
+/// someone enters it, wherever they entered it. A record deleted since is no longer missing anything.
+/// </summary>
+public sealed record ListMissingSecrets(IReadOnlyList<MissingSecret> Secrets) : Operation<IReadOnlyList<MissingSecret>>
+{
+    public override string Permission => Permissions.ConfigImport;
+
+    internal override async Task<IReadOnlyList<MissingSecret>> RunAsync(OperationContext context, CancellationToken cancellationToken)
+    {
+        var missing = new List<MissingSecret>();
+        foreach (var secret in Secrets)
+        {
+            var area = MissingSecrets.AreaOf(secret);
+            if (await context.Session.Db.FindAsync(area.EntityType, [secret.Id], cancellationToken) is not ConfigRecord record)
+            {
+                continue;
+            }
+
+            var set = record is Adapter adapter
+                ? new AdaptersService(context.Session).ReadConfig(adapter).SecretKeysSet.Contains(secret.Field)
+                : SecretFields.WhichAreSet(area, record).GetValueOrDefault(secret.Field);
+            if (!set)
+            {
+                missing.Add(secret);
+            }
+        }
+
+        return missing;
+    }
+}
+
+/// <summary>
+/// Enters one missing secret — what the restore wizard's result offers for each record that needs one. It is the
+/// area's own update with only that secret given, so it needs the area's write permission and follows its rules.
+/// </summary>
+public sealed record EnterMissingSecret(MissingSecret Secret, SecretText Value) : Operation<Done>
+{
+    public override string Permission => MissingSecrets.WritePermissionOf(MissingSecrets.AreaOf(Secret));
+
+    public override AuditEntry Audit => new("secrets.enter", $"{Secret.Area}/{Secret.Key}: {Secret.Field}");
+
+    internal override async Task<Done> RunAsync(OperationContext context, CancellationToken cancellationToken)
+    {
+        var area = MissingSecrets.AreaOf(Secret);
+        if (area == ConfigurationAreas.Adapters)
+        {
+            await new UpdateAdapter(Secret.Id, null, new AdapterConfigChange(new Dictionary<string, string>(), new Dictionary<string, SecretText> { [Secret.Field] = Value }, []), null).RunAsync(context, cancellationToken);
+        }
+        else if (area == ConfigurationAreas.CredentialProfiles)
+        {
+            await new UpdateCredential(Secret.Id, new CredentialInput(), new Dictionary<string, SecretText> { [Secret.Field] = Value }, []).RunAsync(context, cancellationToken);
+        }
+        else if (area == ConfigurationAreas.SsoProviders)
+        {
+            await new UpdateSsoProvider(Secret.Id, new SsoInput(), Value).RunAsync(context, cancellationToken);
+        }
+        else
+        {
+            await new UpdateUser(Secret.Id, new UserInput(), Value).RunAsync(context, cancellationToken);
+        }
+
+        return Done.Value;
+    }
+}
+
+/// <summary>The areas whose records hold secrets a person can enter, and the permission that writes each.</summary>
+internal static class MissingSecrets
+{
+    private static readonly IReadOnlyDictionary<ConfigurationArea, string> WritePermissions = new Dictionary<ConfigurationArea, string>
+    {
+        [ConfigurationAreas.Adapters] = Permissions.AdaptersWrite,
+        [ConfigurationAreas.CredentialProfiles] = Permissions.CredentialsWrite,
+        [ConfigurationAreas.SsoProviders] = Permissions.SsoWrite,
+        [ConfigurationAreas.Users] = Permissions.UsersWrite,
+    };
+
+    public static ConfigurationArea AreaOf(MissingSecret secret) =>
+        WritePermissions.Keys.FirstOrDefault(a => a.Name == secret.Area)
+        ?? throw new InvalidInputException($"Records of '{secret.Area}' hold no secret that can be entered.", $"Secrets are entered for: {string.Join(", ", WritePermissions.Keys.Select(a => a.Name))}.");
+
+    public static string WritePermissionOf(ConfigurationArea area) => WritePermissions[area];
+}

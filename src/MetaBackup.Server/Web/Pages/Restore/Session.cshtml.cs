@@ -1,0 +1,125 @@
+using MetaBackup.Core.Application;
+using MetaBackup.Core.Configuration;
+using MetaBackup.Core.Import;
+using MetaBackup.Core.Secrets;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace MetaBackup.Server.Web.Pages.Restore;
+
+/// <summary>
+/// The restore wizard after its source (docs/ui.md, "Restore wizard"): each step is what the import session's state
+/// says — the key (asked only when no profile opens the file), validation, the mode, the plan (deletions first),
+/// apply (after a confirmation naming the deletions), the result (secrets to enter, the snapshot to roll back to).
+/// The state lives in the session on the server, so a reload, a restart or another instance shows the same step.
+/// </summary>
+public sealed class SessionModel : UiPage
+{
+    public ImportSessionView Session { get; private set; } = null!;
+
+    public IReadOnlyList<MissingSecret> MissingSecrets { get; private set; } = [];
+
+    [BindProperty(SupportsGet = true)] public bool ChangeMode { get; set; }
+
+    public bool ChangingMode => ChangeMode;
+
+    public int Step => Session.State switch
+    {
+        ImportSessionState.NeedsKey => 2,
+        ImportSessionState.Refused => 3,
+        ImportSessionState.Valid => 4,
+        ImportSessionState.Planned when ChangeMode => 4,
+        ImportSessionState.Planned => 5,
+        _ => 7,
+    };
+
+    public Task OnGetAsync(string id) => LoadAsync(id);
+
+    public async Task<IActionResult> OnPostKeyAsync(string id, IFormFile? kit, string? hex)
+    {
+        try
+        {
+            var supplied = await KeyUpload.ReadAsync(kit, hex, Aborted);
+            if ((await TryRunAsync(new SupplyImportKey(id, supplied))).Ok)
+            {
+                return Redirect($"/restore/{id}");
+            }
+        }
+        catch (InvalidInputException e)
+        {
+            ModelState.AddModelError("", e.Message);
+        }
+
+        await LoadAsync(id);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostPlanAsync(string id, ImportMode mode, List<string>? areas, string? ids)
+    {
+        var idList = (ids ?? "").Split(['\n', '\r', ',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+        var selective = mode == ImportMode.Selective;
+        if ((await TryRunAsync(new PlanImportSession(id, mode, selective ? areas : null, selective ? idList : null))).Ok)
+        {
+            return Redirect($"/restore/{id}");
+        }
+
+        ChangeMode = true;
+        await LoadAsync(id);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostApplyAsync(string id, string digest, bool confirmDeletions)
+    {
+        var planned = await RunAsync(new ShowImportSession(id));
+        if (planned.Plan?.Entries.Any(e => e.Action == PlanAction.Delete) == true && !confirmDeletions)
+        {
+            ModelState.AddModelError("", "Confirm the deletions the plan lists: nothing was applied.");
+        }
+        else if ((await TryRunAsync(new ApplyImportSession(id, digest))).Ok)
+        {
+            return Redirect($"/restore/{id}");
+        }
+
+        await LoadAsync(id);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostSecretAsync(string id, string area, string recordId, string field, string value)
+    {
+        await LoadAsync(id);
+        var secret = MissingSecret.Of(Session.Result?.Plan ?? Session.Plan!).FirstOrDefault(s => s.Area == area && s.Id == recordId && s.Field == field);
+        if (secret is null)
+        {
+            ModelState.AddModelError("", "This restore did not leave that secret missing.");
+            return Page();
+        }
+
+        if ((await TryRunAsync(new EnterMissingSecret(secret, new SecretText(value)))).Ok)
+        {
+            return RedirectWithNotice($"Saved the {field} of {area} “{secret.Key}”.", "/Restore/Session", new { id });
+        }
+
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostRollbackAsync(string id, string snapshot)
+    {
+        var (ok, outcome) = await TryRunAsync(new RollBackToSnapshot(snapshot));
+        if (ok)
+        {
+            return RedirectWithNotice($"Rolled back to the safety snapshot {snapshot} ({outcome!.Plan.Entries.Count(e => e.Action is not PlanAction.Unchanged)} record(s) restored to how they were). That rollback took a snapshot of its own: {Path.GetFileName(outcome.SafetySnapshot)}.", "/Restore/Session", new { id });
+        }
+
+        await LoadAsync(id);
+        return Page();
+    }
+
+    private async Task LoadAsync(string id)
+    {
+        Session = await RunAsync(new ShowImportSession(id));
+        if (Session is { State: ImportSessionState.Applied, Result: { } result })
+        {
+            MissingSecrets = await RunAsync(new ListMissingSecrets(MissingSecret.Of(result.Plan)));
+        }
+    }
+}
