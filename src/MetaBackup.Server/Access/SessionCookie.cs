@@ -67,6 +67,9 @@ public static class SessionCookie
         }
 
         // For this request only: the cookie keeps just the user and the stamp.
-        context.ReplacePrincipal(ActorClaims.Principal(actor, Scheme));
+        // The stamp stays, so that a page can tell later in the request whether its own session survived (a full restore).
+        var principal = ActorClaims.Principal(actor, Scheme);
+        ((ClaimsIdentity)principal.Identity!).AddClaim(new Claim(ActorClaims.SessionStamp, stamp!));
+        context.ReplacePrincipal(principal);
     }
 }

@@ -21,6 +21,9 @@ public sealed class SessionModel : UiPage
 
     [BindProperty(SupportsGet = true)] public bool ChangeMode { get; set; }
 
+    /// <summary>Whether the restore replaced or removed the signed-in account: the person signs in again with one from the backup.</summary>
+    public bool SessionEnded { get; private set; }
+
     public bool ChangingMode => ChangeMode;
 
     public int Step => Session.State switch
@@ -75,9 +78,14 @@ public sealed class SessionModel : UiPage
         {
             ModelState.AddModelError("", "Confirm the deletions the plan lists: nothing was applied.");
         }
-        else if ((await TryRunAsync(new ApplyImportSession(id, digest))).Ok)
+        else if (await TryRunAsync(new ApplyImportSession(id, digest)) is (true, { } applied))
         {
-            return Redirect($"/restore/{id}");
+            // Shown from this response, not a redirect: a full restore may have replaced the very account this
+            // session belongs to, and the result must reach the person who asked for it all the same.
+            Session = applied;
+            SessionEnded = await SessionEndedAsync();
+            MissingSecrets = await RunAsync(new ListMissingSecrets(MissingSecret.Of(applied.Result!.Plan)));
+            return Page();
         }
 
         await LoadAsync(id);
@@ -112,6 +120,13 @@ public sealed class SessionModel : UiPage
 
         await LoadAsync(id);
         return Page();
+    }
+
+    private async Task<bool> SessionEndedAsync()
+    {
+        var stamp = User.FindFirst(Access.ActorClaims.SessionStamp)?.Value;
+        return Actor.UserId is not { } userId || stamp is null
+            || await new Core.Access.AccessService(await Scope.SessionAsync(Aborted)).ForSessionAsync(userId, stamp, Aborted) is null;
     }
 
     private async Task LoadAsync(string id)

@@ -1,3 +1,4 @@
+using Xunit;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -5,7 +6,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace MetaBackup.Server.Tests;
+namespace MetaBackup.Server.Testing;
 
 /// <summary>Every response body a test received, to scan for secrets.</summary>
 public sealed class ResponseLog

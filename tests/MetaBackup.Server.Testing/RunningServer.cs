@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace MetaBackup.Server.Tests;
+namespace MetaBackup.Server.Testing;
 
 /// <summary>
 /// The real server, in this process, on a free loopback port (Kestrel), over a data directory of its own with SQLite on
