@@ -18,6 +18,26 @@ public sealed record MissingSecret(string Area, string Id, string Key, string Fi
     /// <summary>Every secret an import's plan said its records would lack.</summary>
     public static IReadOnlyList<MissingSecret> Of(PlanView plan) =>
         [.. plan.Entries.SelectMany(e => e.NeedsSecret.Select(field => new MissingSecret(e.Area, e.Id, e.Key, field)))];
+
+    /// <summary>
+    /// Whether a person can type this secret in (<see cref="EnterMissingSecret"/>); the others come back another way —
+    /// a profile's key from its Recovery Kit into the vault, an API key by issuing a new one.
+    /// </summary>
+    public bool CanBeEntered => MissingSecrets.IsEnterable(Area);
+
+    /// <summary>
+    /// What a person enters, by name: an adapter's config key without the plan's <c>config.</c> prefix, a user's
+    /// password rather than its stored hash.
+    /// </summary>
+    public string Label => Field switch
+    {
+        _ when Field.StartsWith(AdapterPrefix, StringComparison.Ordinal) => Field[AdapterPrefix.Length..],
+        "passwordHash" => "password",
+        "keyHash" => "key",
+        _ => Field,
+    };
+
+    private const string AdapterPrefix = "config.";
 }
 
 /// <summary>
@@ -33,14 +53,15 @@ public sealed record ListMissingSecrets(IReadOnlyList<MissingSecret> Secrets) : 
         var missing = new List<MissingSecret>();
         foreach (var secret in Secrets)
         {
-            var area = MissingSecrets.AreaOf(secret);
+            var area = ConfigurationAreas.All.FirstOrDefault(a => a.Name == secret.Area)
+                ?? throw new InvalidInputException($"There is no area '{secret.Area}'.");
             if (await context.Session.Db.FindAsync(area.EntityType, [secret.Id], cancellationToken) is not ConfigRecord record)
             {
                 continue;
             }
 
             var set = record is Adapter adapter
-                ? new AdaptersService(context.Session).ReadConfig(adapter).SecretKeysSet.Contains(secret.Field)
+                ? new AdaptersService(context.Session).ReadConfig(adapter).SecretKeysSet.Contains(secret.Label)
                 : SecretFields.WhichAreSet(area, record).GetValueOrDefault(secret.Field);
             if (!set)
             {
@@ -60,14 +81,14 @@ public sealed record EnterMissingSecret(MissingSecret Secret, SecretText Value) 
 {
     public override string Permission => MissingSecrets.WritePermissionOf(MissingSecrets.AreaOf(Secret));
 
-    public override AuditEntry Audit => new("secrets.enter", $"{Secret.Area}/{Secret.Key}: {Secret.Field}");
+    public override AuditEntry Audit => new("secrets.enter", $"{Secret.Area}/{Secret.Key}: {Secret.Label}");
 
     internal override async Task<Done> RunAsync(OperationContext context, CancellationToken cancellationToken)
     {
         var area = MissingSecrets.AreaOf(Secret);
         if (area == ConfigurationAreas.Adapters)
         {
-            await new UpdateAdapter(Secret.Id, null, new AdapterConfigChange(new Dictionary<string, string>(), new Dictionary<string, SecretText> { [Secret.Field] = Value }, []), null).RunAsync(context, cancellationToken);
+            await new UpdateAdapter(Secret.Id, null, new AdapterConfigChange(new Dictionary<string, string>(), new Dictionary<string, SecretText> { [Secret.Label] = Value }, []), null).RunAsync(context, cancellationToken);
         }
         else if (area == ConfigurationAreas.CredentialProfiles)
         {
@@ -96,6 +117,8 @@ internal static class MissingSecrets
         [ConfigurationAreas.SsoProviders] = Permissions.SsoWrite,
         [ConfigurationAreas.Users] = Permissions.UsersWrite,
     };
+
+    public static bool IsEnterable(string area) => WritePermissions.Keys.Any(a => a.Name == area);
 
     public static ConfigurationArea AreaOf(MissingSecret secret) =>
         WritePermissions.Keys.FirstOrDefault(a => a.Name == secret.Area)

@@ -104,7 +104,7 @@ public sealed class SessionModel : UiPage
 
         if ((await TryRunAsync(new EnterMissingSecret(secret, new SecretText(value)))).Ok)
         {
-            return RedirectWithNotice($"Saved the {field} of {area} “{secret.Key}”.", "/Restore/Session", new { id });
+            return RedirectWithNotice($"Saved the {secret.Label} of {area} “{secret.Key}”.", "/Restore/Session", new { id });
         }
 
         return Page();
