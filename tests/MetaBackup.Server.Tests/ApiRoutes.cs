@@ -38,7 +38,8 @@ public static class ApiRoutes
             .Replace("{reference}", "sample", StringComparison.Ordinal)
             .Replace("{key}", "system.timezone", StringComparison.Ordinal)
             .Replace("{id:long}", "1", StringComparison.Ordinal)
-            .Replace("{id}", "0123456789abcdef", StringComparison.Ordinal);
+            .Replace("{id}", "0123456789abcdef", StringComparison.Ordinal)
+            .Replace("{name}", "pre-import_sample.json.gz.enc", StringComparison.Ordinal);
         const string hexKey = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
         object? body = route.ToString() switch
         {
@@ -58,6 +59,7 @@ public static class ApiRoutes
             "POST /api/v1/imports/{id}/key" => new { key = hexKey },
             "POST /api/v1/imports/{id}/plan" => new { mode = "full" },
             "POST /api/v1/imports/{id}/apply" => new { planDigest = "sample" },
+            "POST /api/v1/imports/{id}/missing-secrets" => new { area = "adapters", recordId = "0123456789abcdef", field = "config.password", value = "sample" },
             "POST /api/v1/system-key/rotate" => new { },
             "POST /api/v1/session" => new { email = "sample@example.com", password = "sample password" },
             "POST /api/v1/setup" => new { email = "sample@example.com", password = "sample password" },
@@ -70,10 +72,12 @@ public static class ApiRoutes
             content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
         }
 
-        if (route.ToString() == "GET /api/v1/backups")
+        path += route.ToString() switch
         {
-            path += "?storage=sample";
-        }
+            "GET /api/v1/backups" => "?storage=sample",
+            "GET /api/v1/tasks/config-backup/schedule-preview" => "?schedule=0+3+*+*+*",
+            _ => "",
+        };
 
         return (path, body, content);
     }

@@ -31,6 +31,7 @@ public sealed class RestoreWizardTests(Browser browser) : IAsyncLifetime
         var (kit, backup) = await BackupWithDatabaseAsync(includeSecrets: false);
         await using var ui = await Ui.OpenAsync(browser, _second);
         await ui.FirstRunAsync("second@example.com");
+        var beforeRestore = _second.ConfigurationDump();
         await ui.UploadBackupAsync(backup);
         await ui.GiveKitAsync(kit);
         await ui.PlanAsync("Merge");
@@ -45,6 +46,7 @@ public sealed class RestoreWizardTests(Browser browser) : IAsyncLifetime
         await needsSecret.Filter(new() { HasTextString = "“database/orders”: password" }).GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
 
         await Expect(ui.Page.GetByRole(AriaRole.Status).First).ToContainTextAsync("Saved the password");
+        var result = new Uri(ui.Page.Url).AbsolutePath;
         await Expect(needsSecret.Filter(new() { HasTextString = "“database/orders”" })).ToHaveCountAsync(0);
         Assert.Equal(before - 1, await needsSecret.CountAsync());
 
@@ -52,6 +54,13 @@ public sealed class RestoreWizardTests(Browser browser) : IAsyncLifetime
         await ui.GoAsync("/adapters/database");
         await Expect(ui.Page.GetByRole(AriaRole.Row, new() { NameRegex = new Regex("orders") })).ToContainTextAsync("password: set");
         Assert.DoesNotContain("s3cret-entered-after-restore", await ui.Page.ContentAsync(), StringComparison.Ordinal);
+
+        // One click rolls it all back to the safety snapshot the restore took: the configuration is as before it.
+        await ui.GoAsync(result);
+        await Expect(ui.Page.GetByRole(AriaRole.Heading, new() { Name = "Result" })).ToBeVisibleAsync();
+        await ui.Button("Roll back to the safety snapshot").ClickAsync();
+        await Expect(ui.Page.GetByRole(AriaRole.Status).First).ToContainTextAsync("Rolled back to the safety snapshot");
+        Assert.Equal(beforeRestore, _second.ConfigurationDump());
     }
 
     [Fact]

@@ -41,69 +41,52 @@ public sealed record MissingSecret(string Area, string Id, string Key, string Fi
 }
 
 /// <summary>
-/// Which of <see cref="Secrets"/> are still missing now: an import's result keeps listing a record's secret until
-/// someone enters it, wherever they entered it. A record deleted since is no longer missing anything.
+/// The secrets an applied import session left missing that are still missing now (docs/recovery.md, "Secrets"): the
+/// restore's result keeps listing a record's secret until someone enters it, wherever they entered it. A record
+/// deleted since is no longer missing anything.
 /// </summary>
-public sealed record ListMissingSecrets(IReadOnlyList<MissingSecret> Secrets) : Operation<IReadOnlyList<MissingSecret>>
+public sealed record ListMissingSecrets(string ImportSession) : Operation<IReadOnlyList<MissingSecret>>
 {
     public override string Permission => Permissions.ConfigImport;
 
-    internal override async Task<IReadOnlyList<MissingSecret>> RunAsync(OperationContext context, CancellationToken cancellationToken)
-    {
-        var missing = new List<MissingSecret>();
-        foreach (var secret in Secrets)
-        {
-            var area = ConfigurationAreas.All.FirstOrDefault(a => a.Name == secret.Area)
-                ?? throw new InvalidInputException($"There is no area '{secret.Area}'.");
-            if (await context.Session.Db.FindAsync(area.EntityType, [secret.Id], cancellationToken) is not ConfigRecord record)
-            {
-                continue;
-            }
-
-            var set = record is Adapter adapter
-                ? new AdaptersService(context.Session).ReadConfig(adapter).SecretKeysSet.Contains(secret.Label)
-                : SecretFields.WhichAreSet(area, record).GetValueOrDefault(secret.Field);
-            if (!set)
-            {
-                missing.Add(secret);
-            }
-        }
-
-        return missing;
-    }
+    internal override async Task<IReadOnlyList<MissingSecret>> RunAsync(OperationContext context, CancellationToken cancellationToken) =>
+        await MissingSecrets.StillMissingAsync(context, ImportSession, cancellationToken);
 }
 
 /// <summary>
-/// Enters one missing secret — what the restore wizard's result offers for each record that needs one. It is the
-/// area's own update with only that secret given, so it needs the area's write permission and follows its rules.
+/// Enters one secret an applied import session left missing — what the restore wizard's result offers for each. It
+/// is the area's own update with only that secret given, so it needs the area's write permission and follows its
+/// rules; a secret the session did not leave missing is refused.
 /// </summary>
-public sealed record EnterMissingSecret(MissingSecret Secret, SecretText Value) : Operation<Done>
+public sealed record EnterMissingSecret(string ImportSession, string Area, string RecordId, string Field, SecretText Value) : Operation<MissingSecret>
 {
-    public override string Permission => MissingSecrets.WritePermissionOf(MissingSecrets.AreaOf(Secret));
+    public override string Permission => MissingSecrets.WritePermissionOf(Area);
 
-    public override AuditEntry Audit => new("secrets.enter", $"{Secret.Area}/{Secret.Key}: {Secret.Label}");
+    public override AuditEntry Audit => new("secrets.enter", $"{Area}/{RecordId}: {Field}");
 
-    internal override async Task<Done> RunAsync(OperationContext context, CancellationToken cancellationToken)
+    internal override async Task<MissingSecret> RunAsync(OperationContext context, CancellationToken cancellationToken)
     {
-        var area = MissingSecrets.AreaOf(Secret);
+        var secret = (await MissingSecrets.StillMissingAsync(context, ImportSession, cancellationToken)).FirstOrDefault(s => s.Area == Area && s.Id == RecordId && s.Field == Field)
+            ?? throw new InvalidInputException($"This restore left no {Field} of {Area} '{RecordId}' to enter.", "Enter one of the secrets the restore's result lists.", new Dictionary<string, string> { ["field"] = "field" });
+        var area = MissingSecrets.AreaOf(secret);
         if (area == ConfigurationAreas.Adapters)
         {
-            await new UpdateAdapter(Secret.Id, null, new AdapterConfigChange(new Dictionary<string, string>(), new Dictionary<string, SecretText> { [Secret.Label] = Value }, []), null).RunAsync(context, cancellationToken);
+            await new UpdateAdapter(secret.Id, null, new AdapterConfigChange(new Dictionary<string, string>(), new Dictionary<string, SecretText> { [secret.Label] = Value }, []), null).RunAsync(context, cancellationToken);
         }
         else if (area == ConfigurationAreas.CredentialProfiles)
         {
-            await new UpdateCredential(Secret.Id, new CredentialInput(), new Dictionary<string, SecretText> { [Secret.Field] = Value }, []).RunAsync(context, cancellationToken);
+            await new UpdateCredential(secret.Id, new CredentialInput(), new Dictionary<string, SecretText> { [secret.Field] = Value }, []).RunAsync(context, cancellationToken);
         }
         else if (area == ConfigurationAreas.SsoProviders)
         {
-            await new UpdateSsoProvider(Secret.Id, new SsoInput(), Value).RunAsync(context, cancellationToken);
+            await new UpdateSsoProvider(secret.Id, new SsoInput(), Value).RunAsync(context, cancellationToken);
         }
         else
         {
-            await new UpdateUser(Secret.Id, new UserInput(), Value).RunAsync(context, cancellationToken);
+            await new UpdateUser(secret.Id, new UserInput(), Value).RunAsync(context, cancellationToken);
         }
 
-        return Done.Value;
+        return secret;
     }
 }
 
@@ -124,5 +107,37 @@ internal static class MissingSecrets
         WritePermissions.Keys.FirstOrDefault(a => a.Name == secret.Area)
         ?? throw new InvalidInputException($"Records of '{secret.Area}' hold no secret that can be entered.", $"Secrets are entered for: {string.Join(", ", WritePermissions.Keys.Select(a => a.Name))}.");
 
-    public static string WritePermissionOf(ConfigurationArea area) => WritePermissions[area];
+    /// <summary>The permission that writes an area's records; for an area without enterable secrets, the import permission (the operation then refuses the input).</summary>
+    public static string WritePermissionOf(string area) =>
+        WritePermissions.FirstOrDefault(p => p.Key.Name == area).Value ?? Permissions.ConfigImport;
+
+    /// <summary>What the caller's applied import session left missing and is still missing now.</summary>
+    public static async Task<IReadOnlyList<MissingSecret>> StillMissingAsync(OperationContext context, string importSession, CancellationToken cancellationToken)
+    {
+        var session = await new ShowImportSession(importSession).RunAsync(context, cancellationToken);
+        if (session.Result is not { } result)
+        {
+            return [];
+        }
+
+        var missing = new List<MissingSecret>();
+        foreach (var secret in MissingSecret.Of(result.Plan))
+        {
+            var area = ConfigurationAreas.All.First(a => a.Name == secret.Area);
+            if (await context.Session.Db.FindAsync(area.EntityType, [secret.Id], cancellationToken) is not ConfigRecord record)
+            {
+                continue;
+            }
+
+            var set = record is Adapter adapter
+                ? new AdaptersService(context.Session).ReadConfig(adapter).SecretKeysSet.Contains(secret.Label)
+                : SecretFields.WhichAreSet(area, record).GetValueOrDefault(secret.Field);
+            if (!set)
+            {
+                missing.Add(secret);
+            }
+        }
+
+        return missing;
+    }
 }

@@ -11,6 +11,9 @@ using Microsoft.AspNetCore.Routing;
 
 namespace MetaBackup.Server.Endpoints;
 
+/// <summary>A secret an applied import left missing (as GET …/missing-secrets lists it) and its value.</summary>
+public sealed record EnterSecretRequest(string Area, string RecordId, string Field, SecretText Value);
+
 /// <summary>A backup to import from a storage destination.</summary>
 public sealed record ImportFromDestination(string Storage, string File);
 
@@ -74,6 +77,13 @@ public static class ImportEndpoints
         imports.MapPost("/{id}/apply", async (string id, ApplyRequest request, MetaBackupScope app, CancellationToken ct) =>
                 TypedResults.Ok(await app.RunAsync(new ApplyImportSession(id, request.PlanDigest), ct)))
             .WithName("Imports.apply").WithSummary("Apply exactly the plan with this digest — after a safety snapshot, in one transaction — or 409 when the configuration changed since it was shown. The result stays in the session.");
+
+        imports.MapGet("/{id}/missing-secrets", async (string id, MetaBackupScope app, CancellationToken ct) => TypedResults.Ok(await app.RunAsync(new ListMissingSecrets(id), ct)))
+            .WithName("Imports.missingSecrets").WithSummary("The secrets the applied import left out (a backup made without secrets) that are still missing now.");
+
+        imports.MapPost("/{id}/missing-secrets", async (string id, EnterSecretRequest request, MetaBackupScope app, CancellationToken ct) =>
+                TypedResults.Ok(await app.RunAsync(new EnterMissingSecret(id, request.Area, request.RecordId, request.Field, request.Value), ct)))
+            .WithName("Imports.enterSecret").WithSummary("Enter one of those secrets (needs the area's write permission); it leaves the list.");
 
         imports.MapDelete("/{id}", async (string id, MetaBackupScope app, CancellationToken ct) =>
             {

@@ -31,6 +31,8 @@ public static class SystemEndpoints
         var snapshots = api.MapGroup("/snapshots").WithTags("Safety snapshots");
         snapshots.MapGet("/", async (MetaBackupScope app, CancellationToken ct) => TypedResults.Ok(await app.RunAsync(new ListSnapshots(), ct)))
             .WithName("Snapshots.list").WithSummary("The safety snapshots imports took before changing anything, newest first.");
+        snapshots.MapPost("/{name}/rollback", async (string name, MetaBackupScope app, CancellationToken ct) => TypedResults.Ok(await app.RunAsync(new RollBackToSnapshot(name), ct)))
+            .WithName("Snapshots.rollback").WithSummary("Roll the configuration back to a safety snapshot: a full import of it (planned, snapshotted itself, one transaction, audited).");
 
         api.MapGet("/audit", async (string? actor, string? action, DateTimeOffset? since, DateTimeOffset? until, int? limit, MetaBackupScope app, CancellationToken ct) =>
                 TypedResults.Ok(await app.RunAsync(new ListAuditEvents(actor, action, since, until, limit ?? 100), ct)))

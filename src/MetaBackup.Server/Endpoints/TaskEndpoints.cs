@@ -19,6 +19,11 @@ public static class TaskEndpoints
         var tasks = api.MapGroup("/tasks").WithTags("Tasks");
         tasks.MapGet("/config-backup", async (MetaBackupScope app, CancellationToken ct) => TypedResults.Ok(await app.RunAsync(new ShowConfigBackupStatus(), ct)))
             .WithName("Tasks.configBackup").WithSummary("The Configuration Backup task: its settings, when it runs next, and its last run.");
+        tasks.MapGet("/config-backup/attention", async (MetaBackupScope app, CancellationToken ct) => TypedResults.Ok(await app.RunAsync(new ShowAttention(), ct)))
+            .WithName("Tasks.attention").WithSummary("What needs attention for the configuration to stay recoverable (the dashboard's list).");
+        tasks.MapGet("/config-backup/schedule-preview", async (string schedule, string? timeZone, MetaBackupScope app, CancellationToken ct) =>
+                TypedResults.Ok(await app.RunAsync(new PreviewSchedule(schedule, timeZone ?? "UTC"), ct)))
+            .WithName("Tasks.schedulePreview").WithSummary("The next three times a cron expression comes due in a time zone.");
         tasks.MapPost("/config-backup/runs", async Task<Accepted<TaskRun>> (MetaBackupScope app, CancellationToken ct) =>
             {
                 var run = await app.RunAsync(new RunConfigBackupNow(), ct);

@@ -84,7 +84,7 @@ public sealed class SessionModel : UiPage
             // session belongs to, and the result must reach the person who asked for it all the same.
             Session = applied;
             SessionEnded = await SessionEndedAsync();
-            MissingSecrets = await RunAsync(new ListMissingSecrets(MissingSecret.Of(applied.Result!.Plan)));
+            MissingSecrets = await RunAsync(new ListMissingSecrets(id));
             return Page();
         }
 
@@ -94,19 +94,12 @@ public sealed class SessionModel : UiPage
 
     public async Task<IActionResult> OnPostSecretAsync(string id, string area, string recordId, string field, string value)
     {
-        await LoadAsync(id);
-        var secret = MissingSecret.Of(Session.Result?.Plan ?? Session.Plan!).FirstOrDefault(s => s.Area == area && s.Id == recordId && s.Field == field);
-        if (secret is null)
-        {
-            ModelState.AddModelError("", "This restore did not leave that secret missing.");
-            return Page();
-        }
-
-        if ((await TryRunAsync(new EnterMissingSecret(secret, new SecretText(value)))).Ok)
+        if (await TryRunAsync(new EnterMissingSecret(id, area, recordId, field, new SecretText(value))) is (true, { } secret))
         {
             return RedirectWithNotice($"Saved the {secret.Label} of {area} “{secret.Key}”.", "/Restore/Session", new { id });
         }
 
+        await LoadAsync(id);
         return Page();
     }
 
@@ -132,9 +125,9 @@ public sealed class SessionModel : UiPage
     private async Task LoadAsync(string id)
     {
         Session = await RunAsync(new ShowImportSession(id));
-        if (Session is { State: ImportSessionState.Applied, Result: { } result })
+        if (Session is { State: ImportSessionState.Applied, Result: not null })
         {
-            MissingSecrets = await RunAsync(new ListMissingSecrets(MissingSecret.Of(result.Plan)));
+            MissingSecrets = await RunAsync(new ListMissingSecrets(id));
         }
     }
 }
