@@ -64,6 +64,22 @@ public abstract class UiPage : PageModel
         return base.OnPageHandlerExecutionAsync(context, next);
     }
 
+    /// <summary>
+    /// A list page's delete button: the deletion, then the list again with a notice — or, refused (in use, changed
+    /// since), the list as it is with the reason.
+    /// </summary>
+    protected async Task<IActionResult> DeleteAsync(Operation<Done> deletion, string notice, Func<Task> reload)
+    {
+        if ((await TryRunAsync(deletion)).Ok)
+        {
+            Notice = notice;
+            return RedirectToPage();
+        }
+
+        await reload();
+        return Page();
+    }
+
     protected IActionResult RedirectWithNotice(string notice, string page, object? routeValues = null)
     {
         Notice = notice;

@@ -26,14 +26,5 @@ public sealed class IndexModel : UiPage
         return Page();
     }
 
-    public async Task<IActionResult> OnPostDeleteAsync(string id)
-    {
-        if ((await TryRunAsync(new RemoveAdapter(id))).Ok)
-        {
-            return RedirectWithNotice("Deleted.", "/Adapters/Index", new { kind = Kind });
-        }
-
-        await OnGetAsync();
-        return Page();
-    }
+    public Task<IActionResult> OnPostDeleteAsync(string id) => DeleteAsync(new RemoveAdapter(id), "Deleted.", OnGetAsync);
 }

@@ -33,14 +33,5 @@ public sealed class IndexModel : UiPage
         return Page();
     }
 
-    public async Task<IActionResult> OnPostDeleteAsync(string id)
-    {
-        if ((await TryRunAsync(new RemoveApiKey(id))).Ok)
-        {
-            return RedirectWithNotice("Key revoked.", "/ApiKeys/Index");
-        }
-
-        await OnGetAsync();
-        return Page();
-    }
+    public Task<IActionResult> OnPostDeleteAsync(string id) => DeleteAsync(new RemoveApiKey(id), "Key revoked.", OnGetAsync);
 }

@@ -15,14 +15,5 @@ public sealed class IndexModel : UiPage
 
     public async Task OnGetAsync() => Credentials = await RunAsync(new ListCredentials());
 
-    public async Task<IActionResult> OnPostDeleteAsync(string id)
-    {
-        if ((await TryRunAsync(new RemoveCredential(id))).Ok)
-        {
-            return RedirectWithNotice("Credential profile deleted.", "/Credentials/Index");
-        }
-
-        await OnGetAsync();
-        return Page();
-    }
+    public Task<IActionResult> OnPostDeleteAsync(string id) => DeleteAsync(new RemoveCredential(id), "Credential profile deleted.", OnGetAsync);
 }

@@ -10,14 +10,5 @@ public sealed class IndexModel : UiPage
 
     public async Task OnGetAsync() => Groups = await RunAsync(new ListGroups());
 
-    public async Task<IActionResult> OnPostDeleteAsync(string id)
-    {
-        if ((await TryRunAsync(new RemoveGroup(id))).Ok)
-        {
-            return RedirectWithNotice("Group deleted.", "/Groups/Index");
-        }
-
-        await OnGetAsync();
-        return Page();
-    }
+    public Task<IActionResult> OnPostDeleteAsync(string id) => DeleteAsync(new RemoveGroup(id), "Group deleted.", OnGetAsync);
 }

@@ -9,14 +9,5 @@ public sealed class IndexModel : UiPage
 
     public async Task OnGetAsync() => Jobs = await RunAsync(new ListJobs());
 
-    public async Task<IActionResult> OnPostDeleteAsync(string id)
-    {
-        if ((await TryRunAsync(new RemoveJob(id))).Ok)
-        {
-            return RedirectWithNotice("Job deleted.", "/Jobs/Index");
-        }
-
-        await OnGetAsync();
-        return Page();
-    }
+    public Task<IActionResult> OnPostDeleteAsync(string id) => DeleteAsync(new RemoveJob(id), "Job deleted.", OnGetAsync);
 }

@@ -10,14 +10,5 @@ public sealed class IndexModel : UiPage
 
     public async Task OnGetAsync() => Providers = await RunAsync(new ListSsoProviders());
 
-    public async Task<IActionResult> OnPostDeleteAsync(string id)
-    {
-        if ((await TryRunAsync(new RemoveSsoProvider(id))).Ok)
-        {
-            return RedirectWithNotice("Provider deleted.", "/Sso/Index");
-        }
-
-        await OnGetAsync();
-        return Page();
-    }
+    public Task<IActionResult> OnPostDeleteAsync(string id) => DeleteAsync(new RemoveSsoProvider(id), "Provider deleted.", OnGetAsync);
 }

@@ -22,14 +22,5 @@ public sealed class IndexModel : UiPage
         }
     }
 
-    public async Task<IActionResult> OnPostDeleteAsync(string id)
-    {
-        if ((await TryRunAsync(new RemoveUser(id))).Ok)
-        {
-            return RedirectWithNotice("User deleted.", "/Users/Index");
-        }
-
-        await OnGetAsync();
-        return Page();
-    }
+    public Task<IActionResult> OnPostDeleteAsync(string id) => DeleteAsync(new RemoveUser(id), "User deleted.", OnGetAsync);
 }
