@@ -52,6 +52,22 @@ public sealed class StagingArea : IDisposable
             }
         }
 
+        // A process killed between taking its lock and creating its directory leaves the lock file alone.
+        foreach (var lockPath in Directory.EnumerateFiles(dataDirectory.StagingDirectory, "*.lock"))
+        {
+            if (Directory.Exists(lockPath[..^".lock".Length]))
+            {
+                continue;
+            }
+
+            using var owner = LockFile.TryAcquire(lockPath);
+            if (owner is not null)
+            {
+                File.Delete(owner.Path);
+                removed++;
+            }
+        }
+
         return removed;
     }
 

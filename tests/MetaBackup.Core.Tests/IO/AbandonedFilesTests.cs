@@ -54,4 +54,20 @@ public sealed class AbandonedFilesTests : IDisposable
         Assert.False(Directory.Exists(gone));
         Assert.False(File.Exists(gone + ".lock"));
     }
+
+    [Fact]
+    public void A_lock_file_left_without_its_staging_directory_goes_and_a_held_one_stays()
+    {
+        var dataDirectory = new DataDirectory(_directory.Combine("data"));
+        using var alive = StagingArea.Create(dataDirectory);
+        // A process killed between taking its lock and creating its directory: the lock file alone.
+        var orphan = Path.Combine(dataDirectory.StagingDirectory, "fedcba9876543210fedcba9876543210.lock");
+        File.WriteAllText(orphan, "");
+
+        Assert.Equal(1, StagingArea.RemoveAbandoned(dataDirectory));
+
+        Assert.False(File.Exists(orphan));
+        Assert.True(Directory.Exists(alive.Path));
+        Assert.True(File.Exists(alive.Path + ".lock"));
+    }
 }
