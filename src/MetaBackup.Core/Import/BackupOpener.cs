@@ -25,7 +25,7 @@ public sealed record OpenedBackup(JsonObject Document, bool Encrypted, string? K
 /// recognised by their content rather than their name.
 /// Every problem is an <see cref="ImportRefusedException"/>, raised before anything changes.
 /// </summary>
-public sealed class BackupOpener(ConfigurationSession session)
+public sealed class BackupOpener(ConfigurationSession session, DocumentLimits? limits = null)
 {
     private static readonly byte[] GzipMagic = [0x1f, 0x8b];
 
@@ -159,21 +159,6 @@ public sealed class BackupOpener(ConfigurationSession session)
         return first.Length > 0 && first[0] == (byte)'{' ? BackupCompression.None : BackupCompression.Brotli;
     }
 
-    private static async Task<JsonObject> ParseAsync(Stream json, CancellationToken cancellationToken)
-    {
-        JsonNode? node;
-        try
-        {
-            node = await JsonNode.ParseAsync(json, cancellationToken: cancellationToken);
-        }
-        catch (JsonException e)
-        {
-            throw new ImportRefusedException(
-                $"The backup is not a valid JSON document: {e.Message}",
-                "It may be damaged, or not a MetaBackup configuration backup.",
-                [$"{e.Path ?? "$"}: {e.Message}"]);
-        }
-
-        return node as JsonObject ?? throw new ImportRefusedException("The backup's JSON is not an object, so it is not a MetaBackup configuration backup.");
-    }
+    private Task<JsonObject> ParseAsync(Stream json, CancellationToken cancellationToken) =>
+        DocumentReader.ReadAsync(json, limits ?? DocumentLimits.Default, cancellationToken);
 }

@@ -21,7 +21,7 @@ public sealed record ValidationReport(OpenedBackup Source, DocumentInfo Document
 /// changes are the same state — plans, takes the safety snapshot of that state, applies the plan,
 /// records it in the audit log, and commits. A dry run plans on a read snapshot and changes nothing.
 /// </summary>
-public sealed class ConfigImporter(ConfigurationSession session, DataDirectory dataDirectory)
+public sealed class ConfigImporter(ConfigurationSession session, DataDirectory dataDirectory, DocumentLimits? limits = null)
 {
     public async Task<ValidationReport> ValidateImportAsync(string path, AesKey? suppliedKey, CancellationToken cancellationToken = default, Action<string>? progress = null)
     {
@@ -95,8 +95,8 @@ public sealed class ConfigImporter(ConfigurationSession session, DataDirectory d
     {
         var size = new FileInfo(path) is { Exists: true } file ? $"{file.Length} bytes" : "missing";
         progress($"opening {Path.GetFileName(path)} ({size})");
-        var source = await new BackupOpener(session).OpenAsync(path, suppliedKey, cancellationToken);
+        var source = await new BackupOpener(session, limits).OpenAsync(path, suppliedKey, cancellationToken);
         progress($"checking the document{(source.KeySource is { } key ? $" (opened with {key})" : "")}");
-        return (source, DocumentValidator.Validate(source.Document));
+        return (source, DocumentValidator.Validate(source.Document, limits));
     }
 }

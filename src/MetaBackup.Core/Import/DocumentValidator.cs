@@ -15,7 +15,7 @@ public sealed record DocumentInfo(int SchemaVersion, int OriginalSchemaVersion, 
 /// </summary>
 public static class DocumentValidator
 {
-    public static DocumentInfo Validate(JsonObject document)
+    public static DocumentInfo Validate(JsonObject document, DocumentLimits? limits = null)
     {
         if (document["metadata"] is not JsonObject metadata || metadata["format"]?.GetValueKind() != JsonValueKind.String || metadata["format"]!.GetValue<string>() != ExportDocument.Format)
         {
@@ -83,15 +83,21 @@ public static class DocumentValidator
         var warnings = new List<string>();
         foreach (var area in ConfigurationAreas.All)
         {
-            var stated = metadata["counts"]![area.Name]!.GetValue<int>();
             var actual = Records(document, area).Count;
-            if (stated != actual)
+            if (metadata["counts"]?[area.Name] is not JsonValue stated || !stated.TryGetValue<long>(out var count) || count != actual)
             {
-                warnings.Add($"$.metadata.counts.{area.Name} says {stated} records, the file holds {actual}.");
+                warnings.Add($"$.metadata.counts.{area.Name} says {metadata["counts"]?[area.Name]?.ToJsonString() ?? "nothing"} records, the file holds {actual}.");
             }
         }
 
-        warnings.AddRange(metadata["warnings"]!.AsArray().Select(w => $"The export warned: {w}"));
+        // The export's own warnings, kept up to a limit (docs/recovery.md, "Limits"): the rest are counted, not repeated.
+        var exported = metadata["warnings"]!.AsArray();
+        var kept = (limits ?? DocumentLimits.Default).WarningsKept;
+        warnings.AddRange(exported.Take(kept).Select(w => $"The export warned: {w}"));
+        if (exported.Count > kept)
+        {
+            warnings.Add($"The export warned {exported.Count - kept} more times (not shown).");
+        }
         return new DocumentInfo(ExportDocument.SchemaVersion, version, includeSecrets, metadata["exportedAt"]?.ToString(), metadata["appVersion"]?.ToString(), warnings);
     }
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using MetaBackup.Core.Adapters;
 using MetaBackup.Core.Configuration;
@@ -199,6 +200,16 @@ internal sealed class ImportPlanner(ConfigurationSession session, JsonObject doc
             catch (InvalidInputException e)
             {
                 skipReason = $"it breaks a rule: {e.Message.TrimEnd('.')}";
+            }
+            catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or OverflowException)
+            {
+                // A value the schema admits but the record cannot hold (1.0 or 1e400 for a whole number, a number
+                // for a secret): the document is not one MetaBackup writes — refused, by where, not skipped.
+                var where = record.GetPath() + (e is JsonException { Path: { Length: > 1 } path } ? path[1..] : "");
+                throw new ImportRefusedException(
+                    $"The backup has a value no backup holds at {where}: not of the type or range that field takes.",
+                    "It may be damaged, or not a MetaBackup configuration backup.",
+                    [$"{where}: not of the type or range that field takes"]);
             }
         }
 
