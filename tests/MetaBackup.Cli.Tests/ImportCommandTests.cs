@@ -71,7 +71,7 @@ public sealed class ImportCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Tampered_truncated_wrong_key_and_future_schema_files_are_refused_with_exit_3_and_change_no_byte()
+    public async Task Tampered_truncated_wrong_key_future_schema_and_hostile_files_are_refused_with_exit_3_and_change_no_byte()
     {
         var (backup, kit) = await ExportFromAAsync();
         await _b.OkAsync("init");
@@ -87,6 +87,12 @@ public sealed class ImportCommandTests : IDisposable
             ["truncated.enc"] = (bytes[..(bytes.Length - 100)], ["--kit", kit]),
             ["wrong-key.enc"] = (bytes, ["--key-file", _b.WriteFile("wrong.hex", TestKeys.C)]),
             ["future.json"] = (System.Text.Encoding.UTF8.GetBytes(future.ToJsonString()), []),
+
+            // Hostile documents (issue 12): read neither way, not text, not brotli, out of every range.
+            ["duplicate-key.json"] = (System.Text.Encoding.UTF8.GetBytes(JsonNode.Parse(await File.ReadAllTextAsync(plain))!.ToJsonString().Replace("\"schemaVersion\":1", "\"schemaVersion\":1,\"schemaVersion\":99", StringComparison.Ordinal)), []),
+            ["invalid-utf8.json"] = ([.. System.Text.Encoding.UTF8.GetBytes("{\"metadata\":{\"format\":\"metabackup"), 0xFF, .. System.Text.Encoding.UTF8.GetBytes("\"}}")], []),
+            ["random.json.br"] = (System.Security.Cryptography.RandomNumberGenerator.GetBytes(4096) is var random && (random[0] = 0x42) == 0x42 ? random : random, []),
+            ["huge-number.json"] = (System.Text.Encoding.UTF8.GetBytes("{\"metadata\":{\"schemaVersion\":1e400}}"), []),
         };
         var before = DatabaseDump.Files(_b.DatabasePath);
         var dumpBefore = _b.Dump();
@@ -101,6 +107,7 @@ public sealed class ImportCommandTests : IDisposable
 
                 Assert.True(result.ExitCode == 3, $"{name}, {command[0]}: {result}");
                 Assert.Contains("error:", result.Err, StringComparison.Ordinal);
+                Assert.DoesNotContain("Exception", result.All, StringComparison.Ordinal);
             }
         }
 

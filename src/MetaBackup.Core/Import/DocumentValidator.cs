@@ -21,24 +21,26 @@ public static class DocumentValidator
         {
             throw new ImportRefusedException(
                 "This is not a MetaBackup configuration backup ($.metadata.format is not \"metabackup-config\").",
-                "Import a file written by a MetaBackup export (or recovered from one).");
+                "Import a file written by a MetaBackup export (or recovered from one).",
+                ["$.metadata.format: not \"metabackup-config\""]);
         }
 
         if (metadata["schemaVersion"] is not JsonValue versionNode || versionNode.GetValueKind() != JsonValueKind.Number || !versionNode.TryGetValue<int>(out var version))
         {
-            throw new ImportRefusedException("The backup has no valid $.metadata.schemaVersion (an integer).");
+            throw new ImportRefusedException("The backup has no valid $.metadata.schemaVersion (an integer).", null, ["$.metadata.schemaVersion: missing, or not an integer"]);
         }
 
         if (version > ExportDocument.SchemaVersion)
         {
             throw new ImportRefusedException(
                 $"This backup has schema version {version}, newer than this MetaBackup understands (up to {ExportDocument.SchemaVersion}): it was written by a newer MetaBackup.",
-                "Upgrade MetaBackup, then import it again.");
+                "Upgrade MetaBackup, then import it again.",
+                [$"$.metadata.schemaVersion: {version}, newer than {ExportDocument.SchemaVersion}"]);
         }
 
         if (version < DocumentMigrations.Oldest)
         {
-            throw new ImportRefusedException($"Schema version {version} does not exist (the first is {DocumentMigrations.Oldest}).");
+            throw new ImportRefusedException($"Schema version {version} does not exist (the first is {DocumentMigrations.Oldest}).", null, [$"$.metadata.schemaVersion: {version}"]);
         }
 
         DocumentMigrations.MigrateToCurrent(document, version);
@@ -84,9 +86,10 @@ public static class DocumentValidator
         foreach (var area in ConfigurationAreas.All)
         {
             var actual = Records(document, area).Count;
-            if (metadata["counts"]?[area.Name] is not JsonValue stated || !stated.TryGetValue<long>(out var count) || count != actual)
+            var stated = (metadata["counts"] as JsonObject)?[area.Name];
+            if (stated is not JsonValue value || !value.TryGetValue<long>(out var count) || count != actual)
             {
-                warnings.Add($"$.metadata.counts.{area.Name} says {metadata["counts"]?[area.Name]?.ToJsonString() ?? "nothing"} records, the file holds {actual}.");
+                warnings.Add($"$.metadata.counts.{area.Name} says {stated?.ToJsonString() ?? "nothing"} records, the file holds {actual}.");
             }
         }
 
