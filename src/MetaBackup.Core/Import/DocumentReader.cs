@@ -35,7 +35,23 @@ public static class DocumentReader
         }
 
         var bytes = new ReadOnlyMemory<byte>(buffer.GetBuffer(), 0, (int)buffer.Length);
-        var problems = Scan(bytes.Span, limits);
+        var (problems, records, warnings) = Scan(bytes.Span, limits);
+        if (records > limits.MaxRecords)
+        {
+            throw new ImportRefusedException(
+                $"The backup holds more than {limits.MaxRecords} records, the most this server imports.",
+                $"A real configuration that large: raise {DocumentLimits.MaxRecordsVariable}.",
+                [$"$: more than {limits.MaxRecords} records"]);
+        }
+
+        if (warnings > limits.MaxExportWarnings)
+        {
+            throw new ImportRefusedException(
+                $"The backup carries more than {limits.MaxExportWarnings} export warnings, more than any export writes.",
+                "The file is not a backup as MetaBackup writes them.",
+                [$"$.metadata.warnings: more than {limits.MaxExportWarnings} entries"]);
+        }
+
         if (problems.Count > 0)
         {
             throw new ImportRefusedException(
@@ -50,23 +66,6 @@ public static class DocumentReader
             throw new ImportRefusedException("The backup's JSON is not an object, so it is not a MetaBackup configuration backup.", null, ["$: not an object"]);
         }
 
-        var records = document.Where(p => p.Key != "metadata").Sum(p => p.Value is JsonArray array ? array.Count : 0);
-        if (records > limits.MaxRecords)
-        {
-            throw new ImportRefusedException(
-                $"The backup holds {records} records, more than the {limits.MaxRecords} this server imports.",
-                $"A real configuration that large: raise {DocumentLimits.MaxRecordsVariable}.",
-                [$"$: {records} records"]);
-        }
-
-        if (document["metadata"] is JsonObject metadata && metadata["warnings"] is JsonArray warnings && warnings.Count > limits.MaxExportWarnings)
-        {
-            throw new ImportRefusedException(
-                $"The backup carries {warnings.Count} export warnings, more than any export writes ({limits.MaxExportWarnings}).",
-                "The file is not a backup as MetaBackup writes them.",
-                [$"$.metadata.warnings: {warnings.Count} entries"]);
-        }
-
         return document;
     }
 
@@ -75,15 +74,29 @@ public static class DocumentReader
     /// limit, a duplicate property, text that is not well-formed UTF-8 or UTF-16, a string or number past its limit.
     /// Stops at the first malformation (nothing after it can be read) or after a hundred problems.
     /// </summary>
-    private static List<string> Scan(ReadOnlySpan<byte> json, DocumentLimits limits)
+    private static (List<string> Problems, int Records, int Warnings) Scan(ReadOnlySpan<byte> json, DocumentLimits limits)
     {
         var problems = new List<string>();
+        var (records, warnings) = (0, 0);
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = limits.MaxDepth });
         var path = new List<Step>();
         try
         {
-            while (problems.Count < 100 && reader.Read())
+            while (problems.Count < 100 && records <= limits.MaxRecords && warnings <= limits.MaxExportWarnings && reader.Read())
             {
+                // Counted as they pass, so that a document of too many records stops here, before any tree is built.
+                if (reader.TokenType is not (JsonTokenType.EndArray or JsonTokenType.EndObject or JsonTokenType.PropertyName))
+                {
+                    if (path.Count == 2 && path[1].Names is null && path[0].Name != "metadata")
+                    {
+                        records++;
+                    }
+                    else if (path.Count == 3 && path[2].Names is null && path[0].Name == "metadata" && path[1].Name == "warnings")
+                    {
+                        warnings++;
+                    }
+                }
+
                 switch (reader.TokenType)
                 {
                     case JsonTokenType.StartObject:
@@ -133,7 +146,7 @@ public static class DocumentReader
             problems.Add($"{PathOf(path)}: {Describe(e)}");
         }
 
-        return problems;
+        return (problems, records, warnings);
     }
 
     /// <summary>A value in an array moves the array's index on.</summary>
