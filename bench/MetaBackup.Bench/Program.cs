@@ -4,8 +4,14 @@ using System.Text.Json;
 using MetaBackup.Bench;
 
 // Usage: dotnet run -c Release --project bench/MetaBackup.Bench [-- --records N]
+//        dotnet run -c Release --project bench/MetaBackup.Bench -- --crypto [MiB]   (the AES-GCM streams against openssl speed)
 // The parent generates a configuration, then measures each export strategy in a child process of its
 // own, so that each peak-memory figure belongs to that strategy alone.
+if (args.Length >= 1 && args[0] == "--crypto")
+{
+    return CryptoMeasurement.Run(args.Length >= 2 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 512);
+}
+
 if (args.Length >= 3 && args[0] == "--measure")
 {
     var measurement = await ExportMeasurement.RunAsync(args[1], args[2]);

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
 namespace MetaBackup.Format;
@@ -13,8 +15,8 @@ internal sealed class DecryptingStream : Stream
     private readonly Stream _input;
     private readonly AesGcm _aes;
     private readonly int _chunkSize;
-    private readonly byte[] _current;
-    private readonly byte[] _next;
+    private byte[] _current;
+    private byte[] _next;
     private readonly byte[] _plain;
     private readonly byte[] _nonce = new byte[12];
     private int _currentLength;
@@ -56,7 +58,19 @@ internal sealed class DecryptingStream : Stream
                 return 0;
             }
 
-            NextChunk();
+            // A reader with room for a whole chunk gets it decrypted straight into its buffer: one copy less.
+            if (buffer.Length >= _chunkSize)
+            {
+                var direct = NextChunk(buffer);
+                if (direct >= 0)
+                {
+                    return direct;
+                }
+
+                continue;
+            }
+
+            NextChunk(_plain);
         }
 
         var take = Math.Min(buffer.Length, _plainLength - _plainOffset);
@@ -87,7 +101,8 @@ internal sealed class DecryptingStream : Stream
         base.Dispose(disposing);
     }
 
-    private void NextChunk()
+    /// <summary>Decrypts the next chunk into <paramref name="into"/>: its length when that is the caller's buffer, else -1 (it is in <c>_plain</c>).</summary>
+    private int NextChunk(Span<byte> into)
     {
         if (_currentLength < FileHeader.TagLength)
         {
@@ -99,15 +114,17 @@ internal sealed class DecryptingStream : Stream
         var last = _nextLength == 0;
         var plainLength = _currentLength - FileHeader.TagLength;
 
-        if (!TryDecrypt(plainLength, final: last))
+        if (!TryDecrypt(plainLength, final: last, into))
         {
-            if (last && TryDecrypt(plainLength, final: false))
+            if (last && TryDecrypt(plainLength, final: false, into))
             {
+                CryptographicOperations.ZeroMemory(into[..plainLength]);
                 throw Truncated($"it ends after chunk {_index}, which is not the last one");
             }
 
-            if (!last && TryDecrypt(plainLength, final: true))
+            if (!last && TryDecrypt(plainLength, final: true, into))
             {
+                CryptographicOperations.ZeroMemory(into[..plainLength]);
                 throw new BackupFileException(BackupFileProblem.TrailingData,
                     $"The backup has data after its final chunk ({_index}): it was altered or two files were joined.",
                     "Use another copy of the backup.");
@@ -124,28 +141,33 @@ internal sealed class DecryptingStream : Stream
                 $"The backup ends with an empty chunk ({_index}), which no writer produces.", "Use another copy of the backup.");
         }
 
+        var direct = !Unsafe.AreSame(ref MemoryMarshal.GetReference(into), ref MemoryMarshal.GetArrayDataReference(_plain));
         _plainOffset = 0;
-        _plainLength = plainLength;
+        _plainLength = direct ? 0 : plainLength;
         _index++;
         _done = last;
         if (!last)
         {
-            _next.AsSpan(0, _nextLength).CopyTo(_current);
+            // The chunk read ahead becomes the current one: the buffers trade places rather than copy.
+            (_current, _next) = (_next, _current);
             _currentLength = _nextLength;
         }
+
+        return direct ? plainLength : -1;
     }
 
-    private bool TryDecrypt(int plainLength, bool final)
+    private bool TryDecrypt(int plainLength, bool final, Span<byte> into)
     {
         ChunkNonce.Write(_nonce, _index, final);
         try
         {
-            _aes.Decrypt(_nonce, _current.AsSpan(0, plainLength), _current.AsSpan(plainLength, FileHeader.TagLength), _plain.AsSpan(0, plainLength));
+            _aes.Decrypt(_nonce, _current.AsSpan(0, plainLength), _current.AsSpan(plainLength, FileHeader.TagLength), into[..plainLength]);
             return true;
         }
         catch (AuthenticationTagMismatchException)
         {
-            CryptographicOperations.ZeroMemory(_plain);
+            // Nothing unauthenticated is ever released, wherever it was written.
+            CryptographicOperations.ZeroMemory(into[..plainLength]);
             return false;
         }
     }

@@ -41,7 +41,15 @@ internal sealed class EncryptingStream : Stream
         {
             if (_filled == _plain.Length)
             {
-                EmitChunk(final: false);
+                EmitChunk(_plain.AsSpan(0, _filled), final: false);
+            }
+
+            // A whole chunk with more after it is not the last: it is encrypted straight from the caller's buffer.
+            if (_filled == 0 && buffer.Length > _plain.Length)
+            {
+                EmitChunk(buffer[.._plain.Length], final: false);
+                buffer = buffer[_plain.Length..];
+                continue;
             }
 
             var take = Math.Min(buffer.Length, _plain.Length - _filled);
@@ -63,7 +71,7 @@ internal sealed class EncryptingStream : Stream
     {
         if (disposing && !_finished)
         {
-            EmitChunk(final: true);
+            EmitChunk(_plain.AsSpan(0, _filled), final: true);
             _output.Flush();
             _finished = true;
             _aes.Dispose();
@@ -73,11 +81,11 @@ internal sealed class EncryptingStream : Stream
         base.Dispose(disposing);
     }
 
-    private void EmitChunk(bool final)
+    private void EmitChunk(ReadOnlySpan<byte> plain, bool final)
     {
         ChunkNonce.Write(_nonce, _index, final);
-        _aes.Encrypt(_nonce, _plain.AsSpan(0, _filled), _cipher.AsSpan(0, _filled), _cipher.AsSpan(_filled, FileHeader.TagLength));
-        _output.Write(_cipher, 0, _filled + FileHeader.TagLength);
+        _aes.Encrypt(_nonce, plain, _cipher.AsSpan(0, plain.Length), _cipher.AsSpan(plain.Length, FileHeader.TagLength));
+        _output.Write(_cipher, 0, plain.Length + FileHeader.TagLength);
         _index++;
         _filled = 0;
     }

@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using MetaBackup.Format;
+
+namespace MetaBackup.Bench;
+
+/// <summary>
+/// The chunked AES-256-GCM streams against OpenSSL's own AES-256-GCM on the same machine in the same run
+/// (docs/performance.md, "Encryption"): `openssl speed -evp aes-256-gcm -bytes 65536` is the ceiling, since
+/// .NET's AesGcm calls the same OpenSSL. Encrypt and decrypt run through EncryptedBackup with 64 KiB
+/// chunks, uncompressed, in memory, so the figure is the format's own cost: chunking, nonces, copies.
+/// </summary>
+public static partial class CryptoMeasurement
+{
+    public static int Run(int megabytes)
+    {
+        var key = RandomNumberGenerator.GetBytes(32);
+        var plaintext = RandomNumberGenerator.GetBytes(megabytes * 1024 * 1024);
+        var file = new MemoryStream(plaintext.Length + (plaintext.Length / 1000) + 4096);
+
+        // Warm up (JIT), then the best of three for each direction.
+        Encrypt(key, plaintext[..(1024 * 1024)], new MemoryStream());
+        var encrypt = Enumerable.Range(0, 3).Min(_ => Time(() => { file.SetLength(0); Encrypt(key, plaintext, file); }));
+        var bytes = file.ToArray();
+        var output = new byte[1024 * 1024];
+        var decrypt = Enumerable.Range(0, 3).Min(_ => Time(() => Decrypt(key, bytes, output)));
+
+        var raw = Enumerable.Range(0, 3).Min(_ => Time(() => RawAesGcm(key, plaintext)));
+        var openssl = OpenSslGcmBytesPerSecond();
+        var encryptRate = plaintext.Length / encrypt;
+        var decryptRate = plaintext.Length / decrypt;
+        Console.WriteLine($"AES-256-GCM, 64 KiB chunks, {megabytes} MiB in memory (best of 3):");
+        Console.WriteLine($"  openssl speed -evp aes-256-gcm -bytes 65536: {Mb(openssl)} MB/s");
+        Console.WriteLine($"  AesGcm.Encrypt alone, 64 KiB at a time (.NET's ceiling): {Mb(plaintext.Length / raw)} MB/s = {plaintext.Length / raw / openssl:0.00}× openssl");
+        Console.WriteLine($"  EncryptingStream: {Mb(encryptRate)} MB/s = {encryptRate / openssl:0.00}× openssl");
+        Console.WriteLine($"  DecryptingStream: {Mb(decryptRate)} MB/s = {decryptRate / openssl:0.00}× openssl");
+        return 0;
+    }
+
+    private static void RawAesGcm(byte[] key, byte[] plaintext)
+    {
+        using var aes = new AesGcm(key, 16);
+        var nonce = new byte[12];
+        var cipher = new byte[64 * 1024];
+        var tag = new byte[16];
+        for (var offset = 0; offset + cipher.Length <= plaintext.Length; offset += cipher.Length)
+        {
+            aes.Encrypt(nonce, plaintext.AsSpan(offset, cipher.Length), cipher, tag);
+        }
+    }
+
+    private static void Encrypt(byte[] key, byte[] plaintext, Stream output)
+    {
+        using var body = EncryptedBackup.Create(new NonClosing(output), [key], BackupCompression.None);
+        for (var offset = 0; offset < plaintext.Length; offset += 81920)
+        {
+            body.Write(plaintext, offset, Math.Min(81920, plaintext.Length - offset));
+        }
+    }
+
+    private static void Decrypt(byte[] key, byte[] file, byte[] buffer)
+    {
+        using var input = new MemoryStream(file);
+        var header = EncryptedBackup.ReadHeader(input);
+        using var body = EncryptedBackup.OpenBody(input, header, key);
+        while (body.Read(buffer, 0, buffer.Length) > 0)
+        {
+        }
+    }
+
+    private static double Time(Action action)
+    {
+        var watch = Stopwatch.StartNew();
+        action();
+        return watch.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>OpenSSL's figure for 65536-byte blocks, in bytes per second (it prints thousands of bytes per second).</summary>
+    private static double OpenSslGcmBytesPerSecond()
+    {
+        using var process = Process.Start(new ProcessStartInfo("openssl", ["speed", "-evp", "aes-256-gcm", "-bytes", "65536", "-seconds", "3"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        }) ?? throw new InvalidOperationException("openssl did not start.");
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        var match = GcmLine().Match(output);
+        return match.Success
+            ? double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) * 1000
+            : throw new InvalidOperationException($"No AES-256-GCM figure in openssl's output: {output}");
+    }
+
+    private static string Mb(double bytesPerSecond) => (bytesPerSecond / 1e6).ToString("0", CultureInfo.InvariantCulture);
+
+    [GeneratedRegex(@"(?im)^AES-256-GCM\s+([0-9.]+)k")]
+    private static partial Regex GcmLine();
+
+    /// <summary>The stream under the encrypted body stays usable after the body is disposed.</summary>
+    private sealed class NonClosing(Stream inner) : Stream
+    {
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => inner.Length;
+        public override long Position { get => inner.Position; set => throw new NotSupportedException(); }
+        public override void Flush() => inner.Flush();
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
+        public override void Write(ReadOnlySpan<byte> buffer) => inner.Write(buffer);
+    }
+}
