@@ -263,9 +263,11 @@ public sealed class ConfigurationDbContext(DbContextOptions<ConfigurationDbConte
     private static bool HasModifiedOwnedCollections(Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry<ConfigRecord> entry) =>
         entry.Navigations.Any(n => n.IsModified);
 
-    private sealed class EncryptedSecretConverter() : ValueConverter<EncryptedSecret, string>(v => v.Envelope, v => new EncryptedSecret(v));
+    /// <summary>Public for the compiled model (MetaBackup.Data), which names it.</summary>
+    public sealed class EncryptedSecretConverter() : ValueConverter<EncryptedSecret, string>(v => v.Envelope, v => new EncryptedSecret(v));
 
-    private sealed class AdapterKindConverter() : ValueConverter<AdapterKind, string>(
+    /// <summary>Public for the compiled model (MetaBackup.Data), which names it.</summary>
+    public sealed class AdapterKindConverter() : ValueConverter<AdapterKind, string>(
         v => v.ToString().ToLowerInvariant(),
         v => Enum.Parse<AdapterKind>(v, true));
 }
