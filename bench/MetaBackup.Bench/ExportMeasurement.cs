@@ -114,7 +114,7 @@ public static class ExportMeasurement
     }
 
     /// <summary>The process's peak resident set (VmHWM), optionally reset first (writing 5 to clear_refs).</summary>
-    private static long PeakRss(bool reset)
+    internal static long PeakRss(bool reset)
     {
         if (reset)
         {

@@ -12,6 +12,35 @@ if (args.Length >= 1 && args[0] == "--crypto")
     return CryptoMeasurement.Run(args.Length >= 2 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 512);
 }
 
+if (args.Length >= 3 && args[0] == "--measure-import")
+{
+    Console.WriteLine(JsonSerializer.Serialize(await ImportMeasurement.RunAsync(args[1], args[2])));
+    return 0;
+}
+
+if (args.Length >= 2 && args[0] == "--import")
+{
+    // A generated configuration, its streaming export (secrets, gzip, encrypted), then a full import into a fresh
+    // data directory in a child process, beside sqlite3 loading the same database's dump.
+    var count = int.Parse(args[1], CultureInfo.InvariantCulture);
+    var root = Path.Combine(Path.GetTempPath(), "metabackup-bench", Guid.NewGuid().ToString("N"));
+    try
+    {
+        var source = Path.Combine(root, "source");
+        await ConfigurationGenerator.GenerateAsync(source, count);
+        var exported = Measure("streaming", source);
+        var backup = Path.Combine(source, "streaming.out");
+        var sqlite = ImportMeasurement.SqliteLoadSeconds(Path.Combine(source, "metabackup.db"));
+        var import = Measure("import", source, ["--measure-import", source, backup]);
+        Console.WriteLine($"{count:N0} records: import {import.Seconds:F2} s (peak RSS +{import.PeakRssGrowthBytes / 1048576.0:F0} MiB), sqlite3 load of the dump {sqlite:F2} s: {import.Seconds / sqlite:F1}×; the export before it {exported.Seconds:F2} s");
+        return 0;
+    }
+    finally
+    {
+        Directory.Delete(root, recursive: true);
+    }
+}
+
 if (args.Length >= 3 && args[0] == "--measure")
 {
     var measurement = await ExportMeasurement.RunAsync(args[1], args[2]);
@@ -37,15 +66,16 @@ finally
     Directory.Delete(directory, recursive: true);
 }
 
-static Measurement Measure(string strategy, string directory)
+static Measurement Measure(string strategy, string directory, string[]? arguments = null)
 {
-    var start = new ProcessStartInfo(Environment.ProcessPath!, [typeof(Program).Assembly.Location, "--measure", strategy, directory])
+    arguments ??= ["--measure", strategy, directory];
+    var start = new ProcessStartInfo(Environment.ProcessPath!, [typeof(Program).Assembly.Location, .. arguments])
     {
         RedirectStandardOutput = true,
     };
     if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) != "dotnet")
     {
-        start = new ProcessStartInfo(Environment.ProcessPath!, ["--measure", strategy, directory]) { RedirectStandardOutput = true };
+        start = new ProcessStartInfo(Environment.ProcessPath!, arguments) { RedirectStandardOutput = true };
     }
 
     using var process = Process.Start(start)!;

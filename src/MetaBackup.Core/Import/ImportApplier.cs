@@ -33,21 +33,30 @@ internal sealed class ImportApplier(ConfigurationSession session)
             await ReleaseUniqueValuesAsync(plan, cancellationToken);
             foreach (var area in ConfigurationAreas.All)
             {
+                var created = new List<ConfigRecord>();
                 foreach (var item in plan.Work.Where(w => w.Area == area && w.Action is PlanAction.Create or PlanAction.Update))
                 {
                     if (item.Action == PlanAction.Create)
                     {
                         SetSecrets(item.Incoming!, item.Secrets);
                         db.Add(item.Incoming!);
+                        created.Add(item.Incoming!);
                     }
                     else
                     {
                         CopyValues(item.Area, item.Incoming!, item.Existing!);
                         SetSecrets(item.Existing!, item.Secrets);
                     }
+
+                    // Saved a batch at a time, inside the one transaction, and what was created is no longer
+                    // tracked: every later save would otherwise scan it again (docs/performance.md, "Import").
+                    if (created.Count == SaveBatch)
+                    {
+                        await SaveAndForgetAsync(created, cancellationToken);
+                    }
                 }
 
-                await db.SaveChangesAsync(cancellationToken);
+                await SaveAndForgetAsync(created, cancellationToken);
             }
 
             foreach (var area in ConfigurationAreas.All.Reverse())
@@ -66,6 +75,19 @@ internal sealed class ImportApplier(ConfigurationSession session)
         {
             db.PreserveTimestamps = false;
         }
+    }
+
+    private const int SaveBatch = 2_000;
+
+    private async Task SaveAndForgetAsync(List<ConfigRecord> created, CancellationToken cancellationToken)
+    {
+        await session.Db.SaveChangesAsync(cancellationToken);
+        foreach (var record in created)
+        {
+            session.Db.Entry(record).State = EntityState.Detached;
+        }
+
+        created.Clear();
     }
 
     /// <summary>
