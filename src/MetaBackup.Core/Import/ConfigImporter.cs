@@ -67,6 +67,7 @@ public sealed class ConfigImporter(ConfigurationSession session, DataDirectory d
             snapshot = await new ConfigExporter(session).ExportSnapshotAsync(dataDirectory.SnapshotsDirectory, cancellationToken);
             progress($"safety snapshot {snapshot}");
             await new ImportApplier(session).ApplyAsync(plan, progress, cancellationToken);
+            progress("applied");
             session.Audit("config.import", $"{Path.GetFileName(path)} ({options.Mode.ToString().ToLowerInvariant()}); snapshot {Path.GetFileName(snapshot)}");
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);

@@ -45,7 +45,7 @@ public static class DocumentValidator
 
         DocumentMigrations.MigrateToCurrent(document, version);
 
-        using (var element = JsonDocument.Parse(document.ToJsonString()))
+        using (var element = JsonSerializer.SerializeToDocument(document))
         {
             var errors = DocumentSchema.Validate(element.RootElement, ExportDocument.SchemaVersion);
             if (errors.Count > 0)

@@ -69,6 +69,7 @@ internal sealed class ImportApplier(ConfigurationSession session)
                 await db.SaveChangesAsync(cancellationToken);
             }
 
+            progress("verifying");
             await VerifyAsync(plan, cancellationToken);
         }
         finally

@@ -19,6 +19,12 @@ public sealed class SecretCipher(AesKey key)
 
     public AesKey Key { get; } = key;
 
+    /// <summary>
+    /// One AES-GCM instance for every secret, not one per secret (its key schedule is most of the cost of a short
+    /// secret: docs/performance.md, "Import"); calls take turns, since an instance is not safe to share at once.
+    /// </summary>
+    private readonly Lazy<AesGcm> _aes = new(() => new AesGcm(key.Bytes, TagSize));
+
     public EncryptedSecret Seal(SecretText secret)
     {
         var plaintext = Encoding.UTF8.GetBytes(secret.Reveal());
@@ -26,9 +32,9 @@ public sealed class SecretCipher(AesKey key)
         var payload = new byte[NonceSize + plaintext.Length + TagSize];
         var nonce = payload.AsSpan(0, NonceSize);
         RandomNumberGenerator.Fill(nonce);
-        using (var aes = new AesGcm(Key.Bytes, TagSize))
+        lock (_aes)
         {
-            aes.Encrypt(nonce, plaintext, payload.AsSpan(NonceSize, plaintext.Length), payload.AsSpan(NonceSize + plaintext.Length), Encoding.ASCII.GetBytes(prefix));
+            _aes.Value.Encrypt(nonce, plaintext, payload.AsSpan(NonceSize, plaintext.Length), payload.AsSpan(NonceSize + plaintext.Length), Encoding.ASCII.GetBytes(prefix));
         }
 
         CryptographicOperations.ZeroMemory(plaintext);
@@ -81,13 +87,15 @@ public sealed class SecretCipher(AesKey key)
         var plaintext = new byte[cipherLength];
         try
         {
-            using var aes = new AesGcm(Key.Bytes, TagSize);
-            aes.Decrypt(
-                payload.AsSpan(0, NonceSize),
-                payload.AsSpan(NonceSize, cipherLength),
-                payload.AsSpan(NonceSize + cipherLength),
-                plaintext,
-                Encoding.ASCII.GetBytes($"{parts[0]}.{parts[1]}"));
+            lock (_aes)
+            {
+                _aes.Value.Decrypt(
+                    payload.AsSpan(0, NonceSize),
+                    payload.AsSpan(NonceSize, cipherLength),
+                    payload.AsSpan(NonceSize + cipherLength),
+                    plaintext,
+                    Encoding.ASCII.GetBytes($"{parts[0]}.{parts[1]}"));
+            }
         }
         catch (AuthenticationTagMismatchException)
         {
