@@ -78,7 +78,7 @@ internal sealed class ImportApplier(ConfigurationSession session)
         }
     }
 
-    private const int SaveBatch = 2_000;
+    private const int SaveBatch = 500;
 
     private async Task SaveAndForgetAsync(List<ConfigRecord> created, CancellationToken cancellationToken)
     {
