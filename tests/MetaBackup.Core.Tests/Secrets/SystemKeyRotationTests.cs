@@ -132,15 +132,19 @@ public sealed class SystemKeyRotationTests : IDisposable
         var newKey = AesKey.Generate();
         using var rotated = new CancellationTokenSource();
         var opens = 0;
+        var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var opener = Task.Run(async () =>
         {
             while (!rotated.IsCancellationRequested)
             {
                 await (await _test.OpenAsync()).DisposeAsync();
                 opens++;
+                running.TrySetResult();
             }
         });
 
+        // The rotation starts once the other opener is looping (on a busy machine it may take a moment to get a thread).
+        await running.Task.WaitAsync(TimeSpan.FromSeconds(30));
         try
         {
             await using var session = await _test.OpenAsync();
@@ -152,7 +156,7 @@ public sealed class SystemKeyRotationTests : IDisposable
             await opener;
         }
 
-        Assert.True(opens > 1, "the other opener never ran during the rotation");
+        Assert.True(opens > 1, $"the other opener never ran during the rotation ({opens} opens)");
         Assert.Equal(newKey.ToHex(), (await File.ReadAllTextAsync(_test.DataDirectory.SystemKeyPath)).Trim());
         Assert.Equal(before, await ReadAllSecretsAsync(new SecretCipher(newKey)));
         _test.Environment["ENCRYPTION_KEY"] = oldKey.ToHex();
