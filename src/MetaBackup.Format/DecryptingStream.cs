@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
 namespace MetaBackup.Format;
@@ -62,7 +60,7 @@ internal sealed class DecryptingStream : Stream
             if (buffer.Length >= _chunkSize)
             {
                 var direct = NextChunk(buffer);
-                if (direct >= 0)
+                if (direct > 0 || _done)
                 {
                     return direct;
                 }
@@ -70,7 +68,8 @@ internal sealed class DecryptingStream : Stream
                 continue;
             }
 
-            NextChunk(_plain);
+            _plainLength = NextChunk(_plain);
+            _plainOffset = 0;
         }
 
         var take = Math.Min(buffer.Length, _plainLength - _plainOffset);
@@ -101,7 +100,7 @@ internal sealed class DecryptingStream : Stream
         base.Dispose(disposing);
     }
 
-    /// <summary>Decrypts the next chunk into <paramref name="into"/>: its length when that is the caller's buffer, else -1 (it is in <c>_plain</c>).</summary>
+    /// <summary>Decrypts the next chunk into <paramref name="into"/>; returns its plaintext length.</summary>
     private int NextChunk(Span<byte> into)
     {
         if (_currentLength < FileHeader.TagLength)
@@ -141,9 +140,6 @@ internal sealed class DecryptingStream : Stream
                 $"The backup ends with an empty chunk ({_index}), which no writer produces.", "Use another copy of the backup.");
         }
 
-        var direct = !Unsafe.AreSame(ref MemoryMarshal.GetReference(into), ref MemoryMarshal.GetArrayDataReference(_plain));
-        _plainOffset = 0;
-        _plainLength = direct ? 0 : plainLength;
         _index++;
         _done = last;
         if (!last)
@@ -153,7 +149,7 @@ internal sealed class DecryptingStream : Stream
             _currentLength = _nextLength;
         }
 
-        return direct ? plainLength : -1;
+        return plainLength;
     }
 
     private bool TryDecrypt(int plainLength, bool final, Span<byte> into)

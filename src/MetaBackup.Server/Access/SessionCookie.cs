@@ -47,6 +47,9 @@ public static class SessionCookie
         ],
         Scheme));
 
+    /// <summary>Starts the session of a user who just signed in (by password, first run or SSO).</summary>
+    public static Task StartAsync(HttpContext context, SignedIn signedIn) => context.SignInAsync(Scheme, Principal(signedIn));
+
     private static async Task ValidateAsync(CookieValidatePrincipalContext context)
     {
         var userId = context.Principal?.FindFirst(ActorClaims.UserId)?.Value;

@@ -82,7 +82,7 @@ public static class SessionEndpoints
 
     private static async Task<SessionInfo> StartAsync(HttpContext context, IAntiforgery antiforgery, SignedIn signedIn)
     {
-        await context.SignInAsync(SessionCookie.Scheme, SessionCookie.Principal(signedIn));
+        await SessionCookie.StartAsync(context, signedIn);
 
         // The token is bound to the user it is for, so the request's user becomes that user before it is made.
         context.User = ActorClaims.Principal(signedIn.Actor, SessionCookie.Scheme);

@@ -64,6 +64,10 @@ public abstract class UiPage : PageModel
         return base.OnPageHandlerExecutionAsync(context, next);
     }
 
+    /// <summary>The storage destinations a form offers to pick from, by id, named with their type.</summary>
+    protected async Task<IReadOnlyList<(string Id, string Name)>> DestinationChoicesAsync() =>
+        [.. (await RunAsync(new ListAdapters(Core.Adapters.AdapterKind.Storage))).Select(a => (a.Id, $"{a.Name} ({a.Type})"))];
+
     /// <summary>
     /// A list page's delete button: the deletion, then the list again with a notice — or, refused (in use, changed
     /// since), the list as it is with the reason.

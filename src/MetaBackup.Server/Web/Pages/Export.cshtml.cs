@@ -1,5 +1,4 @@
 using MetaBackup.Core.Access;
-using MetaBackup.Core.Adapters;
 using MetaBackup.Core.Application;
 using MetaBackup.Core.Configuration;
 using MetaBackup.Core.Export;
@@ -63,7 +62,7 @@ public sealed class ExportModel : UiPage
 
         if (Can(Permissions.AdaptersRead))
         {
-            Destinations = [.. (await RunAsync(new ListAdapters(AdapterKind.Storage))).Select(a => (a.Id, $"{a.Name} ({a.Type})"))];
+            Destinations = await DestinationChoicesAsync();
         }
     }
 }

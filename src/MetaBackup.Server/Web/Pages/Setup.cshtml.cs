@@ -2,7 +2,6 @@ using MetaBackup.Core.Access;
 using MetaBackup.Core.Configuration;
 using MetaBackup.Core.Secrets;
 using MetaBackup.Server.Access;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 
@@ -46,7 +45,7 @@ public sealed class SetupModel : UiPage
 
         var signedIn = await access.SignInAsync(Email, new SecretText(Password), Aborted)
             ?? throw new InvalidOperationException("The first administrator could not sign in.");
-        await HttpContext.SignInAsync(SessionCookie.Scheme, SessionCookie.Principal(signedIn));
+        await SessionCookie.StartAsync(HttpContext, signedIn);
         return RedirectWithNotice("Welcome. Start with the Vault: create an Encryption Profile and keep its Recovery Kit safe.", "/Index");
     }
 

@@ -2,7 +2,6 @@ using MetaBackup.Core.Access;
 using MetaBackup.Core.Secrets;
 using MetaBackup.Server.Access;
 using MetaBackup.Server.Web.Sso;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 
@@ -46,7 +45,7 @@ public sealed class SignInModel : UiPage
             return Page();
         }
 
-        await HttpContext.SignInAsync(SessionCookie.Scheme, SessionCookie.Principal(signedIn));
+        await SessionCookie.StartAsync(HttpContext, signedIn);
         return LocalRedirect(SsoSignIn.LocalOrHome(ReturnUrl));
     }
 }

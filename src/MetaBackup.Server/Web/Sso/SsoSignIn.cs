@@ -70,7 +70,7 @@ public static class SsoSignIn
             var store = http.RequestServices.GetRequiredService<ConfigurationStore>();
             await using var session = await store.OpenAsync(Actor.Anonymous(http.Connection.RemoteIpAddress?.ToString()), http.RequestAborted);
             var signedIn = await new AccessService(session).SignInWithSsoAsync(providerId, email, name, http.RequestAborted);
-            await http.SignInAsync(SessionCookie.Scheme, SessionCookie.Principal(signedIn));
+            await SessionCookie.StartAsync(http, signedIn);
         }
         catch (MetaBackupException e)
         {

@@ -1,5 +1,4 @@
 using MetaBackup.Core.Access;
-using MetaBackup.Core.Adapters;
 using MetaBackup.Core.Application;
 using MetaBackup.Core.Storage;
 using Microsoft.AspNetCore.Http;
@@ -75,7 +74,7 @@ public sealed class IndexModel : UiPage
             return;
         }
 
-        Destinations = [.. (await RunAsync(new ListAdapters(AdapterKind.Storage))).Select(a => (a.Id, $"{a.Name} ({a.Type})"))];
+        Destinations = await DestinationChoicesAsync();
         if (Storage is { Length: > 0 } && Can(Permissions.BackupsRead))
         {
             var (ok, backups) = await TryRunAsync(new ListBackups(Storage));

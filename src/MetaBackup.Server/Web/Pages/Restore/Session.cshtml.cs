@@ -24,8 +24,6 @@ public sealed class SessionModel : UiPage
     /// <summary>Whether the restore replaced or removed the signed-in account: the person signs in again with one from the backup.</summary>
     public bool SessionEnded { get; private set; }
 
-    public bool ChangingMode => ChangeMode;
-
     public int Step => Session.State switch
     {
         ImportSessionState.NeedsKey => 2,

@@ -1,5 +1,4 @@
 using MetaBackup.Core.Access;
-using MetaBackup.Core.Adapters;
 using MetaBackup.Core.Application;
 using MetaBackup.Core.Scheduling;
 using MetaBackup.Core.Settings;
@@ -101,7 +100,7 @@ public sealed class ConfigBackupModel : UiPage
         NextRuns = await PreviewAsync(Schedule, TimeZone);
         if (Can(Permissions.AdaptersRead))
         {
-            Destinations = [.. (await RunAsync(new ListAdapters(AdapterKind.Storage))).Select(a => (a.Id, $"{a.Name} ({a.Type})"))];
+            Destinations = await DestinationChoicesAsync();
         }
         else if (status.StorageId is { } storage)
         {
