@@ -29,7 +29,7 @@ public static class ImportMeasurement
         GC.Collect();
         var rssBefore = ExportMeasurement.PeakRss(reset: true);
         var watch = Stopwatch.StartNew();
-        var result = await new ConfigImporter(into, new Core.Configuration.DataDirectory(target)).ImportConfigAsync(backup, new ImportOptions(ImportMode.Full), key, step => Console.Error.WriteLine($"  {watch.Elapsed.TotalSeconds,6:F2} s  {step}"));
+        var result = await new ConfigImporter(into, new Core.Configuration.DataDirectory(target)).ImportConfigAsync(backup, new ImportOptions(ImportMode.Full), key, step => Console.Error.WriteLine($"  {watch.Elapsed.TotalSeconds,6:F2} s  heap {GC.GetTotalMemory(false) / 1048576,5} MiB  peak RSS +{(ExportMeasurement.PeakRss(reset: false) - rssBefore) / 1048576,5} MiB  {step}"));
         watch.Stop();
         return new Measurement("import", watch.Elapsed.TotalSeconds, ExportMeasurement.PeakRss(reset: false) - rssBefore, 0, new FileInfo(backup).Length, new FileInfo(backup).Length, result.Plan.Entries.Count);
     }

@@ -1,6 +1,5 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using MetaBackup.Core.Configuration;
+using MetaBackup.Core.Import.Reading;
 using MetaBackup.Core.Persistence;
 using MetaBackup.Core.Secrets;
 using MetaBackup.Core.Storage;
@@ -10,12 +9,12 @@ using Microsoft.EntityFrameworkCore;
 
 namespace MetaBackup.Core.Import;
 
-/// <summary>A backup read into memory: its document and how it was opened.</summary>
-/// <param name="Document">The JSON document, as read (not yet validated).</param>
+/// <summary>An opened backup: its document (read as a stream, checked for hostile content, not yet validated) and how it was opened.</summary>
+/// <param name="Document">The JSON document.</param>
 /// <param name="Encrypted">Whether the file was encrypted.</param>
 /// <param name="KeyFingerprint">The fingerprint of the key that opened it.</param>
 /// <param name="KeySource">Which key opened it, for the operator: a profile, a supplied kit or key, this server's system key.</param>
-public sealed record OpenedBackup(JsonObject Document, bool Encrypted, string? KeyFingerprint, string? KeySource);
+public sealed record OpenedBackup(DocumentSource Document, bool Encrypted, string? KeyFingerprint, string? KeySource);
 
 /// <summary>
 /// Opens a backup file for import (PRODUCT §6, "Finding the key"): an encrypted file is opened with
@@ -42,17 +41,57 @@ public sealed class BackupOpener(ConfigurationSession session, DocumentLimits? l
 
         try
         {
-            await using var input = File.OpenRead(path);
-            if (EncryptedBackup.LooksEncrypted(input))
+            FileHeader? header = null;
+            AesKey? key = null;
+            string? source = null;
+            var compression = BackupCompression.None;
+            await using (var input = File.OpenRead(path))
             {
-                var header = EncryptedBackup.ReadHeader(input);
-                var (key, source) = await FindKeyAsync(header, suppliedKey, path, cancellationToken);
-                await using var body = EncryptedBackup.OpenBody(input, header, key.Bytes);
-                return new OpenedBackup(await ParseAsync(body, cancellationToken), true, key.Fingerprint, source);
+                if (EncryptedBackup.LooksEncrypted(input))
+                {
+                    header = EncryptedBackup.ReadHeader(input);
+                    (key, source) = await FindKeyAsync(header, suppliedKey, path, cancellationToken);
+                }
+                else
+                {
+                    compression = PlainCompression(input);
+                }
             }
 
-            await using var plain = Compressions.Decompress(input, PlainCompression(input));
-            return new OpenedBackup(await ParseAsync(plain, cancellationToken), false, null, null);
+            // Opened again for each pass the import makes over the document; the first pass checks it whole.
+            Stream Open()
+            {
+                var input = File.OpenRead(path);
+                try
+                {
+                    if (key is null)
+                    {
+                        return Compressions.Decompress(input, compression);
+                    }
+
+                    var body = EncryptedBackup.ReadHeader(input);
+                    if (!body.Bytes.SequenceEqual(header!.Bytes))
+                    {
+                        throw new ImportRefusedException("The backup file changed while it was being imported; nothing was changed.", "Make sure nothing writes to the backup file, then import it again.");
+                    }
+
+                    return EncryptedBackup.OpenBody(input, body, key.Bytes);
+                }
+                catch
+                {
+                    input.Dispose();
+                    throw;
+                }
+            }
+
+            var effective = limits ?? DocumentLimits.Default;
+            DocumentScan scan;
+            using (var first = new DocumentStream(Open(), effective.MaxDocumentBytes, expectedHash: null))
+            {
+                scan = DocumentReader.Scan(first, effective);
+            }
+
+            return new OpenedBackup(new DocumentSource(Open, effective, scan), header is not null, key?.Fingerprint, source);
         }
         catch (BackupFileException e)
         {
@@ -158,7 +197,4 @@ public sealed class BackupOpener(ConfigurationSession session, DocumentLimits? l
         var first = text.TrimStart(" \t\r\n"u8);
         return first.Length > 0 && first[0] == (byte)'{' ? BackupCompression.None : BackupCompression.Brotli;
     }
-
-    private Task<JsonObject> ParseAsync(Stream json, CancellationToken cancellationToken) =>
-        DocumentReader.ReadAsync(json, limits ?? DocumentLimits.Default, cancellationToken);
 }

@@ -15,6 +15,7 @@ namespace MetaBackup.Core.Import;
 /// <param name="MaxRecords">Records in all areas together.</param>
 /// <param name="MaxExportWarnings">Warnings the document may carry from its export (one per secret it could not read).</param>
 /// <param name="WarningsKept">Warnings kept and shown; the rest are counted in one more line.</param>
+/// <param name="MaxRecordBytes">The largest single record, or the metadata, in bytes: the most of the document held in memory at once.</param>
 public sealed record DocumentLimits(
     long MaxDocumentBytes = DocumentLimits.DefaultMaxDocumentBytes,
     int MaxDepth = 32,
@@ -22,9 +23,14 @@ public sealed record DocumentLimits(
     int MaxNumberLength = 40,
     int MaxRecords = DocumentLimits.DefaultMaxRecords,
     int MaxExportWarnings = 100_000,
-    int WarningsKept = 1_000)
+    int WarningsKept = 1_000,
+    int MaxRecordBytes = 64 * 1024 * 1024)
 {
-    public const long DefaultMaxDocumentBytes = 256L * 1024 * 1024;
+    /// <summary>
+    /// The document is read as a stream (docs/performance.md, "Import"), so its size costs time, not memory: the limit
+    /// bounds how long a compression bomb takes to refuse, and is well above 5,000,000 real records.
+    /// </summary>
+    public const long DefaultMaxDocumentBytes = 4096L * 1024 * 1024;
     public const int DefaultMaxRecords = 5_000_000;
     public const string MaxDocumentBytesVariable = "METABACKUP_IMPORT_MAX_MB";
     public const string MaxRecordsVariable = "METABACKUP_IMPORT_MAX_RECORDS";

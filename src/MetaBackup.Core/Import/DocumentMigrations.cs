@@ -1,14 +1,21 @@
 using System.Text.Json.Nodes;
+using MetaBackup.Core.Configuration;
 using MetaBackup.Core.Export;
 
 namespace MetaBackup.Core.Import;
 
-/// <summary>One step of the migration chain: turns a document of <see cref="From"/> into one of <see cref="From"/> + 1.</summary>
+/// <summary>
+/// One step of the migration chain: turns a document of <see cref="From"/> into one of <see cref="From"/> + 1. A
+/// document is read as a stream (docs/performance.md, "Import"), so a step changes its metadata and each record on
+/// its own, never the document as a whole.
+/// </summary>
 public interface IDocumentMigration
 {
     int From { get; }
 
-    void Migrate(JsonObject document);
+    void MigrateMetadata(JsonObject metadata);
+
+    void MigrateRecord(ConfigurationArea area, JsonObject record);
 }
 
 /// <summary>
@@ -23,15 +30,31 @@ public static class DocumentMigrations
 
     public const int Oldest = 1;
 
-    /// <summary>Migrates <paramref name="document"/> from <paramref name="version"/> to the current version, in place.</summary>
-    public static void MigrateToCurrent(JsonObject document, int version)
+    /// <summary>Migrates the metadata of a document of <paramref name="version"/> to the current version, in place.</summary>
+    public static void MigrateMetadata(JsonObject metadata, int version)
+    {
+        foreach (var step in Steps(version))
+        {
+            step.MigrateMetadata(metadata);
+            metadata["schemaVersion"] = step.From + 1;
+        }
+    }
+
+    /// <summary>Migrates one record of a document of <paramref name="version"/> to the current version, in place.</summary>
+    public static void MigrateRecord(ConfigurationArea area, JsonObject record, int version)
+    {
+        foreach (var step in Steps(version))
+        {
+            step.MigrateRecord(area, record);
+        }
+    }
+
+    private static IEnumerable<IDocumentMigration> Steps(int version)
     {
         for (var current = version; current < ExportDocument.SchemaVersion; current++)
         {
-            var step = Chain.SingleOrDefault(m => m.From == current)
+            yield return Chain.SingleOrDefault(m => m.From == current)
                 ?? throw new InvalidOperationException($"No migration from schema version {current}.");
-            step.Migrate(document);
-            document["metadata"]!["schemaVersion"] = current + 1;
         }
     }
 }

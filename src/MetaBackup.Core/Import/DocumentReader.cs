@@ -1,10 +1,16 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
+using MetaBackup.Core.Import.Reading;
 
 namespace MetaBackup.Core.Import;
 
+/// <summary>What the first pass over a document learnt: whether its metadata comes first, and what it was.</summary>
+/// <param name="MetadataFirst">Whether <c>metadata</c> is the document's first property (as an export writes it).</param>
+/// <param name="Hash">The SHA-256 of the document, which every later pass must read again.</param>
+/// <param name="Bytes">The document's size.</param>
+internal sealed record DocumentScan(bool MetadataFirst, byte[] Hash, long Bytes);
+
 /// <summary>
-/// Reads a backup's JSON (decompressed, decrypted) within <see cref="DocumentLimits"/> (docs/recovery.md, "Limits"):
+/// Checks a backup's JSON (decompressed, decrypted), read as a stream, within <see cref="DocumentLimits"/> (docs/recovery.md, "Limits"):
 /// the bytes are counted as they arrive, so a compression bomb is refused once it passes the size limit, never after;
 /// a duplicate property is refused (a document where <c>schemaVersion</c> appears twice is read neither way); then
 /// every value is checked once — strings are well-formed UTF-16 and UTF-8 and not too long, numbers not absurdly long,
@@ -13,30 +19,27 @@ namespace MetaBackup.Core.Import;
 /// </summary>
 public static class DocumentReader
 {
-    public static async Task<JsonObject> ReadAsync(Stream json, DocumentLimits limits, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the whole document once, a block at a time, and refuses it for the first problem found (each by its
+    /// JSON path). Nothing of it is kept but what the passes that follow need to know.
+    /// </summary>
+    internal static DocumentScan Scan(DocumentStream json, DocumentLimits limits)
     {
-        var counted = new CountingStream(json, limits.MaxDocumentBytes);
-        var buffer = new MemoryStream();
+        ScanState state;
         try
         {
-            await counted.CopyToAsync(buffer, cancellationToken);
+            state = Scan(new JsonBlocks(json, new JsonReaderOptions { MaxDepth = limits.MaxDepth }, MaxValueBytes(limits)), limits);
         }
-        catch (DocumentTooLargeException)
+        catch (DocumentStream.DocumentTooLargeException)
         {
             throw new ImportRefusedException(
                 $"The backup's document is larger than {Megabytes(limits.MaxDocumentBytes)} once decompressed, the most this server reads.",
                 $"A real configuration that large: raise {DocumentLimits.MaxDocumentBytesVariable} (in MiB). Otherwise the file is not a backup (a compression bomb?).",
                 [$"$: more than {limits.MaxDocumentBytes} bytes"],
-                details: new Dictionary<string, string> { ["bytesRead"] = counted.BytesRead.ToString(System.Globalization.CultureInfo.InvariantCulture) });
-        }
-        catch (InvalidDataException e)
-        {
-            throw new ImportRefusedException($"The backup's compressed data is damaged: {e.Message}", "Use another copy of the backup.", [$"$: {e.Message}"], e);
+                details: new Dictionary<string, string> { ["bytesRead"] = json.BytesRead.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         }
 
-        var bytes = new ReadOnlyMemory<byte>(buffer.GetBuffer(), 0, (int)buffer.Length);
-        var (problems, records, warnings) = Scan(bytes.Span, limits);
-        if (records > limits.MaxRecords)
+        if (state.Records > limits.MaxRecords)
         {
             throw new ImportRefusedException(
                 $"The backup holds more than {limits.MaxRecords} records, the most this server imports.",
@@ -44,7 +47,7 @@ public static class DocumentReader
                 [$"$: more than {limits.MaxRecords} records"]);
         }
 
-        if (warnings > limits.MaxExportWarnings)
+        if (state.Warnings > limits.MaxExportWarnings)
         {
             throw new ImportRefusedException(
                 $"The backup carries more than {limits.MaxExportWarnings} export warnings, more than any export writes.",
@@ -52,92 +55,141 @@ public static class DocumentReader
                 [$"$.metadata.warnings: more than {limits.MaxExportWarnings} entries"]);
         }
 
-        if (problems.Count > 0)
+        if (state.Problems.Count > 0)
         {
             throw new ImportRefusedException(
-                $"The backup is not a valid JSON document, or has values no backup holds: {string.Join("; ", problems.Take(5))}{(problems.Count > 5 ? $"; and {problems.Count - 5} more" : "")}.",
+                $"The backup is not a valid JSON document, or has values no backup holds: {string.Join("; ", state.Problems.Take(5))}{(state.Problems.Count > 5 ? $"; and {state.Problems.Count - 5} more" : "")}.",
                 "It may be damaged, or not a MetaBackup configuration backup.",
-                problems);
+                state.Problems);
         }
 
-        // Scanned: well-formed, bounded, no duplicates — building the tree cannot fail now.
-        if (JsonNode.Parse(bytes.Span, documentOptions: new JsonDocumentOptions { MaxDepth = limits.MaxDepth }) is not JsonObject document)
+        if (!state.IsObject)
         {
             throw new ImportRefusedException("The backup's JSON is not an object, so it is not a MetaBackup configuration backup.", null, ["$: not an object"]);
         }
 
-        return document;
+        return new DocumentScan(state.MetadataFirst, json.Hash!, json.BytesRead);
+    }
+
+    /// <summary>The largest single value a reader's buffer grows to: the longest string, escaped, and then some.</summary>
+    internal static int MaxValueBytes(DocumentLimits limits) => (int)Math.Min(int.MaxValue / 2, Math.Max(limits.MaxRecordBytes, (limits.MaxStringLength * 6L) + 65536));
+
+    /// <summary>What one pass found.</summary>
+    private sealed class ScanState
+    {
+        public List<string> Problems { get; } = [];
+
+        public int Records { get; set; }
+
+        public int Warnings { get; set; }
+
+        public bool IsObject { get; set; }
+
+        public bool MetadataFirst { get; set; }
+
+        public long ValueStart { get; set; }
     }
 
     /// <summary>
     /// One pass of a forward-only reader over the bytes, keeping the JSON path: malformed JSON, nesting past the
-    /// limit, a duplicate property, text that is not well-formed UTF-8 or UTF-16, a string or number past its limit.
-    /// Stops at the first malformation (nothing after it can be read) or after a hundred problems.
+    /// limit, a duplicate property, text that is not well-formed UTF-8 or UTF-16, a string or number past its limit,
+    /// a record (or the metadata) past its size. Stops at the first malformation (nothing after it can be read) or
+    /// after a hundred problems.
     /// </summary>
-    private static (List<string> Problems, int Records, int Warnings) Scan(ReadOnlySpan<byte> json, DocumentLimits limits)
+    private static ScanState Scan(JsonBlocks blocks, DocumentLimits limits)
     {
-        var problems = new List<string>();
-        var (records, warnings) = (0, 0);
-        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = limits.MaxDepth });
+        var state = new ScanState();
         var path = new List<Step>();
+        var problems = state.Problems;
+        var topLevelNames = 0;
         try
         {
-            while (problems.Count < 100 && records <= limits.MaxRecords && warnings <= limits.MaxExportWarnings && reader.Read())
+            while (true)
             {
-                // Counted as they pass, so that a document of too many records stops here, before any tree is built.
-                if (reader.TokenType is not (JsonTokenType.EndArray or JsonTokenType.EndObject or JsonTokenType.PropertyName))
+                blocks.Fill();
+                var reader = blocks.Reader();
+                while (problems.Count < 100 && state.Records <= limits.MaxRecords && state.Warnings <= limits.MaxExportWarnings && reader.Read())
                 {
-                    if (path.Count == 2 && path[1].Names is null && path[0].Name != "metadata")
+                    // Counted as they pass, so that a document of too many records stops here, before any tree is built.
+                    if (reader.TokenType is not (JsonTokenType.EndArray or JsonTokenType.EndObject or JsonTokenType.PropertyName))
                     {
-                        records++;
+                        if (path.Count == 2 && path[1].Names is null && path[0].Name != "metadata")
+                        {
+                            state.Records++;
+                        }
+                        else if (path.Count == 3 && path[2].Names is null && path[0].Name == "metadata" && path[1].Name == "warnings")
+                        {
+                            state.Warnings++;
+                        }
                     }
-                    else if (path.Count == 3 && path[2].Names is null && path[0].Name == "metadata" && path[1].Name == "warnings")
+
+                    switch (reader.TokenType)
                     {
-                        warnings++;
+                        case JsonTokenType.StartObject:
+                        case JsonTokenType.StartArray:
+                            if (path.Count == 0)
+                            {
+                                state.IsObject = reader.TokenType == JsonTokenType.StartObject;
+                            }
+                            else if (IsRecordOrMetadata(path))
+                            {
+                                state.ValueStart = blocks.Position + reader.TokenStartIndex;
+                            }
+
+                            Advance(path);
+                            path.Add(reader.TokenType == JsonTokenType.StartObject ? Step.Object() : Step.Array());
+                            break;
+                        case JsonTokenType.EndObject:
+                        case JsonTokenType.EndArray:
+                            path.RemoveAt(path.Count - 1);
+                            if (path.Count > 0 && IsRecordOrMetadata(path) && blocks.Position + reader.BytesConsumed - state.ValueStart > limits.MaxRecordBytes)
+                            {
+                                problems.Add($"{PathOf(path)}: {blocks.Position + reader.BytesConsumed - state.ValueStart} bytes, more than the {limits.MaxRecordBytes} a record (or the metadata) may take");
+                            }
+
+                            break;
+                        case JsonTokenType.PropertyName:
+                            var name = Text(ref reader, path, problems, limits);
+                            var current = path[^1];
+                            if (name is not null && !current.Names!.Add(name))
+                            {
+                                problems.Add($"{PathOf(path)}: the property '{name}' appears twice (a backup is read one way only)");
+                            }
+
+                            if (path.Count == 1 && topLevelNames++ == 0)
+                            {
+                                state.MetadataFirst = name == "metadata";
+                            }
+
+                            current.Name = name ?? "?";
+                            break;
+                        case JsonTokenType.String:
+                            Advance(path);
+                            Text(ref reader, path, problems, limits);
+                            break;
+                        case JsonTokenType.Number:
+                            Advance(path);
+                            if (reader.ValueSpan.Length > limits.MaxNumberLength)
+                            {
+                                problems.Add($"{PathOf(path)}: a number written with {reader.ValueSpan.Length} characters, more than the {limits.MaxNumberLength} allowed");
+                            }
+                            else if (!reader.TryGetDecimal(out _))
+                            {
+                                // 1e400 and the like: no value of a backup comes near, and no checker reads them.
+                                problems.Add($"{PathOf(path)}: a number out of range");
+                            }
+
+                            break;
+                        default:
+                            Advance(path);
+                            break;
                     }
                 }
 
-                switch (reader.TokenType)
+                blocks.Consumed(ref reader);
+                if (problems.Count >= 100 || state.Records > limits.MaxRecords || state.Warnings > limits.MaxExportWarnings || blocks.Final)
                 {
-                    case JsonTokenType.StartObject:
-                    case JsonTokenType.StartArray:
-                        Advance(path);
-                        path.Add(reader.TokenType == JsonTokenType.StartObject ? Step.Object() : Step.Array());
-                        break;
-                    case JsonTokenType.EndObject:
-                    case JsonTokenType.EndArray:
-                        path.RemoveAt(path.Count - 1);
-                        break;
-                    case JsonTokenType.PropertyName:
-                        var name = Text(ref reader, path, problems, limits);
-                        var current = path[^1];
-                        if (name is not null && !current.Names!.Add(name))
-                        {
-                            problems.Add($"{PathOf(path)}: the property '{name}' appears twice (a backup is read one way only)");
-                        }
-
-                        current.Name = name ?? "?";
-                        break;
-                    case JsonTokenType.String:
-                        Advance(path);
-                        Text(ref reader, path, problems, limits);
-                        break;
-                    case JsonTokenType.Number:
-                        Advance(path);
-                        if (reader.ValueSpan.Length > limits.MaxNumberLength)
-                        {
-                            problems.Add($"{PathOf(path)}: a number written with {reader.ValueSpan.Length} characters, more than the {limits.MaxNumberLength} allowed");
-                        }
-                        else if (!reader.TryGetDecimal(out _))
-                        {
-                            // 1e400 and the like: no value of a backup comes near, and no checker reads them.
-                            problems.Add($"{PathOf(path)}: a number out of range");
-                        }
-
-                        break;
-                    default:
-                        Advance(path);
-                        break;
+                    break;
                 }
             }
         }
@@ -145,9 +197,17 @@ public static class DocumentReader
         {
             problems.Add($"{PathOf(path)}: {Describe(e)}");
         }
+        catch (JsonBlocks.ValueTooLargeException e)
+        {
+            problems.Add($"{PathOf(path)}: a single value longer than the {e.Bytes} bytes allowed");
+        }
 
-        return (problems, records, warnings);
+        return state;
     }
+
+    /// <summary>Whether the value whose container is <paramref name="path"/> is a record (in an area's array) or the metadata.</summary>
+    private static bool IsRecordOrMetadata(List<Step> path) =>
+        (path.Count == 1 && path[0].Name == "metadata") || (path.Count == 2 && path[1].Names is null && path[0].Name != "metadata");
 
     /// <summary>A value in an array moves the array's index on.</summary>
     private static void Advance(List<Step> path)
@@ -242,74 +302,4 @@ public static class DocumentReader
     private static string Describe(JsonException e) => e.Message.Split(" Path:", 2)[0].Split(" LineNumber:", 2)[0].TrimEnd('.', ' ') is { Length: > 0 } text ? text : "malformed JSON";
 
     private static string Megabytes(long bytes) => $"{bytes / (1024 * 1024)} MiB";
-
-    /// <summary>The bytes of the document as they are read, refused past the limit; a decompressor's failure as damaged data.</summary>
-    internal sealed class CountingStream(Stream inner, long limit) : Stream
-    {
-        /// <summary>How many bytes were read: the reader's own accounting, which the limit bounds.</summary>
-        public long BytesRead { get; private set; }
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Counted(Guarded(() => inner.Read(buffer, offset, count)));
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            try
-            {
-                return Counted(await inner.ReadAsync(buffer, cancellationToken));
-            }
-            catch (InvalidOperationException e)
-            {
-                // BrotliStream's answer to data that is not brotli.
-                throw new InvalidDataException(e.Message, e);
-            }
-        }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        private static int Guarded(Func<int> read)
-        {
-            try
-            {
-                return read();
-            }
-            catch (InvalidOperationException e)
-            {
-                throw new InvalidDataException(e.Message, e);
-            }
-        }
-
-        private int Counted(int read)
-        {
-            BytesRead += read;
-            if (BytesRead > limit)
-            {
-                throw new DocumentTooLargeException();
-            }
-
-            return read;
-        }
-    }
-
-    private sealed class DocumentTooLargeException : Exception;
 }

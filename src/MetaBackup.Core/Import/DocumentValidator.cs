@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using MetaBackup.Core.Configuration;
 using MetaBackup.Core.Export;
+using MetaBackup.Core.Import.Reading;
 
 namespace MetaBackup.Core.Import;
 
@@ -12,17 +13,89 @@ public sealed record DocumentInfo(int SchemaVersion, int OriginalSchemaVersion, 
 /// Checks a backup document on its own (PRODUCT §6, pre-flight): a known schema version (newer aborts,
 /// older is migrated forward), well-formed against the schema (errors name the JSON path), no
 /// duplicate ids or unique keys inside the file, profile keys that match their fingerprints.
+/// The document is read as a stream, a record at a time (docs/performance.md, "Import"): each record is checked
+/// against its area's item schema, and the rest of the document — its arrays emptied — against the whole schema.
 /// </summary>
 public static class DocumentValidator
 {
-    public static DocumentInfo Validate(JsonObject document, DocumentLimits? limits = null)
+    /// <summary>Problems collected before the rest are only counted.</summary>
+    private const int ProblemsKept = 1_000;
+
+    public static DocumentInfo Validate(DocumentSource document, DocumentLimits? limits = null)
     {
-        if (document["metadata"] is not JsonObject metadata || metadata["format"]?.GetValueKind() != JsonValueKind.String || metadata["format"]!.GetValue<string>() != ExportDocument.Format)
+        limits ??= DocumentLimits.Default;
+        var metadata = document.MetadataFirst ? null : document.ReadMetadata() ?? throw NotABackup();
+        var version = metadata is null ? (int?)null : CheckVersion(metadata);
+        var rest = new JsonObject();
+        var schemaErrors = new List<string>();
+        var problems = new List<string>();
+        var (schemaErrorCount, problemCount) = (0, 0);
+        var counts = ConfigurationAreas.All.ToDictionary(a => a.Name, _ => 0);
+        var keys = ConfigurationAreas.All.ToDictionary(a => a.Name, a => new[] { "id", a.NaturalKey }.Concat(a.AlsoUnique ?? []).ToDictionary(k => k, _ => new DistinctValues()));
+        foreach (var item in document.Items())
         {
-            throw new ImportRefusedException(
-                "This is not a MetaBackup configuration backup ($.metadata.format is not \"metabackup-config\").",
-                "Import a file written by a MetaBackup export (or recovered from one).",
-                ["$.metadata.format: not \"metabackup-config\""]);
+            if (item.Index < 0)
+            {
+                rest[item.Property] = JsonSerializer.SerializeToNode(item.Value);
+                if (item.Property == "metadata" && version is null)
+                {
+                    metadata = rest["metadata"] as JsonObject ?? throw NotABackup();
+                    version = CheckVersion(metadata);
+                }
+
+                continue;
+            }
+
+            var area = ConfigurationAreas.All.Single(a => a.Name == item.Property);
+            rest[area.Name] ??= new JsonArray();
+            var path = $"$.{area.Name}[{item.Index}]";
+            var record = version is null ? throw NotABackup() : Migrated(area, item.Value, version.Value);
+            counts[area.Name]++;
+            var errors = DocumentSchema.ValidateRecord(record, area.Name, path, ExportDocument.SchemaVersion);
+            schemaErrorCount += errors.Count;
+            schemaErrors.AddRange(errors.Take(ProblemsKept - schemaErrors.Count).Select(e => e.ToString()));
+            if (errors.Count > 0 || schemaErrorCount > 0)
+            {
+                // The other checks read fields the schema promises; once it is broken, they wait for a valid document.
+                continue;
+            }
+
+            var found = Contradictions(area, item.Index, JsonObject.Create(record)!, keys[area.Name], path).ToList();
+            problemCount += found.Count;
+            problems.AddRange(found.Take(ProblemsKept - problems.Count));
+        }
+
+        metadata = rest["metadata"] as JsonObject ?? metadata ?? throw NotABackup();
+        version ??= CheckVersion(metadata);
+        DocumentMigrations.MigrateMetadata(metadata, version.Value);
+        rest["metadata"] = metadata.DeepClone();
+        using (var element = JsonSerializer.SerializeToDocument(rest))
+        {
+            var errors = DocumentSchema.Validate(element.RootElement, ExportDocument.SchemaVersion);
+            schemaErrorCount += errors.Count;
+            schemaErrors.InsertRange(0, errors.Select(e => e.ToString()));
+        }
+
+        if (schemaErrorCount > 0)
+        {
+            throw Refused("The backup does not match its schema", schemaErrors, schemaErrorCount);
+        }
+
+        if (problemCount > 0)
+        {
+            throw Refused("The backup contradicts itself", problems, problemCount);
+        }
+
+        document.OriginalSchemaVersion = version;
+        return new DocumentInfo(ExportDocument.SchemaVersion, version.Value, metadata["includeSecrets"]!.GetValue<bool>(), metadata["exportedAt"]?.ToString(), metadata["appVersion"]?.ToString(), Warnings(metadata, counts, limits));
+    }
+
+    /// <summary>The schema version the metadata states, if it is one this MetaBackup reads.</summary>
+    private static int CheckVersion(JsonObject metadata)
+    {
+        if (metadata["format"]?.GetValueKind() != JsonValueKind.String || metadata["format"]!.GetValue<string>() != ExportDocument.Format)
+        {
+            throw NotABackup();
         }
 
         if (metadata["schemaVersion"] is not JsonValue versionNode || versionNode.GetValueKind() != JsonValueKind.Number || !versionNode.TryGetValue<int>(out var version))
@@ -43,49 +116,53 @@ public static class DocumentValidator
             throw new ImportRefusedException($"Schema version {version} does not exist (the first is {DocumentMigrations.Oldest}).", null, [$"$.metadata.schemaVersion: {version}"]);
         }
 
-        DocumentMigrations.MigrateToCurrent(document, version);
+        return version;
+    }
 
-        using (var element = JsonSerializer.SerializeToDocument(document))
+    private static ImportRefusedException NotABackup() => new(
+        "This is not a MetaBackup configuration backup ($.metadata.format is not \"metabackup-config\").",
+        "Import a file written by a MetaBackup export (or recovered from one).",
+        ["$.metadata.format: not \"metabackup-config\""]);
+
+    /// <summary>A record brought to the current schema version (as it is, when it is of that version).</summary>
+    private static JsonElement Migrated(ConfigurationArea area, JsonElement record, int version)
+    {
+        if (version == ExportDocument.SchemaVersion || record.ValueKind != JsonValueKind.Object)
         {
-            var errors = DocumentSchema.Validate(element.RootElement, ExportDocument.SchemaVersion);
-            if (errors.Count > 0)
+            return record;
+        }
+
+        var json = JsonObject.Create(record)!;
+        DocumentMigrations.MigrateRecord(area, json, version);
+        return JsonSerializer.SerializeToElement(json);
+    }
+
+    /// <summary>Ids and unique keys taken by an earlier record of the file; a profile key that does not match its fingerprint.</summary>
+    private static IEnumerable<string> Contradictions(ConfigurationArea area, int index, JsonObject record, Dictionary<string, DistinctValues> seen, string path)
+    {
+        foreach (var (field, values) in seen)
+        {
+            var value = field == "id" ? record["id"]!.GetValue<string>() : field == area.NaturalKey ? area.NaturalKeyOf(record) : record[field]?.ToString() ?? "";
+            if (values.Add(value, index) is { } first)
             {
-                throw Refused("The backup does not match its schema", errors.Select(e => e.ToString()).ToList());
+                yield return $"{path}: {field} '{value}' is also that of $.{area.Name}[{first}]";
             }
         }
 
-        var problems = new List<string>();
-        foreach (var area in ConfigurationAreas.All)
+        if (area == ConfigurationAreas.EncryptionProfiles
+            && record["key"]?.GetValue<string>() is { Length: > 0 } hex
+            && Format.KeyFingerprint.ComputeHex(Convert.FromHexString(hex)) != record["fingerprint"]!.GetValue<string>())
         {
-            var records = Records(document, area);
-            Duplicates(records, r => r["id"]!.GetValue<string>(), area, "id", problems);
-            Duplicates(records, area.NaturalKeyOf, area, area.NaturalKey, problems);
-            foreach (var field in area.AlsoUnique ?? [])
-            {
-                Duplicates(records, r => r[field]?.ToString() ?? "", area, field, problems);
-            }
+            yield return $"{path}.key: the key does not match the profile's fingerprint";
         }
+    }
 
-        var includeSecrets = metadata["includeSecrets"]!.GetValue<bool>();
-        var profiles = Records(document, ConfigurationAreas.EncryptionProfiles);
-        for (var i = 0; i < profiles.Count; i++)
-        {
-            if (profiles[i]["key"]?.GetValue<string>() is { Length: > 0 } hex
-                && Format.KeyFingerprint.ComputeHex(Convert.FromHexString(hex)) != profiles[i]["fingerprint"]!.GetValue<string>())
-            {
-                problems.Add($"$.encryptionProfiles[{i}].key: the key does not match the profile's fingerprint");
-            }
-        }
-
-        if (problems.Count > 0)
-        {
-            throw Refused("The backup contradicts itself", problems);
-        }
-
+    private static List<string> Warnings(JsonObject metadata, Dictionary<string, int> counts, DocumentLimits limits)
+    {
         var warnings = new List<string>();
         foreach (var area in ConfigurationAreas.All)
         {
-            var actual = Records(document, area).Count;
+            var actual = counts[area.Name];
             var stated = (metadata["counts"] as JsonObject)?[area.Name];
             if (stated is not JsonValue value || !value.TryGetValue<long>(out var count) || count != actual)
             {
@@ -95,38 +172,18 @@ public static class DocumentValidator
 
         // The export's own warnings, kept up to a limit (docs/recovery.md, "Limits"): the rest are counted, not repeated.
         var exported = metadata["warnings"]!.AsArray();
-        var kept = (limits ?? DocumentLimits.Default).WarningsKept;
+        var kept = limits.WarningsKept;
         warnings.AddRange(exported.Take(kept).Select(w => $"The export warned: {w}"));
         if (exported.Count > kept)
         {
             warnings.Add($"The export warned {exported.Count - kept} more times (not shown).");
         }
-        return new DocumentInfo(ExportDocument.SchemaVersion, version, includeSecrets, metadata["exportedAt"]?.ToString(), metadata["appVersion"]?.ToString(), warnings);
+
+        return warnings;
     }
 
-    /// <summary>The records of one area in the document.</summary>
-    public static IReadOnlyList<JsonObject> Records(JsonObject document, ConfigurationArea area) =>
-        document[area.Name]?.AsArray().Select(r => r!.AsObject()).ToList() ?? [];
-
-    private static void Duplicates(IReadOnlyList<JsonObject> records, Func<JsonObject, string> key, ConfigurationArea area, string what, List<string> problems)
-    {
-        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 0; i < records.Count; i++)
-        {
-            var value = key(records[i]);
-            if (seen.TryGetValue(value, out var first))
-            {
-                problems.Add($"$.{area.Name}[{i}]: {what} '{value}' is also that of $.{area.Name}[{first}]");
-            }
-            else
-            {
-                seen[value] = i;
-            }
-        }
-    }
-
-    private static ImportRefusedException Refused(string what, List<string> problems) => new(
-        $"{what}: {string.Join("; ", problems.Take(5))}{(problems.Count > 5 ? $"; and {problems.Count - 5} more" : "")}.",
+    private static ImportRefusedException Refused(string what, List<string> problems, int count) => new(
+        $"{what}: {string.Join("; ", problems.Take(5))}{(count > 5 ? $"; and {count - 5} more" : "")}.",
         "Nothing was changed. Use an intact backup written by a MetaBackup export.",
         problems);
 }

@@ -16,17 +16,16 @@ namespace MetaBackup.Core.Import;
 /// the backup's; new id → create; a reference to a record in neither the backup nor the database →
 /// skip with a warning naming it; in full mode, records absent from the backup → delete.
 /// </summary>
-internal sealed class ImportPlanner(ConfigurationSession session, JsonObject document, DocumentInfo info, ImportOptions options)
+internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource document, DocumentInfo info, ImportOptions options)
 {
     private readonly Dictionary<string, List<ConfigRecord>> _db = [];
     private readonly Dictionary<string, Dictionary<string, ConfigRecord>> _dbById = [];
-    private readonly Dictionary<(string Area, string BackupId), JsonObject> _inBackup = [];
+    private readonly BackupRecordIndex _backup = new();
+    private readonly Dictionary<string, int> _countInBackup = ConfigurationAreas.All.ToDictionary(a => a.Name, _ => 0);
     private readonly Dictionary<(string Area, string BackupId), ConfigRecord> _matched = [];
 
     /// <summary>Full mode: database records that a backup record of the same natural key but another id replaces.</summary>
     private readonly Dictionary<(string Area, string BackupId), ConfigRecord> _replacing = [];
-    private readonly Dictionary<(string Area, string BackupId), string> _finalIds = [];
-    private readonly Dictionary<(string Area, string BackupId), bool> _imported = [];
     private readonly HashSet<(string Area, string Id)> _deleted = [];
     private readonly List<string> _warnings = [];
     private readonly List<string> _problems = [];
@@ -66,15 +65,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, JsonObject doc
 
         var entries = new List<PlanEntry>();
         var work = new List<PlannedRecord>();
-        foreach (var area in PlanningOrder)
-        {
-            foreach (var record in DocumentValidator.Records(document, area).Where(r => InScope(area, r)))
-            {
-                var (entry, planned) = PlanRecord(area, record);
-                entries.Add(entry);
-                work.Add(planned);
-            }
-        }
+        PlanRecords(entries, work);
 
         CheckSettingsTogether(entries, work);
         ProtectWhatSkippedRecordsStillUse(work);
@@ -123,6 +114,44 @@ internal sealed class ImportPlanner(ConfigurationSession session, JsonObject doc
         }
     }
 
+    /// <summary>
+    /// Plans every record in <see cref="PlanningOrder"/>, reading the document as a stream: a pass plans, in the
+    /// document's order, each area whose predecessors are all planned; an area that comes too early waits for the next
+    /// pass. An export writes the areas in dependency order, settings first: two passes.
+    /// </summary>
+    private void PlanRecords(List<PlanEntry> entries, List<PlannedRecord> work)
+    {
+        var order = PlanningOrder.ToList();
+        var planned = ConfigurationAreas.All.ToDictionary(a => a.Name, _ => 0);
+        bool Complete(ConfigurationArea area) => planned[area.Name] == _countInBackup[area.Name];
+        while (!order.All(Complete))
+        {
+            var progressed = false;
+            foreach (var record in document.Records())
+            {
+                var area = record.Area;
+                if (Complete(area) || !order.TakeWhile(a => a != area).All(Complete))
+                {
+                    continue;
+                }
+
+                planned[area.Name]++;
+                progressed = true;
+                if (InScope(area, record.Json))
+                {
+                    var (entry, plannedRecord) = PlanRecord(record);
+                    entries.Add(entry);
+                    work.Add(plannedRecord);
+                }
+            }
+
+            if (!progressed)
+            {
+                throw new InvalidOperationException("Planning made no progress over the document.");
+            }
+        }
+    }
+
     private bool InScope(ConfigurationArea area, JsonObject record) =>
         options.Mode != ImportMode.Selective
         || (options.Areas!.Contains(area.Name) && (options.Ids is not { Count: > 0 } || options.Ids.Contains(record["id"]!.GetValue<string>())));
@@ -135,18 +164,32 @@ internal sealed class ImportPlanner(ConfigurationSession session, JsonObject doc
     /// </summary>
     private void Match()
     {
+        // One pass: every record into the index, and those that may match a stored record (by id, or by a natural
+        // key the database holds) kept aside, in the document's order — at most as many as the database has records.
+        var keysInDb = ConfigurationAreas.All.ToDictionary(a => a.Name, a => _db[a.Name].Select(r => KeyOf(a, r)).ToHashSet(StringComparer.Ordinal));
+        var candidates = new List<(ConfigurationArea Area, string BackupId, string Key, bool ById)>();
+        foreach (var (area, _, record) in document.Records())
+        {
+            var backupId = record["id"]!.GetValue<string>();
+            _backup.Add(area.Name, backupId, area == ConfigurationAreas.Adapters ? record["kind"]?.GetValue<string>() : null);
+            _countInBackup[area.Name]++;
+            var byId = _dbById[area.Name].ContainsKey(backupId);
+            if (byId || (keysInDb[area.Name].Count > 0 && keysInDb[area.Name].Contains(area.NaturalKeyOf(record))))
+            {
+                candidates.Add((area, backupId, area.NaturalKeyOf(record), byId));
+            }
+        }
+
         foreach (var area in ConfigurationAreas.All)
         {
-            var records = DocumentValidator.Records(document, area).ToList();
-            var claimedById = records.Select(r => r["id"]!.GetValue<string>()).Where(_dbById[area.Name].ContainsKey).ToHashSet();
+            var inArea = candidates.Where(c => c.Area == area).ToList();
+            var claimedById = inArea.Where(c => c.ById).Select(c => c.BackupId).ToHashSet();
             var byKey = _db[area.Name].Where(r => !claimedById.Contains(r.Id)).GroupBy(r => KeyOf(area, r)).ToDictionary(g => g.Key, g => g.First());
             var claimed = new Dictionary<string, string>();
-            foreach (var record in records)
+            foreach (var (_, backupId, key, byId) in inArea)
             {
-                var backupId = record["id"]!.GetValue<string>();
-                _inBackup[(area.Name, backupId)] = record;
-                var match = _dbById[area.Name].GetValueOrDefault(backupId) ?? byKey.GetValueOrDefault(area.NaturalKeyOf(record));
-                _finalIds[(area.Name, backupId)] = match?.Id ?? backupId;
+                var match = byId ? _dbById[area.Name][backupId] : byKey.GetValueOrDefault(key);
+                _backup.SetFinalId(area.Name, backupId, match?.Id ?? backupId);
                 if (match is null)
                 {
                     continue;
@@ -164,7 +207,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, JsonObject doc
                 {
                     // Afterwards the configuration equals the backup's, ids included (docs/recovery.md, "Conflict resolution").
                     _replacing[(area.Name, backupId)] = match;
-                    _finalIds[(area.Name, backupId)] = backupId;
+                    _backup.SetFinalId(area.Name, backupId, backupId);
                     continue;
                 }
 
@@ -173,18 +216,19 @@ internal sealed class ImportPlanner(ConfigurationSession session, JsonObject doc
         }
     }
 
-    private (PlanEntry, PlannedRecord) PlanRecord(ConfigurationArea area, JsonObject record)
+    private (PlanEntry, PlannedRecord) PlanRecord(BackupRecord backupRecord)
     {
+        var (area, _, record) = backupRecord;
         var backupId = record["id"]!.GetValue<string>();
         var key = area.NaturalKeyOf(record);
-        var finalId = _finalIds[(area.Name, backupId)];
+        var finalId = _backup.FinalIdOf(area.Name, backupId);
         var existing = _matched.GetValueOrDefault((area.Name, backupId));
         var replacing = _replacing.GetValueOrDefault((area.Name, backupId));
         var remapNote = existing is not null && existing.Id != backupId ? $"matched the existing {area.Singular} {existing.Id} by {area.NaturalKey}; references to {backupId} now point to it"
             : replacing is not null ? $"replaces the existing {area.Singular} {replacing.Id} of the same {area.NaturalKey}, which is deleted; its secrets are kept where the backup has none"
             : null;
 
-        var incomingJson = record.DeepClone().AsObject();
+        var incomingJson = record;
         var skipReason = ResolveReferences(area, incomingJson);
         ConfigRecord? built = null;
         Dictionary<string, SecretText?> secrets = [];
@@ -205,7 +249,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, JsonObject doc
             {
                 // A value the schema admits but the record cannot hold (1.0 or 1e400 for a whole number, a number
                 // for a secret): the document is not one MetaBackup writes — refused, by where, not skipped.
-                var where = record.GetPath() + (e is JsonException { Path: { Length: > 1 } path } ? path[1..] : "");
+                var where = backupRecord.Path + (e is JsonException { Path: { Length: > 1 } path } ? path[1..] : "");
                 throw new ImportRefusedException(
                     $"The backup has a value no backup holds at {where}: not of the type or range that field takes.",
                     "It may be damaged, or not a MetaBackup configuration backup.",
@@ -222,13 +266,13 @@ internal sealed class ImportPlanner(ConfigurationSession session, JsonObject doc
                 existing = replacing;
             }
 
-            _imported[(area.Name, backupId)] = false;
+            _backup.SetImported(area.Name, backupId, false);
             _warnings.Add($"Skipped {area.Singular} '{key}': {skipReason}.");
             return (new PlanEntry(area.Name, finalId, backupId, key, PlanAction.Skip, [], skipReason, []),
                 new PlannedRecord(area, PlanAction.Skip, existing, null, new Dictionary<string, SecretText?>()));
         }
 
-        _imported[(area.Name, backupId)] = true;
+        _backup.SetImported(area.Name, backupId, true);
         var incoming = built!;
         incoming.Id = finalId;
         if (existing is not null)
@@ -363,15 +407,15 @@ internal sealed class ImportPlanner(ConfigurationSession session, JsonObject doc
         string? WrongKind(string? actual) =>
             kind is { } needed && actual != Kinds.Name(needed) ? $"is a {actual} adapter, not a {Kinds.Name(needed)} adapter" : null;
 
-        if (_inBackup.GetValueOrDefault((areaName, backupId)) is { } inBackup)
+        if (_backup.Contains(areaName, backupId))
         {
-            if (WrongKind(inBackup["kind"]?.GetValue<string>()) is { } wrong)
+            if (WrongKind(_backup.KindOf(areaName, backupId)) is { } wrong)
             {
                 return (null, wrong);
             }
 
-            var finalId = _finalIds[(areaName, backupId)];
-            if (_imported.GetValueOrDefault((areaName, backupId)) || (_dbById[areaName].ContainsKey(finalId) && !_deleted.Contains((areaName, finalId))))
+            var finalId = _backup.FinalIdOf(areaName, backupId);
+            if (_backup.Imported(areaName, backupId) || (_dbById[areaName].ContainsKey(finalId) && !_deleted.Contains((areaName, finalId))))
             {
                 return (finalId, null);
             }
@@ -419,7 +463,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, JsonObject doc
             {
                 var reason = $"it breaks a rule: {broken.Message.TrimEnd('.')} ({broken.Needs} is not set)";
                 _warnings.Add($"Skipped setting '{broken.Key}': {reason}.");
-                _imported[(settings, entries[index].BackupId!)] = false;
+                _backup.SetImported(settings, entries[index].BackupId!, false);
                 entries[index] = entries[index] with { Action = PlanAction.Skip, Changes = [], Reason = reason, NeedsSecret = [] };
                 work[index] = work[index] with { Action = PlanAction.Skip, Incoming = null, Secrets = new Dictionary<string, SecretText?>() };
             }

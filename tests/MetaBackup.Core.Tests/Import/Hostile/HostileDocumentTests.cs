@@ -134,15 +134,20 @@ public sealed partial class HostileDocumentTests : IDisposable
     [Fact]
     public async Task A_gzip_bomb_is_refused_as_soon_as_it_passes_the_size_limit()
     {
-        // About 1 MB that inflates to 1 GiB; the limit here is 64 MiB.
+        // About 1 MB that inflates to 1 GiB of valid JSON (an array nested in an unknown property, so that no other
+        // limit stops it first; the document is read as a stream, so garbage would be refused at its first byte); the
+        // limit here is 64 MiB.
         var bomb = new MemoryStream();
         await using (var gzip = new GZipStream(bomb, CompressionLevel.SmallestSize, leaveOpen: true))
         {
-            var zeros = new byte[1024 * 1024];
+            gzip.Write("{\"padding\":[["u8);
+            var zeros = System.Text.Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("0,", 512 * 1024)));
             for (var i = 0; i < 1024; i++)
             {
                 gzip.Write(zeros);
             }
+
+            gzip.Write("0]]}"u8);
         }
 
         Assert.InRange(bomb.Length, 100_000, 2_000_000);

@@ -1,0 +1,92 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MetaBackup.Core.Configuration;
+using MetaBackup.Core.Import.Reading;
+
+namespace MetaBackup.Core.Import;
+
+/// <summary>A record of a backup, as the import reads it.</summary>
+/// <param name="Area">Its area.</param>
+/// <param name="Index">Its position in the area's array.</param>
+/// <param name="Json">The record, brought to the current schema version.</param>
+internal sealed record BackupRecord(ConfigurationArea Area, int Index, JsonObject Json)
+{
+    /// <summary>Where it is in the document, for messages: <c>$.jobs[2]</c>.</summary>
+    public string Path => $"$.{Area.Name}[{Index}]";
+}
+
+/// <summary>
+/// A backup's document, read as a stream (docs/performance.md, "Import"): never held whole, but read from its file
+/// again for each pass the import makes — validation, planning, applying — one record in memory at a time. The first
+/// read (<see cref="DocumentReader"/>) checked it; every later read must find the very same bytes.
+/// </summary>
+public sealed class DocumentSource
+{
+    private readonly Func<Stream> _open;
+    private readonly DocumentLimits _limits;
+    private readonly DocumentScan _scan;
+
+    internal DocumentSource(Func<Stream> open, DocumentLimits limits, DocumentScan scan)
+    {
+        _open = open;
+        _limits = limits;
+        _scan = scan;
+    }
+
+    /// <summary>The document's size, decompressed and decrypted.</summary>
+    public long Bytes => _scan.Bytes;
+
+    /// <summary>The schema version the document was written in, once validation read it.</summary>
+    internal int? OriginalSchemaVersion { get; set; }
+
+    /// <summary>
+    /// Reads the document through once: every top-level item, records one at a time. Opens the file again: a
+    /// file that changed since the first read is refused when the pass reaches its end.
+    /// </summary>
+    internal IEnumerable<DocumentItem> Items()
+    {
+        using var stream = new DocumentStream(_open(), _limits.MaxDocumentBytes, _scan.Hash);
+        var blocks = new JsonBlocks(stream, new JsonReaderOptions { MaxDepth = _limits.MaxDepth }, DocumentReader.MaxValueBytes(_limits));
+        foreach (var item in new DocumentItems(blocks).Read())
+        {
+            yield return item;
+        }
+    }
+
+    /// <summary>The metadata: the first item of an exported document, found by a pass of its own in any other.</summary>
+    internal JsonObject? ReadMetadata()
+    {
+        foreach (var item in Items())
+        {
+            if (item is { Property: "metadata", Index: -1 })
+            {
+                return item.Value.ValueKind == JsonValueKind.Object ? JsonObject.Create(item.Value) : null;
+            }
+
+            if (_scan.MetadataFirst)
+            {
+                break;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether the metadata comes before the records (as an export writes it), so one pass can read both.</summary>
+    internal bool MetadataFirst => _scan.MetadataFirst;
+
+    /// <summary>Every record of the document, in the document's order, brought to the current schema version.</summary>
+    internal IEnumerable<BackupRecord> Records()
+    {
+        var version = OriginalSchemaVersion ?? throw new InvalidOperationException("The document is read for its records once it was validated.");
+        foreach (var item in Items())
+        {
+            if (item.Index >= 0 && ConfigurationAreas.All.FirstOrDefault(a => a.Name == item.Property) is { } area)
+            {
+                var record = JsonObject.Create(item.Value)!;
+                DocumentMigrations.MigrateRecord(area, record, version);
+                yield return new BackupRecord(area, item.Index, record);
+            }
+        }
+    }
+}

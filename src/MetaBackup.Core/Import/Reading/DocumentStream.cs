@@ -1,0 +1,98 @@
+using System.Security.Cryptography;
+using MetaBackup.Format;
+
+namespace MetaBackup.Core.Import.Reading;
+
+/// <summary>
+/// The bytes of a backup's document (decrypted, decompressed) as one pass reads them: counted, so that a compression
+/// bomb is refused once it passes the size limit, never after; hashed, so that a later pass over the same file knows
+/// it read the very document the first pass checked (an import reads its backup more than once — docs/performance.md,
+/// "Import"); and every failure of the layers below — a chunk that does not authenticate, damaged compressed data —
+/// turned into a refusal of the backup.
+/// </summary>
+internal sealed class DocumentStream(Stream inner, long limit, byte[]? expectedHash) : Stream
+{
+    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+
+    /// <summary>How many bytes were read: the reader's own accounting, which the limit bounds.</summary>
+    public long BytesRead { get; private set; }
+
+    /// <summary>The SHA-256 of the whole document, once it was read to its end.</summary>
+    public byte[]? Hash { get; private set; }
+
+    public long Limit => limit;
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        int read;
+        try
+        {
+            read = inner.Read(buffer);
+        }
+        catch (BackupFileException e)
+        {
+            throw new ImportRefusedException(e.Message, e.Hint, [e.Message], e);
+        }
+        catch (Exception e) when (e is InvalidDataException or InvalidOperationException)
+        {
+            // InvalidOperationException is BrotliStream's answer to data that is not brotli.
+            throw new ImportRefusedException($"The backup's compressed data is damaged: {e.Message}", "Use another copy of the backup.", [$"$: {e.Message}"], e);
+        }
+
+        BytesRead += read;
+        if (BytesRead > limit)
+        {
+            throw new DocumentTooLargeException();
+        }
+
+        _hash.AppendData(buffer[..read]);
+        if (read == 0 && Hash is null && buffer.Length > 0)
+        {
+            Hash = _hash.GetHashAndReset();
+            if (expectedHash is not null && !Hash.AsSpan().SequenceEqual(expectedHash))
+            {
+                throw new ImportRefusedException(
+                    "The backup file changed while it was being imported; nothing was changed.",
+                    "Make sure nothing writes to the backup file, then import it again.");
+            }
+        }
+
+        return read;
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _hash.Dispose();
+            inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    /// <summary>The document passed the size limit.</summary>
+    internal sealed class DocumentTooLargeException : Exception;
+}
