@@ -58,7 +58,7 @@ public static class ImportCommands
 
             if (!cli.Print.Json)
             {
-                cli.Print.Table([.. result.Plan.Entries.Where(e => e.Action != PlanAction.Unchanged).Select(Row)], "area", "action", "key", "details");
+                cli.Print.Table(() => result.Plan.Entries.Where(e => e.Action != PlanAction.Unchanged).Select(Row), "area", "action", "key", "details");
             }
 
             var view = SecretMasking.ToJson(result.Backup).AsObject();

@@ -29,26 +29,41 @@ public sealed class Printer(TextWriter stdout, TextWriter stderr, bool json, boo
     }
 
     /// <summary>A list: a JSON array, or a table of the chosen columns.</summary>
-    public void Table(IReadOnlyList<JsonObject> rows, params string[] columns)
+    public void Table(IReadOnlyList<JsonObject> rows, params string[] columns) => Table(() => rows, columns);
+
+    /// <summary>
+    /// A table of rows made as they are printed: read once for the columns' widths and once to print, so that a plan of
+    /// a million entries is never held as text (docs/performance.md, "Import").
+    /// </summary>
+    public void Table(Func<IEnumerable<JsonObject>> rows, params string[] columns)
     {
         if (Json)
         {
-            stdout.WriteLine(new JsonArray(rows.Select(r => (JsonNode)r.DeepClone()).ToArray()).ToJsonString(SecretMasking.Options));
+            stdout.WriteLine(new JsonArray(rows().Select(r => (JsonNode)r.DeepClone()).ToArray()).ToJsonString(SecretMasking.Options));
             return;
         }
 
-        if (rows.Count == 0)
+        var widths = columns.Select(c => c.Length).ToArray();
+        var count = 0;
+        foreach (var row in rows())
+        {
+            count++;
+            for (var i = 0; i < columns.Length; i++)
+            {
+                widths[i] = Math.Max(widths[i], Text(Lookup(row, columns[i])).Length);
+            }
+        }
+
+        if (count == 0)
         {
             stderr.WriteLine("(none)");
             return;
         }
 
-        var cells = rows.Select(r => columns.Select(c => Text(Lookup(r, c))).ToArray()).ToList();
-        var widths = columns.Select((c, i) => Math.Max(c.Length, cells.Max(row => row[i].Length))).ToArray();
         stdout.WriteLine(string.Join("  ", columns.Select((c, i) => c.ToUpperInvariant().PadRight(widths[i]))).TrimEnd());
-        foreach (var row in cells)
+        foreach (var row in rows())
         {
-            stdout.WriteLine(string.Join("  ", row.Select((cell, i) => cell.PadRight(widths[i]))).TrimEnd());
+            stdout.WriteLine(string.Join("  ", columns.Select((c, i) => Text(Lookup(row, c)).PadRight(widths[i]))).TrimEnd());
         }
     }
 

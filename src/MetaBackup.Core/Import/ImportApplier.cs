@@ -1,5 +1,6 @@
 using System.Reflection;
 using MetaBackup.Core.Configuration;
+using MetaBackup.Core.Import.Reading;
 using MetaBackup.Core.Persistence;
 using MetaBackup.Core.Secrets;
 using Microsoft.EntityFrameworkCore;
@@ -31,33 +32,44 @@ internal sealed class ImportApplier(ConfigurationSession session)
         {
             progress("applying");
             await ReleaseUniqueValuesAsync(plan, cancellationToken);
-            foreach (var area in ConfigurationAreas.All)
+            // Area by area in dependency order: the area's updates (and settings) from the plan, then the records it
+            // creates as the document is read again; saved a batch at a time inside the one transaction, and what was
+            // created no longer tracked: every later save would otherwise scan it again (docs/performance.md, "Import").
+            var created = new List<ConfigRecord>();
+            foreach (var (area, record, secrets) in plan.Creations())
             {
-                var created = new List<ConfigRecord>();
-                foreach (var item in plan.Work.Where(w => w.Area == area && w.Action is PlanAction.Create or PlanAction.Update))
+                if (record is null)
                 {
-                    if (item.Action == PlanAction.Create)
+                    await SaveAndForgetAsync(created, cancellationToken);
+                    foreach (var item in plan.Work.Where(w => w.Area == area && w.Incoming is not null && w.Action is PlanAction.Create or PlanAction.Update))
                     {
-                        SetSecrets(item.Incoming!, item.Secrets);
-                        db.Add(item.Incoming!);
-                        created.Add(item.Incoming!);
-                    }
-                    else
-                    {
-                        CopyValues(item.Area, item.Incoming!, item.Existing!);
-                        SetSecrets(item.Existing!, item.Secrets);
+                        if (item.Action == PlanAction.Create)
+                        {
+                            SetSecrets(item.Incoming!, item.Secrets);
+                            db.Add(item.Incoming!);
+                            created.Add(item.Incoming!);
+                        }
+                        else
+                        {
+                            CopyValues(item.Area, item.Incoming!, item.Existing!);
+                            SetSecrets(item.Existing!, item.Secrets);
+                        }
                     }
 
-                    // Saved a batch at a time, inside the one transaction, and what was created is no longer
-                    // tracked: every later save would otherwise scan it again (docs/performance.md, "Import").
-                    if (created.Count == SaveBatch)
-                    {
-                        await SaveAndForgetAsync(created, cancellationToken);
-                    }
+                    await SaveAndForgetAsync(created, cancellationToken);
+                    continue;
                 }
 
-                await SaveAndForgetAsync(created, cancellationToken);
+                SetSecrets(record, secrets);
+                db.Add(record);
+                created.Add(record);
+                if (created.Count == SaveBatch)
+                {
+                    await SaveAndForgetAsync(created, cancellationToken);
+                }
             }
+
+            await SaveAndForgetAsync(created, cancellationToken);
 
             foreach (var area in ConfigurationAreas.All.Reverse())
             {
@@ -157,11 +169,21 @@ internal sealed class ImportApplier(ConfigurationSession session)
     /// </summary>
     private async Task VerifyAsync(ImportPlan plan, CancellationToken cancellationToken)
     {
-        var stored = new Dictionary<ConfigurationArea, List<ConfigRecord>>();
+        // Read as a stream, one record at a time, ids kept as hashes (docs/performance.md, "Import"): first the ids
+        // every reference may point to, then each record's secrets and references.
+        var ids = new Dictionary<string, HashSet<UInt128>>();
         foreach (var area in ConfigurationAreas.All)
         {
-            stored[area] = await session.Db.RecordsOf(area).AsNoTracking().ToListAsync(cancellationToken);
-            foreach (var record in stored[area])
+            ids[area.Name] = [];
+            await foreach (var id in session.Db.RecordsOf(area).Select(r => r.Id).AsAsyncEnumerable().WithCancellation(cancellationToken))
+            {
+                ids[area.Name].Add(ValueHash.Of(id));
+            }
+        }
+
+        foreach (var area in ConfigurationAreas.All)
+        {
+            await foreach (var record in session.Db.RecordsOf(area).AsNoTracking().AsAsyncEnumerable().WithCancellation(cancellationToken))
             {
                 foreach (var property in area.SecretProperties)
                 {
@@ -170,20 +192,18 @@ internal sealed class ImportApplier(ConfigurationSession session)
                         session.Secrets.Open(secret);
                     }
                 }
-            }
-        }
 
-        var ids = stored.ToDictionary(s => s.Key.Name, s => s.Value.Select(r => r.Id).ToHashSet());
-        foreach (var (area, records) in stored)
-        {
-            foreach (var record in records)
-            {
+                if (area.DependsOn.Count == 0 && area != ConfigurationAreas.Settings)
+                {
+                    continue;
+                }
+
                 var json = SecretMasking.WithoutSecrets(area, record);
                 foreach (var reference in area.ReferencesOf(json))
                 {
                     foreach (var target in reference.TargetsIn(json))
                     {
-                        if (!ids[reference.Target].Contains(target))
+                        if (!ids[reference.Target].Contains(ValueHash.Of(target)))
                         {
                             throw new MetaBackupException($"After the import, {area.Singular} {record.Id} would point to a missing {reference.Target} record {target}; nothing was changed.");
                         }
@@ -192,4 +212,5 @@ internal sealed class ImportApplier(ConfigurationSession session)
             }
         }
     }
+
 }

@@ -42,8 +42,9 @@ public sealed record PlanEntry(
 /// <summary>The whole plan: every record of the backup in scope, and every deletion.</summary>
 public sealed class ImportPlan
 {
-    internal ImportPlan(ImportOptions options, DocumentInfo document, IReadOnlyList<PlanEntry> entries, IReadOnlyList<PlannedRecord> work, IReadOnlyList<string> warnings, IReadOnlySet<StoredSecret> keptUnreadable)
+    internal ImportPlan(ImportOptions options, DocumentInfo document, IReadOnlyList<PlanEntry> entries, IReadOnlyList<PlannedRecord> work, IReadOnlyList<string> warnings, IReadOnlySet<StoredSecret> keptUnreadable, Func<IEnumerable<(ConfigurationArea Area, ConfigRecord? Record, IReadOnlyDictionary<string, SecretText?> Secrets)>> creations)
     {
+        Creations = creations;
         KeptUnreadable = keptUnreadable;
         Options = options;
         Document = document;
@@ -64,8 +65,15 @@ public sealed class ImportPlan
     /// A fingerprint of what the plan does — its options and every entry — so that a plan shown to an
     /// operator can be applied exactly, or refused as stale (docs/recovery.md, "Import sessions").
     /// </summary>
-    public string Digest => _digest ??= Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
-        System.Text.Json.JsonSerializer.Serialize(new { Options.Mode, Options.Areas, Options.Ids, Entries = Entries.Select(e => new { e.Area, e.Id, e.BackupId, e.Action, Changes = e.Changes.Select(c => c.ToString()), e.Reason, e.NeedsSecret }) }))));
+    public string Digest => _digest ??= ComputeDigest();
+
+    /// <summary>The SHA-256 of the plan as JSON, serialised straight into the hash: a plan of a million entries is never one string.</summary>
+    private string ComputeDigest()
+    {
+        using var hash = new HashingStream();
+        System.Text.Json.JsonSerializer.Serialize(hash, new { Options.Mode, Options.Areas, Options.Ids, Entries = Entries.Select(e => new { e.Area, e.Id, e.BackupId, e.Action, Changes = e.Changes.Select(c => c.ToString()), e.Reason, e.NeedsSecret }) });
+        return Convert.ToHexStringLower(hash.Hash());
+    }
 
     private string? _digest;
 
@@ -87,7 +95,14 @@ public sealed class ImportPlan
                 action => action.ToString().ToLowerInvariant(),
                 action => Entries.Count(e => e.Area == a.Name && e.Action == action)));
 
+    /// <summary>The work of every entry; a created record's is only its action (see <see cref="Creations"/>).</summary>
     internal IReadOnlyList<PlannedRecord> Work { get; }
+
+    /// <summary>
+    /// The records the plan creates, built again from the backup's document as the plan built them — a plan does not
+    /// hold them (docs/performance.md, "Import"); before each area's first, the area with no record.
+    /// </summary>
+    internal Func<IEnumerable<(ConfigurationArea Area, ConfigRecord? Record, IReadOnlyDictionary<string, SecretText?> Secrets)>> Creations { get; }
 
     /// <summary>Stored secrets that could not be decrypted before the import and that it leaves as they are.</summary>
     internal IReadOnlySet<StoredSecret> KeptUnreadable { get; }
@@ -104,7 +119,7 @@ internal sealed record StoredSecret(ConfigurationArea Area, string Id, System.Re
     public override int GetHashCode() => HashCode.Combine(Area.Name, Id, Property.Name);
 }
 
-/// <summary>The work behind one plan entry: the record as stored now, and as it will be.</summary>
+/// <summary>The work behind one plan entry: the record as stored now, and as it will be (but for a created record, see <see cref="ImportPlan.Creations"/>).</summary>
 internal sealed record PlannedRecord(
     ConfigurationArea Area,
     PlanAction Action,

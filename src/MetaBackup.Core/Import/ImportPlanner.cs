@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using MetaBackup.Core.Adapters;
 using MetaBackup.Core.Configuration;
+using MetaBackup.Core.Import.Reading;
 using MetaBackup.Core.Persistence;
 using MetaBackup.Core.Secrets;
 using MetaBackup.Core.Settings;
@@ -92,7 +93,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
                 _problems);
         }
 
-        return new ImportPlan(options, info, entries, work, [.. info.Warnings, .. _warnings], keptUnreadable);
+        return new ImportPlan(options, info, entries, work, [.. info.Warnings, .. _warnings], keptUnreadable, Creations);
     }
 
     private void CheckOptions()
@@ -121,9 +122,23 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
     /// </summary>
     private void PlanRecords(List<PlanEntry> entries, List<PlannedRecord> work)
     {
+        foreach (var record in InPlanningOrder())
+        {
+            if (InScope(record.Area, record.Json))
+            {
+                var (entry, plannedRecord) = PlanRecord(record);
+                entries.Add(entry);
+                work.Add(plannedRecord);
+            }
+        }
+    }
+
+    /// <summary>The document's records in <see cref="PlanningOrder"/>, a pass at a time (see <see cref="PlanRecords"/>).</summary>
+    private IEnumerable<BackupRecord> InPlanningOrder()
+    {
         var order = PlanningOrder.ToList();
-        var planned = ConfigurationAreas.All.ToDictionary(a => a.Name, _ => 0);
-        bool Complete(ConfigurationArea area) => planned[area.Name] == _countInBackup[area.Name];
+        var read = ConfigurationAreas.All.ToDictionary(a => a.Name, _ => 0);
+        bool Complete(ConfigurationArea area) => read[area.Name] == _countInBackup[area.Name];
         while (!order.All(Complete))
         {
             var progressed = false;
@@ -135,14 +150,9 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
                     continue;
                 }
 
-                planned[area.Name]++;
+                read[area.Name]++;
                 progressed = true;
-                if (InScope(area, record.Json))
-                {
-                    var (entry, plannedRecord) = PlanRecord(record);
-                    entries.Add(entry);
-                    work.Add(plannedRecord);
-                }
+                yield return record;
             }
 
             if (!progressed)
@@ -228,35 +238,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
             : replacing is not null ? $"replaces the existing {area.Singular} {replacing.Id} of the same {area.NaturalKey}, which is deleted; its secrets are kept where the backup has none"
             : null;
 
-        var incomingJson = record;
-        var skipReason = ResolveReferences(area, incomingJson);
-        ConfigRecord? built = null;
-        Dictionary<string, SecretText?> secrets = [];
-        List<string> needsSecret = [];
-        if (skipReason is null)
-        {
-            try
-            {
-                (built, secrets, needsSecret) = _incoming.Build(area, incomingJson, existing ?? replacing);
-                // The same rules as for a record added by hand (docs/recovery.md, "Records that break a rule").
-                built.Normalize();
-            }
-            catch (InvalidInputException e)
-            {
-                skipReason = $"it breaks a rule: {e.Message.TrimEnd('.')}";
-            }
-            catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or OverflowException)
-            {
-                // A value the schema admits but the record cannot hold (1.0 or 1e400 for a whole number, a number
-                // for a secret): the document is not one MetaBackup writes — refused, by where, not skipped.
-                var where = backupRecord.Path + (e is JsonException { Path: { Length: > 1 } path } ? path[1..] : "");
-                throw new ImportRefusedException(
-                    $"The backup has a value no backup holds at {where}: not of the type or range that field takes.",
-                    "It may be damaged, or not a MetaBackup configuration backup.",
-                    [$"{where}: not of the type or range that field takes"]);
-            }
-        }
-
+        var (built, secrets, needsSecret, skipReason) = Build(backupRecord, existing ?? replacing);
         if (skipReason is not null)
         {
             if (replacing is not null)
@@ -297,14 +279,100 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
                 CarrySecrets(area, replacing, secrets, needsSecret);
             }
 
+            if (area == ConfigurationAreas.Settings)
+            {
+                // Settings are few, and checked together once all are planned (CheckSettingsTogether): kept.
+                return (new PlanEntry(area.Name, finalId, backupId, key, PlanAction.Create, [], remapNote, needsSecret),
+                    new PlannedRecord(area, PlanAction.Create, null, incoming, secrets));
+            }
+
+            // Not kept: the applier builds it again from the document (docs/performance.md, "Import").
+            _backup.SetCreates(area.Name, backupId);
+            CreatedKeys(area, incoming);
             return (new PlanEntry(area.Name, finalId, backupId, key, PlanAction.Create, [], remapNote, needsSecret),
-                new PlannedRecord(area, PlanAction.Create, null, incoming, secrets));
+                new PlannedRecord(area, PlanAction.Create, null, null, new Dictionary<string, SecretText?>()));
         }
 
         var changes = _incoming.Compare(area, existing, incoming, secrets);
         var action = changes.Count == 0 ? PlanAction.Unchanged : PlanAction.Update;
         return (new PlanEntry(area.Name, finalId, backupId, key, action, changes, remapNote, needsSecret),
             new PlannedRecord(area, action, existing, incoming, secrets));
+    }
+
+    /// <summary>
+    /// The record as the import would store it, and its secrets — or why it is skipped. Deterministic for a given
+    /// state of the planning, so the applier builds a created record again from the document rather than keep it.
+    /// </summary>
+    private (ConfigRecord? Built, Dictionary<string, SecretText?> Secrets, List<string> NeedsSecret, string? SkipReason) Build(BackupRecord backupRecord, ConfigRecord? existing)
+    {
+        var (area, _, record) = backupRecord;
+        var skipReason = ResolveReferences(area, record);
+        ConfigRecord? built = null;
+        Dictionary<string, SecretText?> secrets = [];
+        List<string> needsSecret = [];
+        if (skipReason is null)
+        {
+            try
+            {
+                (built, secrets, needsSecret) = _incoming.Build(area, record, existing);
+                // The same rules as for a record added by hand (docs/recovery.md, "Records that break a rule").
+                built.Normalize();
+            }
+            catch (InvalidInputException e)
+            {
+                skipReason = $"it breaks a rule: {e.Message.TrimEnd('.')}";
+            }
+            catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or OverflowException)
+            {
+                // A value the schema admits but the record cannot hold (1.0 or 1e400 for a whole number, a number
+                // for a secret): the document is not one MetaBackup writes — refused, by where, not skipped.
+                var where = backupRecord.Path + (e is JsonException { Path: { Length: > 1 } path } ? path[1..] : "");
+                throw new ImportRefusedException(
+                    $"The backup has a value no backup holds at {where}: not of the type or range that field takes.",
+                    "It may be damaged, or not a MetaBackup configuration backup.",
+                    [$"{where}: not of the type or range that field takes"]);
+            }
+        }
+
+        return (built, secrets, needsSecret, skipReason);
+    }
+
+    /// <summary>
+    /// The records the plan creates (but settings, which the plan keeps), built again from the document in the order
+    /// they are planned in; before the first record of each area, that area alone (null record), so that the applier
+    /// can apply the area's other changes first.
+    /// </summary>
+    internal IEnumerable<(ConfigurationArea Area, ConfigRecord? Record, IReadOnlyDictionary<string, SecretText?> Secrets)> Creations()
+    {
+        var entered = new HashSet<ConfigurationArea>();
+        foreach (var record in InPlanningOrder())
+        {
+            if (entered.Add(record.Area))
+            {
+                yield return (record.Area, null, new Dictionary<string, SecretText?>());
+            }
+
+            var backupId = record.Json["id"]!.GetValue<string>();
+            if (record.Area == ConfigurationAreas.Settings || !_backup.Creates(record.Area.Name, backupId) || !InScope(record.Area, record.Json))
+            {
+                continue;
+            }
+
+            var replacing = _replacing.GetValueOrDefault((record.Area.Name, backupId));
+            var (built, secrets, needsSecret, _) = Build(record, replacing);
+            built!.Id = _backup.FinalIdOf(record.Area.Name, backupId);
+            if (replacing is not null)
+            {
+                CarrySecrets(record.Area, replacing, secrets, needsSecret);
+            }
+
+            yield return (record.Area, built, secrets);
+        }
+
+        foreach (var area in PlanningOrder.Where(a => !entered.Contains(a)))
+        {
+            yield return (area, null, new Dictionary<string, SecretText?>());
+        }
     }
 
     /// <summary>
@@ -500,7 +568,32 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
         }
     }
 
-    /// <summary>After the import, every natural key (and other unique field) must still be unique.</summary>
+    /// <summary>The unique values of the records the import creates (but settings), as it plans them: hashes, and the id that holds each.</summary>
+    private readonly Dictionary<(string Area, string Field), Dictionary<UInt128, string>> _createdKeys = [];
+
+    private static IEnumerable<string> UniqueFields(ConfigurationArea area) => new[] { area.NaturalKey }.Concat(area.AlsoUnique ?? []);
+
+    private static string UniqueValue(ConfigurationArea area, string field, JsonObject json) =>
+        field == area.NaturalKey ? area.NaturalKeyOf(json) : json[field]?.ToString() ?? "";
+
+    private void CreatedKeys(ConfigurationArea area, ConfigRecord incoming)
+    {
+        var json = View(area, incoming);
+        foreach (var field in UniqueFields(area))
+        {
+            var value = UniqueValue(area, field, json);
+            var seen = _createdKeys.TryGetValue((area.Name, field), out var known) ? known : _createdKeys[(area.Name, field)] = [];
+            if (!seen.TryAdd(ValueHash.Of(value), incoming.Id))
+            {
+                _problems.Add($"{area.Name}: after the import, {seen[ValueHash.Of(value)]} and {incoming.Id} would share the {field} '{value}'");
+            }
+        }
+    }
+
+    /// <summary>
+    /// After the import, every natural key (and other unique field) must still be unique: the values of what is
+    /// created (collected as it was planned), of what is updated, and of the stored records that stay.
+    /// </summary>
     private void CheckFinalUniqueness(List<PlannedRecord> work)
     {
         foreach (var area in ConfigurationAreas.All)
@@ -510,12 +603,22 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
             var final = _db[area.Name].Where(r => !replaced.Contains(r.Id)).Select(r => (Json: View(area, r), r.Id))
                 .Concat(work.Where(w => w.Area == area && w.Incoming is not null && w.Action is PlanAction.Create or PlanAction.Update).Select(w => (Json: View(area, w.Incoming!), w.Incoming!.Id)))
                 .ToList();
-            foreach (var field in new[] { area.NaturalKey }.Concat(area.AlsoUnique ?? []))
+            foreach (var field in UniqueFields(area))
             {
-                Func<JsonObject, string> keyOf = field == area.NaturalKey ? area.NaturalKeyOf : j => j[field]?.ToString() ?? "";
-                foreach (var clash in final.GroupBy(f => keyOf(f.Json)).Where(g => g.Count() > 1))
+                var created = _createdKeys.GetValueOrDefault((area.Name, field)) ?? [];
+                var seen = new Dictionary<UInt128, string>();
+                foreach (var (json, id) in final)
                 {
-                    _problems.Add($"{area.Name}: after the import, {string.Join(" and ", clash.Select(c => c.Id))} would share the {field} '{clash.Key}'");
+                    var value = UniqueValue(area, field, json);
+                    var hash = ValueHash.Of(value);
+                    if (created.TryGetValue(hash, out var other) || seen.TryGetValue(hash, out other))
+                    {
+                        _problems.Add($"{area.Name}: after the import, {other} and {id} would share the {field} '{value}'");
+                    }
+                    else
+                    {
+                        seen[hash] = id;
+                    }
                 }
             }
         }

@@ -1,0 +1,87 @@
+using System.Text.Json.Nodes;
+using MetaBackup.Core.Configuration;
+using MetaBackup.Core.Export;
+using MetaBackup.Core.Import;
+using MetaBackup.Testing;
+
+namespace MetaBackup.Core.Tests.Import;
+
+/// <summary>
+/// An import reads its backup as a stream, once per pass — checking, validating, planning, applying
+/// (docs/performance.md, "Import"). What that must not change: a file that changes between passes is refused and
+/// nothing changes; a document whose areas come in another order than an export writes imports exactly the same.
+/// </summary>
+public sealed class StreamingImportTests : IDisposable
+{
+    private readonly TestStore _a = new(TestKeys.A);
+    private readonly TestStore _b = new(TestKeys.B);
+    private readonly TempDirectory _files = new();
+
+    public void Dispose()
+    {
+        _a.Dispose();
+        _b.Dispose();
+        _files.Dispose();
+    }
+
+    private async Task<string> SeedAndExportAsync()
+    {
+        await using var session = await _a.InitializeAndOpenAsync();
+        await SampleConfiguration.SeedAsync(session);
+        var result = await new ConfigExporter(session).ExportToFileAsync(new ExportOptions(IncludeSecrets: false, Compression: Format.BackupCompression.None), _files.Path);
+        return result.Path!;
+    }
+
+    [Fact]
+    public async Task A_backup_file_replaced_between_the_passes_of_an_import_is_refused_and_nothing_changes()
+    {
+        var backup = await SeedAndExportAsync();
+        var other = JsonNode.Parse(await File.ReadAllTextAsync(backup))!.AsObject();
+        other["groups"]!.AsArray()[0]!["name"] = "renamed while the import read the file";
+        await using var b = await _b.InitializeAndOpenAsync();
+        var before = _b.Dump();
+
+        // Validation has read the file whole; the planning pass reads it again and finds other bytes.
+        var error = await Assert.ThrowsAsync<ImportRefusedException>(() => new ConfigImporter(b, _b.DataDirectory).ImportConfigAsync(
+            backup,
+            new ImportOptions(ImportMode.Full),
+            null,
+            step =>
+            {
+                if (step == "validated")
+                {
+                    File.WriteAllText(backup, other.ToJsonString());
+                }
+            }));
+
+        Assert.Contains("changed while it was being imported", error.Message, StringComparison.Ordinal);
+        Assert.Equal(before, _b.Dump());
+        Assert.True(!Directory.Exists(_b.DataDirectory.SnapshotsDirectory) || Directory.GetFiles(_b.DataDirectory.SnapshotsDirectory).Length == 0);
+    }
+
+    [Fact]
+    public async Task A_document_with_its_areas_in_reverse_order_and_the_metadata_last_imports_as_the_export_does()
+    {
+        var backup = await SeedAndExportAsync();
+        var document = JsonNode.Parse(await File.ReadAllTextAsync(backup))!.AsObject();
+        var reversed = new JsonObject();
+        foreach (var area in ConfigurationAreas.All.Reverse())
+        {
+            reversed[area.Name] = document[area.Name]!.DeepClone();
+        }
+
+        reversed["metadata"] = document["metadata"]!.DeepClone();
+        var reordered = _files.Combine("reordered.json");
+        await File.WriteAllTextAsync(reordered, reversed.ToJsonString());
+
+        using var c = new TestStore(TestKeys.B);
+        await using var asExported = await c.InitializeAndOpenAsync();
+        var inOrder = await new ConfigImporter(asExported, c.DataDirectory).ImportConfigAsync(backup, new ImportOptions(ImportMode.Full), null);
+        await using var b = await _b.InitializeAndOpenAsync();
+        var result = await new ConfigImporter(b, _b.DataDirectory).ImportConfigAsync(reordered, new ImportOptions(ImportMode.Full), null);
+
+        Assert.True(result.Applied);
+        Assert.Equal(inOrder.Plan.Digest, result.Plan.Digest);
+        Assert.Equal(await ConfigurationText.OfAsync(asExported), await ConfigurationText.OfAsync(b));
+    }
+}
