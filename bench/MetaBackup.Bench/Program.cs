@@ -3,10 +3,18 @@ using System.Globalization;
 using System.Text.Json;
 using MetaBackup.Bench;
 
-// Usage: dotnet run -c Release --project bench/MetaBackup.Bench [-- --records N]
+// Usage: dotnet run -c Release --project bench/MetaBackup.Bench -- --suite [1000,10000,100000,1000000]   (whole processes against sqlite3)
+//        dotnet run -c Release --project bench/MetaBackup.Bench [-- --records N]
 //        dotnet run -c Release --project bench/MetaBackup.Bench -- --crypto [MiB]   (the AES-GCM streams against openssl speed)
 // The parent generates a configuration, then measures each export strategy in a child process of its
 // own, so that each peak-memory figure belongs to that strategy alone.
+if (args.Length >= 1 && args[0] == "--suite")
+{
+    // Issue 13's table: whole processes beside sqlite3, at each size given (default 1,000, 10,000 and 100,000).
+    var sizes = args.Length >= 2 ? args[1].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList() : [1_000, 10_000, 100_000];
+    return await Suite.RunAsync(sizes);
+}
+
 if (args.Length >= 1 && args[0] == "--crypto")
 {
     return CryptoMeasurement.Run(args.Length >= 2 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 512);

@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace MetaBackup.Bench;
+
+/// <summary>One whole process as an operator runs it: its wall time and peak resident memory (GNU time's %e and %M).</summary>
+public sealed record ProcessFigures(double Seconds, long PeakRssKib)
+{
+    public double PeakRssMib => PeakRssKib / 1024.0;
+}
+
+/// <summary>
+/// Runs commands as whole processes under <c>/usr/bin/time</c>: the MetaBackup CLI as <c>./metabackup</c> runs it (the
+/// published ReadyToRun build in .artifacts/cli), and the shell commands of the baselines (sqlite3, gzip).
+/// </summary>
+public sealed class WholeProcess
+{
+    private readonly string _cliDll;
+
+    private WholeProcess(string cliDll) => _cliDll = cliDll;
+
+    /// <summary>Builds the CLI as <c>./metabackup</c> does (when its sources changed) and measures that build's output.</summary>
+    public static WholeProcess Locate()
+    {
+        var root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "MetaBackup.slnx")))
+        {
+            root = Path.GetDirectoryName(root.TrimEnd('/')) ?? throw new InvalidOperationException("The repository (MetaBackup.slnx) is not above the bench.");
+        }
+
+        Run("/bin/sh", ["-c", $"'{Path.Combine(root, "metabackup")}' --version > /dev/null"], null);
+        return new WholeProcess(Path.Combine(root, ".artifacts", "cli", "metabackup.dll"));
+    }
+
+    /// <summary><c>metabackup --data-dir DIR -q ARGS</c>, with the environment given (the system key of a generated configuration).</summary>
+    public ProcessFigures Cli(string dataDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args) =>
+        Timed("dotnet", [_cliDll, "--data-dir", dataDirectory, "-q", .. args], environment);
+
+    /// <summary><c>metabackup ARGS</c> alone, no data directory: the runtime's own start-up (<c>--version</c>).</summary>
+    public ProcessFigures Bare(params string[] args) => Timed("dotnet", [_cliDll, .. args], null);
+
+    /// <summary>A shell command line (the baselines).</summary>
+    public static ProcessFigures Shell(string commandLine) => Timed("/bin/sh", ["-c", commandLine], null);
+
+    private static ProcessFigures Timed(string program, string[] args, IReadOnlyDictionary<string, string>? environment)
+    {
+        var figures = Path.GetTempFileName();
+        try
+        {
+            Run("/usr/bin/time", ["-f", "%e %M", "-o", figures, program, .. args], environment);
+            var parts = File.ReadAllText(figures).Trim().Split('\n')[^1].Split(' ');
+            return new ProcessFigures(double.Parse(parts[0], CultureInfo.InvariantCulture), long.Parse(parts[1], CultureInfo.InvariantCulture));
+        }
+        finally
+        {
+            File.Delete(figures);
+        }
+    }
+
+    private static void Run(string program, string[] args, IReadOnlyDictionary<string, string>? environment)
+    {
+        var start = new ProcessStartInfo(program, args) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start.");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"'{program} {string.Join(' ', args)}' failed ({process.ExitCode}): {error.Result}{output.Result}");
+        }
+    }
+}
