@@ -41,7 +41,11 @@ public static class Suite
                 var database = Path.Combine(source, "metabackup.db");
                 var (export, dump) = Paired(
                     runs,
-                    () => cli.Cli(source, generated, "export", "--include-secrets", "--profile", ConfigurationGenerator.ProfileName, "-o", backup),
+                    () =>
+                    {
+                        File.Delete(backup); // an export never overwrites a file
+                        return cli.Cli(source, generated, "export", "--include-secrets", "--profile", ConfigurationGenerator.ProfileName, "-o", backup);
+                    },
                     () => WholeProcess.Shell($"sqlite3 '{database}' .dump | gzip -6 > '{root}/dump.sql.gz'"));
                 WholeProcess.Shell($"gunzip -c '{root}/dump.sql.gz' > '{root}/dump.sql'");
                 var documentBytes = new FileInfo(backup).Length;

@@ -42,15 +42,20 @@ public static class DocumentSchema
     public static IReadOnlyList<SchemaError> ValidateRecord(JsonElement record, string areaName, string path, int schemaVersion) =>
         Validate(RecordSchemas[schemaVersion].Value[areaName], record, path);
 
+    /// <summary>Made once: the library keeps what it builds from a schema per options object, so new options for each record would rebuild it.</summary>
+    private static readonly EvaluationOptions Flag = new() { OutputFormat = OutputFormat.Flag, RequireFormatValidation = true };
+
+    private static readonly EvaluationOptions Hierarchical = new() { OutputFormat = OutputFormat.Hierarchical, RequireFormatValidation = true };
+
     private static IReadOnlyList<SchemaError> Validate(JsonSchema schema, JsonElement instance, string path)
     {
-        if (schema.Evaluate(instance, new EvaluationOptions { OutputFormat = OutputFormat.Flag, RequireFormatValidation = true }).IsValid)
+        if (schema.Evaluate(instance, Flag).IsValid)
         {
             return [];
         }
 
         var errors = new List<SchemaError>();
-        Collect(schema.Evaluate(instance, new EvaluationOptions { OutputFormat = OutputFormat.Hierarchical, RequireFormatValidation = true }), errors, path);
+        Collect(schema.Evaluate(instance, Hierarchical), errors, path);
         return errors.Distinct().ToList();
     }
 

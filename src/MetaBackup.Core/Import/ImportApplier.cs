@@ -46,7 +46,6 @@ internal sealed class ImportApplier(ConfigurationSession session)
                         if (item.Action == PlanAction.Create)
                         {
                             SetSecrets(item.Incoming!, item.Secrets);
-                            db.Add(item.Incoming!);
                             created.Add(item.Incoming!);
                         }
                         else
@@ -61,7 +60,6 @@ internal sealed class ImportApplier(ConfigurationSession session)
                 }
 
                 SetSecrets(record, secrets);
-                db.Add(record);
                 created.Add(record);
                 if (created.Count == SaveBatch)
                 {
@@ -92,14 +90,14 @@ internal sealed class ImportApplier(ConfigurationSession session)
 
     private const int SaveBatch = 500;
 
+    /// <summary>
+    /// Saves what is tracked, then inserts the records created since: straight through prepared commands, untracked
+    /// (docs/performance.md, "Import") — a batch at a time, so that memory holds one batch.
+    /// </summary>
     private async Task SaveAndForgetAsync(List<ConfigRecord> created, CancellationToken cancellationToken)
     {
         await session.Db.SaveChangesAsync(cancellationToken);
-        foreach (var record in created)
-        {
-            session.Db.Entry(record).State = EntityState.Detached;
-        }
-
+        await session.Db.InsertNewAsync(created, cancellationToken);
         created.Clear();
     }
 

@@ -71,6 +71,34 @@ public sealed class ConfigurationDbContext(DbContextOptions<ConfigurationDbConte
         return saved;
     }
 
+    /// <summary>
+    /// Inserts new records without tracking them, a prepared command per table (<see cref="RecordInserter"/>), inside the
+    /// current transaction — with the same check as a save: every secret sealed under the system key in force. Their
+    /// timestamps are stored as they are.
+    /// </summary>
+    internal async Task InsertNewAsync(IReadOnlyList<ConfigRecord> records, CancellationToken cancellationToken)
+    {
+        if (records.Count == 0)
+        {
+            return;
+        }
+
+        var sealedUnder = records
+            .SelectMany(r => Model.FindEntityType(r.GetType())!.GetProperties())
+            .Distinct()
+            .Where(p => p.ClrType == typeof(EncryptedSecret) && p.PropertyInfo is not null)
+            .SelectMany(p => records.Where(r => p.DeclaringType.ClrType.IsInstanceOfType(r)).Select(r => p.PropertyInfo!.GetValue(r)))
+            .OfType<EncryptedSecret>()
+            .Select(s => s.KeyFingerprint ?? "")
+            .ToHashSet(StringComparer.Ordinal);
+        await CheckSealedUnderKeyInForceAsync(sealedUnder, cancellationToken);
+        using var inserter = new RecordInserter(this);
+        foreach (var record in records)
+        {
+            await inserter.InsertAsync(record, cancellationToken);
+        }
+    }
+
     public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
         throw new NotSupportedException("Save with SaveChangesAsync: it checks secrets against the system key in force.");
 
