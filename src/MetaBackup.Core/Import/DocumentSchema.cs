@@ -15,16 +15,28 @@ public sealed record SchemaError(string Path, string Message)
 /// </summary>
 public static class DocumentSchema
 {
-    private static readonly Dictionary<int, Lazy<JsonSchema>> Schemas = new()
+    private const string V1 = "config-backup.v1.schema.json";
+
+    /// <summary>
+    /// The schema, built twice: once for each output format. The library keeps what it builds from a schema for the
+    /// options it last evaluated with, and rebuilds it — not safely for another thread evaluating at that moment — when
+    /// the options change; so the quick check and the detailed walk each have their own instance and options, and the
+    /// quick check may run on several threads at once (docs/performance.md, "Import").
+    /// </summary>
+    private static readonly Dictionary<int, Lazy<(JsonSchema Flag, JsonSchema Detail)>> Schemas = new()
     {
-        [1] = new(() => Load("config-backup.v1.schema.json")),
+        [1] = new(() => (Load(V1, "flag"), Load(V1, "detail"))),
     };
 
-    /// <summary>Per version, the schema of one record of each area: the item schema the document's schema names for the area's array.</summary>
-    private static readonly Dictionary<int, Lazy<IReadOnlyDictionary<string, JsonSchema>>> RecordSchemas = new()
+    /// <summary>Per version, the schema of one record of each area (the item schema the document's schema names for the area's array), twice as above.</summary>
+    private static readonly Dictionary<int, Lazy<IReadOnlyDictionary<string, (JsonSchema Flag, JsonSchema Detail)>>> RecordSchemas = new()
     {
-        [1] = new(() => LoadRecordSchemas("config-backup.v1.schema.json")),
+        [1] = new(() => LoadRecordSchemas(V1)),
     };
+
+    private static readonly EvaluationOptions Flag = new() { OutputFormat = OutputFormat.Flag, RequireFormatValidation = true };
+
+    private static readonly EvaluationOptions Detail = new() { OutputFormat = OutputFormat.Hierarchical, RequireFormatValidation = true };
 
     /// <summary>
     /// Every way the document breaks the schema, by JSON path — and only those: a valid document is
@@ -42,20 +54,23 @@ public static class DocumentSchema
     public static IReadOnlyList<SchemaError> ValidateRecord(JsonElement record, string areaName, string path, int schemaVersion) =>
         Validate(RecordSchemas[schemaVersion].Value[areaName], record, path);
 
-    /// <summary>Made once: the library keeps what it builds from a schema per options object, so new options for each record would rebuild it.</summary>
-    private static readonly EvaluationOptions Flag = new() { OutputFormat = OutputFormat.Flag, RequireFormatValidation = true };
+    /// <summary>Whether one record of <paramref name="areaName"/> matches the schema: the quick check alone, safe on several threads at once.</summary>
+    public static bool IsValidRecord(JsonElement record, string areaName, int schemaVersion) =>
+        RecordSchemas[schemaVersion].Value[areaName].Flag.Evaluate(record, Flag).IsValid;
 
-    private static readonly EvaluationOptions Hierarchical = new() { OutputFormat = OutputFormat.Hierarchical, RequireFormatValidation = true };
-
-    private static IReadOnlyList<SchemaError> Validate(JsonSchema schema, JsonElement instance, string path)
+    private static IReadOnlyList<SchemaError> Validate((JsonSchema Flag, JsonSchema Detail) schema, JsonElement instance, string path)
     {
-        if (schema.Evaluate(instance, Flag).IsValid)
+        if (schema.Flag.Evaluate(instance, Flag).IsValid)
         {
             return [];
         }
 
         var errors = new List<SchemaError>();
-        Collect(schema.Evaluate(instance, Hierarchical), errors, path);
+        lock (schema.Detail)
+        {
+            Collect(schema.Detail.Evaluate(instance, Detail), errors, path);
+        }
+
         return errors.Distinct().ToList();
     }
 
@@ -82,17 +97,22 @@ public static class DocumentSchema
         path + string.Concat(pointer.Split('/', StringSplitOptions.RemoveEmptyEntries)
             .Select(part => int.TryParse(part, out var index) ? $"[{index}]" : $".{part.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal)}"));
 
-    private static JsonSchema Load(string name) => JsonSchema.FromText(Text(name));
+    /// <summary>The schema under an identifier of its own (<paramref name="use"/>): the library registers schemas by it.</summary>
+    private static JsonSchema Load(string name, string use)
+    {
+        var document = System.Text.Json.Nodes.JsonNode.Parse(Text(name))!.AsObject();
+        document["$id"] = $"{document["$id"]}/{use}";
+        return JsonSchema.FromText(document.ToJsonString());
+    }
 
     /// <summary>
     /// For each area, the document's schema with the area's item schema as its root — the same definitions, so
-    /// every <c>$ref</c> inside resolves as it does in the whole document; an identifier of its own, as the
-    /// library registers schemas by it.
+    /// every <c>$ref</c> inside resolves as it does in the whole document — once per output format.
     /// </summary>
-    private static IReadOnlyDictionary<string, JsonSchema> LoadRecordSchemas(string name)
+    private static IReadOnlyDictionary<string, (JsonSchema Flag, JsonSchema Detail)> LoadRecordSchemas(string name)
     {
         var document = System.Text.Json.Nodes.JsonNode.Parse(Text(name))!.AsObject();
-        var schemas = new Dictionary<string, JsonSchema>(StringComparer.Ordinal);
+        var schemas = new Dictionary<string, (JsonSchema, JsonSchema)>(StringComparer.Ordinal);
         foreach (var (area, property) in document["properties"]!.AsObject())
         {
             if (property?["items"]?["$ref"]?.GetValue<string>() is not { } itemRef)
@@ -100,14 +120,14 @@ public static class DocumentSchema
                 continue;
             }
 
-            var root = new System.Text.Json.Nodes.JsonObject
+            JsonSchema Build(string use) => JsonSchema.FromText(new System.Text.Json.Nodes.JsonObject
             {
                 ["$schema"] = document["$schema"]?.DeepClone(),
-                ["$id"] = $"{document["$id"]}/records/{area}",
+                ["$id"] = $"{document["$id"]}/records/{area}/{use}",
                 ["$ref"] = itemRef,
                 ["$defs"] = document["$defs"]!.DeepClone(),
-            };
-            schemas[area] = JsonSchema.FromText(root.ToJsonString());
+            }.ToJsonString());
+            schemas[area] = (Build("flag"), Build("detail"));
         }
 
         return schemas;

@@ -18,6 +18,8 @@ public sealed record DocumentInfo(int SchemaVersion, int OriginalSchemaVersion, 
 /// </summary>
 public static class DocumentValidator
 {
+    private const int RecordsPerBatch = 512;
+
     /// <summary>Problems collected before the rest are only counted.</summary>
     private const int ProblemsKept = 1_000;
 
@@ -32,6 +34,34 @@ public static class DocumentValidator
         var (schemaErrorCount, problemCount) = (0, 0);
         var counts = ConfigurationAreas.All.ToDictionary(a => a.Name, _ => 0);
         var keys = ConfigurationAreas.All.ToDictionary(a => a.Name, a => new[] { "id", a.NaturalKey }.Concat(a.AlsoUnique ?? []).ToDictionary(k => k, _ => new DistinctValues()));
+        // Records are checked against the schema a batch at a time on every core (the check is most of validation's
+        // time), then in the document's order for what needs the records before them.
+        var batch = new List<(ConfigurationArea Area, int Index, JsonElement Record)>(RecordsPerBatch);
+        void Check()
+        {
+            var valid = new bool[batch.Count];
+            Parallel.For(0, batch.Count, i => valid[i] = DocumentSchema.IsValidRecord(batch[i].Record, batch[i].Area.Name, ExportDocument.SchemaVersion));
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var (area, index, record) = batch[i];
+                var path = $"$.{area.Name}[{index}]";
+                var errors = valid[i] ? [] : DocumentSchema.ValidateRecord(record, area.Name, path, ExportDocument.SchemaVersion);
+                schemaErrorCount += errors.Count;
+                schemaErrors.AddRange(errors.Take(ProblemsKept - schemaErrors.Count).Select(e => e.ToString()));
+                if (schemaErrorCount > 0)
+                {
+                    // The other checks read fields the schema promises; once it is broken, they wait for a valid document.
+                    continue;
+                }
+
+                var found = Contradictions(area, index, JsonObject.Create(record)!, keys[area.Name], path).ToList();
+                problemCount += found.Count;
+                problems.AddRange(found.Take(ProblemsKept - problems.Count));
+            }
+
+            batch.Clear();
+        }
+
         foreach (var item in document.Items())
         {
             if (item.Index < 0)
@@ -47,24 +77,15 @@ public static class DocumentValidator
             }
 
             var area = ConfigurationAreas.All.Single(a => a.Name == item.Property);
-            rest[area.Name] ??= new JsonArray();
-            var path = $"$.{area.Name}[{item.Index}]";
-            var record = version is null ? throw NotABackup() : Migrated(area, item.Value, version.Value);
             counts[area.Name]++;
-            var errors = DocumentSchema.ValidateRecord(record, area.Name, path, ExportDocument.SchemaVersion);
-            schemaErrorCount += errors.Count;
-            schemaErrors.AddRange(errors.Take(ProblemsKept - schemaErrors.Count).Select(e => e.ToString()));
-            if (errors.Count > 0 || schemaErrorCount > 0)
+            batch.Add((area, item.Index, version is null ? throw NotABackup() : Migrated(area, item.Value, version.Value)));
+            if (batch.Count == RecordsPerBatch)
             {
-                // The other checks read fields the schema promises; once it is broken, they wait for a valid document.
-                continue;
+                Check();
             }
-
-            var found = Contradictions(area, item.Index, JsonObject.Create(record)!, keys[area.Name], path).ToList();
-            problemCount += found.Count;
-            problems.AddRange(found.Take(ProblemsKept - problems.Count));
         }
 
+        Check();
         metadata = rest["metadata"] as JsonObject ?? metadata ?? throw NotABackup();
         version ??= CheckVersion(metadata);
         DocumentMigrations.MigrateMetadata(metadata, version.Value);
