@@ -15,6 +15,13 @@ if (args.Length >= 1 && args[0] == "--suite")
     return await Suite.RunAsync(sizes);
 }
 
+if (args.Length >= 3 && args[0] == "--generate")
+{
+    // A generated configuration in DIR, for measuring by hand (its system key: ConfigurationGenerator.SystemKey).
+    await ConfigurationGenerator.GenerateAsync(args[1], int.Parse(args[2], CultureInfo.InvariantCulture));
+    return 0;
+}
+
 if (args.Length >= 1 && args[0] == "--crypto")
 {
     return CryptoMeasurement.Run(args.Length >= 2 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 512);

@@ -31,6 +31,8 @@ internal sealed class ImportApplier(ConfigurationSession session)
         try
         {
             progress("applying");
+
+            await TrackWhatChangesAsync(plan, cancellationToken);
             await ReleaseUniqueValuesAsync(plan, cancellationToken);
             // Area by area in dependency order: the area's updates (and settings) from the plan, then the records it
             // creates as the document is read again; saved a batch at a time inside the one transaction, and what was
@@ -50,8 +52,8 @@ internal sealed class ImportApplier(ConfigurationSession session)
                         }
                         else
                         {
-                            CopyValues(item.Area, item.Incoming!, item.Existing!);
-                            SetSecrets(item.Existing!, item.Secrets);
+                            CopyValues(item.Area, item.Incoming!, Tracked(item.Existing!));
+                            SetSecrets(Tracked(item.Existing!), item.Secrets);
                         }
                     }
 
@@ -73,7 +75,7 @@ internal sealed class ImportApplier(ConfigurationSession session)
             {
                 foreach (var item in plan.Work.Where(w => w.Area == area && w.Action == PlanAction.Delete))
                 {
-                    db.Remove(item.Existing!);
+                    db.Remove(Tracked(item.Existing!));
                 }
 
                 await db.SaveChangesAsync(cancellationToken);
@@ -89,6 +91,29 @@ internal sealed class ImportApplier(ConfigurationSession session)
     }
 
     private const int SaveBatch = 500;
+
+    private readonly Dictionary<(Type, string), ConfigRecord> _tracked = [];
+
+    /// <summary>
+    /// The planner read the stored records without tracking them (every save would otherwise scan them all): those this
+    /// import updates or deletes are read again here, tracked, a few hundred ids to a query.
+    /// </summary>
+    private async Task TrackWhatChangesAsync(ImportPlan plan, CancellationToken cancellationToken)
+    {
+        foreach (var items in plan.Work.Where(w => w.Existing is not null && w.Action is PlanAction.Update or PlanAction.Delete).GroupBy(w => w.Area))
+        {
+            foreach (var ids in items.Select(w => w.Existing!.Id).Distinct().Chunk(SaveBatch))
+            {
+                foreach (var record in await session.Db.RecordsOf(items.Key).Where(r => ids.Contains(r.Id)).ToListAsync(cancellationToken))
+                {
+                    _tracked[(record.GetType(), record.Id)] = record;
+                }
+            }
+        }
+    }
+
+    /// <summary>The tracked instance of a stored record the plan changes.</summary>
+    private ConfigRecord Tracked(ConfigRecord record) => _tracked[(record.GetType(), record.Id)];
 
     /// <summary>
     /// Saves what is tracked, then inserts the records created since: straight through prepared commands, untracked
@@ -129,7 +154,7 @@ internal sealed class ImportApplier(ConfigurationSession session)
                     : uniqueText.Where(p => !Equals(p.GetValue(item.Existing), p.GetValue(item.Incoming)));
                 foreach (var property in givenUp)
                 {
-                    property.SetValue(item.Existing, $"\u0001import-placeholder-{item.Existing!.Id}");
+                    property.SetValue(Tracked(item.Existing!), $"\u0001import-placeholder-{item.Existing!.Id}");
                     released = true;
                 }
             }

@@ -48,7 +48,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
         CheckOptions();
         foreach (var area in ConfigurationAreas.All)
         {
-            var records = await session.Db.RecordsOf(area).ToListAsync(cancellationToken);
+            var records = await session.Db.RecordsOf(area).AsNoTracking().ToListAsync(cancellationToken);
             _db[area.Name] = records;
             _dbById[area.Name] = records.ToDictionary(r => r.Id);
             FindUnreadableSecrets(area, records);
