@@ -21,6 +21,9 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
 {
     private readonly Dictionary<string, List<ConfigRecord>> _db = [];
     private readonly Dictionary<string, Dictionary<string, ConfigRecord>> _dbById = [];
+    /// <summary>The secrets of an entry that sets none: one shared instance, as a plan may hold a million entries.</summary>
+    private static readonly IReadOnlyDictionary<string, SecretText?> NoSecrets = new Dictionary<string, SecretText?>();
+
     private readonly BackupRecordIndex _backup = new();
     private readonly Dictionary<string, int> _countInBackup = ConfigurationAreas.All.ToDictionary(a => a.Name, _ => 0);
     private readonly Dictionary<(string Area, string BackupId), ConfigRecord> _matched = [];
@@ -77,7 +80,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
                 var replacedBy = _replacing.FirstOrDefault(r => r.Key.Area == area.Name && r.Value.Id == record.Id).Key.BackupId;
                 var reason = replacedBy is null ? "not in the backup (full mode)" : $"replaced by the backup's {area.Singular} {replacedBy} of the same {area.NaturalKey} (full mode)";
                 entries.Add(new PlanEntry(area.Name, record.Id, null, KeyOf(area, record), PlanAction.Delete, [], reason, []));
-                work.Add(new PlannedRecord(area, PlanAction.Delete, record, null, new Dictionary<string, SecretText?>()));
+                work.Add(new PlannedRecord(area, PlanAction.Delete, record, null, NoSecrets));
             }
         }
 
@@ -251,7 +254,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
             _backup.SetImported(area.Name, backupId, false);
             _warnings.Add($"Skipped {area.Singular} '{key}': {skipReason}.");
             return (new PlanEntry(area.Name, finalId, backupId, key, PlanAction.Skip, [], skipReason, []),
-                new PlannedRecord(area, PlanAction.Skip, existing, null, new Dictionary<string, SecretText?>()));
+                new PlannedRecord(area, PlanAction.Skip, existing, null, NoSecrets));
         }
 
         _backup.SetImported(area.Name, backupId, true);
@@ -289,8 +292,8 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
             // Not kept: the applier builds it again from the document (docs/performance.md, "Import").
             _backup.SetCreates(area.Name, backupId);
             CreatedKeys(area, incoming);
-            return (new PlanEntry(area.Name, finalId, backupId, key, PlanAction.Create, [], remapNote, needsSecret),
-                new PlannedRecord(area, PlanAction.Create, null, null, new Dictionary<string, SecretText?>()));
+            return (new PlanEntry(area.Name, finalId, backupId, key, PlanAction.Create, [], remapNote, needsSecret.Count == 0 ? [] : needsSecret),
+                new PlannedRecord(area, PlanAction.Create, null, null, NoSecrets));
         }
 
         var changes = _incoming.Compare(area, existing, incoming, secrets);
@@ -349,7 +352,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
         {
             if (entered.Add(record.Area))
             {
-                yield return (record.Area, null, new Dictionary<string, SecretText?>());
+                yield return (record.Area, null, NoSecrets);
             }
 
             var backupId = record.Json["id"]!.GetValue<string>();
@@ -371,7 +374,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
 
         foreach (var area in PlanningOrder.Where(a => !entered.Contains(a)))
         {
-            yield return (area, null, new Dictionary<string, SecretText?>());
+            yield return (area, null, NoSecrets);
         }
     }
 
@@ -533,7 +536,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
                 _warnings.Add($"Skipped setting '{broken.Key}': {reason}.");
                 _backup.SetImported(settings, entries[index].BackupId!, false);
                 entries[index] = entries[index] with { Action = PlanAction.Skip, Changes = [], Reason = reason, NeedsSecret = [] };
-                work[index] = work[index] with { Action = PlanAction.Skip, Incoming = null, Secrets = new Dictionary<string, SecretText?>() };
+                work[index] = work[index] with { Action = PlanAction.Skip, Incoming = null, Secrets = NoSecrets };
             }
             else if (_db[settings].Cast<Setting>().FirstOrDefault(s => s.Key == broken.Needs) is { } needed && _deleted.Remove((settings, needed.Id)))
             {
