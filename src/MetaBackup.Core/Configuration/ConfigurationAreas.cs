@@ -43,6 +43,11 @@ public static class ConfigurationAreas
     public static readonly IReadOnlyList<ConfigurationArea> All =
         [Settings, CredentialProfiles, EncryptionProfiles, Groups, Adapters, Jobs, Users, SsoProviders, ApiKeys];
 
+    private static readonly Dictionary<string, ConfigurationArea> ByName = All.ToDictionary(a => a.Name, StringComparer.Ordinal);
+
+    /// <summary>The area of that JSON name, or null.</summary>
+    public static ConfigurationArea? Named(string name) => ByName.GetValueOrDefault(name);
+
     public static ConfigurationArea For<TRecord>() where TRecord : ConfigRecord =>
         All.Single(a => a.EntityType == typeof(TRecord));
 }

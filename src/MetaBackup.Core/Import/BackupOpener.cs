@@ -93,13 +93,9 @@ public sealed class BackupOpener(ConfigurationSession session, DocumentLimits? l
 
             return new OpenedBackup(new DocumentSource(Open, effective, scan), header is not null, key?.Fingerprint, source);
         }
-        catch (BackupFileException e)
+        catch (Exception e) when (e is BackupFileException or InvalidDataException)
         {
-            throw new ImportRefusedException(e.Message, e.Hint, [e.Message], e);
-        }
-        catch (InvalidDataException e)
-        {
-            throw new ImportRefusedException($"The backup's compressed data is damaged: {e.Message}", "Use another copy of the backup.", [e.Message], e);
+            throw DocumentStream.Refusal(e);
         }
     }
 

@@ -81,7 +81,7 @@ public sealed class DocumentSource
         var version = OriginalSchemaVersion ?? throw new InvalidOperationException("The document is read for its records once it was validated.");
         foreach (var item in Items())
         {
-            if (item.Index >= 0 && ConfigurationAreas.All.FirstOrDefault(a => a.Name == item.Property) is { } area)
+            if (item.Index >= 0 && ConfigurationAreas.Named(item.Property) is { } area)
             {
                 var record = JsonObject.Create(item.Value)!;
                 DocumentMigrations.MigrateRecord(area, record, version);

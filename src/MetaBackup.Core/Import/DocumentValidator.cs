@@ -76,7 +76,7 @@ public static class DocumentValidator
                 continue;
             }
 
-            var area = ConfigurationAreas.All.Single(a => a.Name == item.Property);
+            var area = ConfigurationAreas.Named(item.Property)!;
             counts[area.Name]++;
             batch.Add((area, item.Index, version is null ? throw NotABackup() : Migrated(area, item.Value, version.Value)));
             if (batch.Count == RecordsPerBatch)

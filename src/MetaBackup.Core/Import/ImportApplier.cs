@@ -42,7 +42,7 @@ internal sealed class ImportApplier(ConfigurationSession session)
             {
                 if (record is null)
                 {
-                    await SaveAndForgetAsync(created, cancellationToken);
+                    await SaveAndInsertAsync(created, cancellationToken);
                     foreach (var item in plan.Work.Where(w => w.Area == area && w.Incoming is not null && w.Action is PlanAction.Create or PlanAction.Update))
                     {
                         if (item.Action == PlanAction.Create)
@@ -57,7 +57,7 @@ internal sealed class ImportApplier(ConfigurationSession session)
                         }
                     }
 
-                    await SaveAndForgetAsync(created, cancellationToken);
+                    await SaveAndInsertAsync(created, cancellationToken);
                     continue;
                 }
 
@@ -65,11 +65,11 @@ internal sealed class ImportApplier(ConfigurationSession session)
                 created.Add(record);
                 if (created.Count == SaveBatch)
                 {
-                    await SaveAndForgetAsync(created, cancellationToken);
+                    await SaveAndInsertAsync(created, cancellationToken);
                 }
             }
 
-            await SaveAndForgetAsync(created, cancellationToken);
+            await SaveAndInsertAsync(created, cancellationToken);
 
             foreach (var area in ConfigurationAreas.All.Reverse())
             {
@@ -119,7 +119,7 @@ internal sealed class ImportApplier(ConfigurationSession session)
     /// Saves what is tracked, then inserts the records created since: straight through prepared commands, untracked
     /// (docs/performance.md, "Import") — a batch at a time, so that memory holds one batch.
     /// </summary>
-    private async Task SaveAndForgetAsync(List<ConfigRecord> created, CancellationToken cancellationToken)
+    private async Task SaveAndInsertAsync(List<ConfigRecord> created, CancellationToken cancellationToken)
     {
         await session.Db.SaveChangesAsync(cancellationToken);
         await session.Db.InsertNewAsync(created, cancellationToken);

@@ -187,9 +187,10 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
             _backup.Add(area.Name, backupId, area == ConfigurationAreas.Adapters ? record["kind"]?.GetValue<string>() : null);
             _countInBackup[area.Name]++;
             var byId = _dbById[area.Name].ContainsKey(backupId);
-            if (byId || (keysInDb[area.Name].Count > 0 && keysInDb[area.Name].Contains(area.NaturalKeyOf(record))))
+            var key = keysInDb[area.Name].Count > 0 || byId ? area.NaturalKeyOf(record) : null;
+            if (byId || (key is not null && keysInDb[area.Name].Contains(key)))
             {
-                candidates.Add((area, backupId, area.NaturalKeyOf(record), byId));
+                candidates.Add((area, backupId, key!, byId));
             }
         }
 

@@ -16,7 +16,6 @@ internal sealed record DocumentItem(string Property, int Index, JsonElement Valu
 /// </summary>
 internal sealed class DocumentItems(JsonBlocks blocks)
 {
-    private static readonly HashSet<string> AreaNames = [.. ConfigurationAreas.All.Select(a => a.Name)];
     private static readonly JsonElement EmptyArray = JsonElement.Parse("[]");
 
     private Where _where = Where.Start;
@@ -96,7 +95,7 @@ internal sealed class DocumentItems(JsonBlocks blocks)
                     _property = reader.GetString()!;
                     _where = Where.Value;
                     break;
-                case Where.Value when reader.TokenType == JsonTokenType.StartArray && AreaNames.Contains(_property):
+                case Where.Value when reader.TokenType == JsonTokenType.StartArray && ConfigurationAreas.Named(_property) is not null:
                     _where = Where.InArea;
                     _index = 0;
                     return (true, new DocumentItem(_property, -1, EmptyArray));

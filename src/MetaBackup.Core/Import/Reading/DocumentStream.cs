@@ -41,14 +41,10 @@ internal sealed class DocumentStream(Stream inner, long limit, byte[]? expectedH
         {
             read = inner.Read(buffer);
         }
-        catch (BackupFileException e)
-        {
-            throw new ImportRefusedException(e.Message, e.Hint, [e.Message], e);
-        }
-        catch (Exception e) when (e is InvalidDataException or InvalidOperationException)
+        catch (Exception e) when (e is BackupFileException or InvalidDataException or InvalidOperationException)
         {
             // InvalidOperationException is BrotliStream's answer to data that is not brotli.
-            throw new ImportRefusedException($"The backup's compressed data is damaged: {e.Message}", "Use another copy of the backup.", [$"$: {e.Message}"], e);
+            throw Refusal(e);
         }
 
         BytesRead += read;
@@ -92,6 +88,11 @@ internal sealed class DocumentStream(Stream inner, long limit, byte[]? expectedH
 
         base.Dispose(disposing);
     }
+
+    /// <summary>A failure of the layers below the document — the file format, decompression — as a refusal of the backup.</summary>
+    public static ImportRefusedException Refusal(Exception failure) => failure is BackupFileException file
+        ? new ImportRefusedException(file.Message, file.Hint, [file.Message], file)
+        : new ImportRefusedException($"The backup's compressed data is damaged: {failure.Message}", "Use another copy of the backup.", [$"$: {failure.Message}"], failure);
 
     /// <summary>The document passed the size limit.</summary>
     internal sealed class DocumentTooLargeException : Exception;
