@@ -23,6 +23,10 @@ public sealed class Browser : IAsyncLifetime
             throw new InvalidOperationException($"The browser tests need Chromium at {ExecutablePath}: apt-get install -y chromium (.ci/run does).");
         }
 
+        // The timeouts catch a page that never comes, not a slow one: CI runs the browser tests beside other test
+        // assemblies on two cores, where a cold path (the first OpenID Connect round trip through two servers in a
+        // Debug build) has taken more than 15 s.
+        Assertions.SetDefaultExpectTimeout(Ui.Timeout);
         _playwright = await Playwright.CreateAsync();
         Chromium = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

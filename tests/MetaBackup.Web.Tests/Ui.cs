@@ -13,6 +13,9 @@ public sealed partial class Ui(IBrowserContext context, IPage page, RunningServe
 {
     public const string Password = "correct horse battery";
 
+    /// <summary>How long an action or expectation waits (see <see cref="Browser"/>).</summary>
+    public const float Timeout = 45_000;
+
     public IPage Page => page;
 
     public RunningServer Server => server;
@@ -25,7 +28,7 @@ public sealed partial class Ui(IBrowserContext context, IPage page, RunningServe
             AcceptDownloads = true,
             ViewportSize = new ViewportSize { Width = width, Height = 900 },
         });
-        context.SetDefaultTimeout(15_000);
+        context.SetDefaultTimeout(Timeout);
         return new Ui(context, await context.NewPageAsync(), server);
     }
 
