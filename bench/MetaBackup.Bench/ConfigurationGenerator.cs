@@ -86,7 +86,7 @@ public static class ConfigurationGenerator
             Schedule = $"{i % 60} {i % 24} * * *",
             SourceAdapterId = databases[i % databases.Count],
             EncryptionProfileId = profileId,
-            Destinations = [new JobDestination { AdapterId = storages[i % storages.Count], Retention = 7 }, new JobDestination { AdapterId = storages[(i + 1) % storages.Count], Retention = 30 }],
+            Destinations = [new JobDestination { AdapterId = storages[i % storages.Count], Retention = 7 }, new JobDestination { AdapterId = storages[(i + 1) % storages.Count], Retention = 30, Position = 1 }],
             Notifications = [new JobNotification { AdapterId = notifications[i % notifications.Count], On = "failure" }],
         });
         return watch.Elapsed;

@@ -1,13 +1,17 @@
 using MetaBackup.Core.Configuration;
 using MetaBackup.Core.Persistence;
+using MetaBackup.Data.Postgres;
 using MetaBackup.Data.Sqlite;
 
 namespace MetaBackup.Data;
 
-/// <summary>Chooses the configuration database: <c>METABACKUP_DATABASE</c> if set, else SQLite in the data directory.</summary>
+/// <summary>
+/// Chooses the configuration database (docs/database.md): <c>METABACKUP_DATABASE</c> if set — <c>sqlite:PATH</c>, or
+/// PostgreSQL as a URL or connection string —, else SQLite in the data directory.
+/// </summary>
 public static class DatabaseProviders
 {
-    public const string EnvironmentVariable = "METABACKUP_DATABASE";
+    public const string EnvironmentVariable = DatabaseSetting.Variable;
 
     public static IDatabaseProvider For(DataDirectory dataDirectory, Func<string, string?> environment)
     {
@@ -22,8 +26,14 @@ public static class DatabaseProviders
             return new SqliteDatabaseProvider(setting["sqlite:".Length..]);
         }
 
+        if (PostgresConnectionSettings.IsPostgres(setting))
+        {
+            return new PostgresDatabaseProvider(PostgresConnectionSettings.Parse(setting, environment));
+        }
+
+        // Not repeated in the message: the setting may hold a password.
         throw new InvalidInputException(
-            $"{EnvironmentVariable} names a database this version cannot use (only 'sqlite:PATH' is supported).",
-            $"Unset {EnvironmentVariable} to use the SQLite file in the data directory.");
+            $"{EnvironmentVariable} names a database this version cannot use.",
+            $"Set it to sqlite:PATH or postgres://USER@HOST:PORT/DATABASE, or unset it to use the SQLite file in the data directory.");
     }
 }

@@ -56,7 +56,16 @@ public sealed class AdapterConnectionTests(PostgresFixture postgres) : IClassFix
     public async Task A_sqlite_source_is_opened_read_only_and_a_missing_file_is_reported()
     {
         await _cli.OkAsync("init");
-        await _cli.OkAsync("adapters", "add", "--kind", "database", "--type", "sqlite", "--name", "app", "--config", $"path={_cli.DatabasePath}");
+        var app = Path.Combine(_cli.WorkingDirectory, "app.db");
+        using (var create = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={app};Pooling=False"))
+        {
+            create.Open();
+            using var table = create.CreateCommand();
+            table.CommandText = "CREATE TABLE orders (id INTEGER PRIMARY KEY)";
+            table.ExecuteNonQuery();
+        }
+
+        await _cli.OkAsync("adapters", "add", "--kind", "database", "--type", "sqlite", "--name", "app", "--config", $"path={app}");
         await _cli.OkAsync("adapters", "add", "--kind", "database", "--type", "sqlite", "--name", "gone", "--config", $"path={_cli.WorkingDirectory}/gone.db");
 
         var ok = JsonNode.Parse((await _cli.OkAsync("adapters", "test", "app", "--json")).Out)!;

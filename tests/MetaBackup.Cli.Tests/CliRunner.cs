@@ -23,6 +23,7 @@ public sealed class CliRunner : IDisposable
         DataDirectory = _directory.Combine("data");
         WorkingDirectory = _directory.Combine("work");
         Directory.CreateDirectory(WorkingDirectory);
+        TestDatabase.Provide(Environment);
     }
 
     public string DataDirectory { get; }
@@ -57,7 +58,16 @@ public sealed class CliRunner : IDisposable
         return result;
     }
 
-    public string Dump() => DatabaseDump.Of(DatabasePath);
+    public string Dump() => DatabaseDump.Of(Environment, DatabasePath);
+
+    /// <summary>Whether the runner's database exists (see <see cref="DatabaseDump.Exists"/>).</summary>
+    public bool DatabaseExists() => DatabaseDump.Exists(Environment, DatabasePath);
+
+    /// <summary>Runs one SQL statement against the runner's database (see <see cref="DatabaseDump.Execute"/>).</summary>
+    public int Execute(string sql) => DatabaseDump.Execute(Environment, DatabasePath, sql);
+
+    /// <summary>Everything the runner's database keeps (see <see cref="DatabaseDump.Files"/>).</summary>
+    public IReadOnlyDictionary<string, byte[]> DatabaseFiles() => DatabaseDump.Files(Environment, DatabasePath);
 
     /// <summary>Opens the runner's store directly (after `init`), e.g. to seed a full sample configuration.</summary>
     public Task<Core.Persistence.ConfigurationSession> OpenStoreAsync()

@@ -94,7 +94,7 @@ public sealed class ImportCommandTests : IDisposable
             ["random.json.br"] = (System.Security.Cryptography.RandomNumberGenerator.GetBytes(4096) is var random && (random[0] = 0x42) == 0x42 ? random : random, []),
             ["huge-number.json"] = (System.Text.Encoding.UTF8.GetBytes("{\"metadata\":{\"schemaVersion\":1e400}}"), []),
         };
-        var before = DatabaseDump.Files(_b.DatabasePath);
+        var before = _b.DatabaseFiles();
         var dumpBefore = _b.Dump();
 
         foreach (var (name, (content, extra)) in cases)
@@ -111,7 +111,7 @@ public sealed class ImportCommandTests : IDisposable
             }
         }
 
-        var after = DatabaseDump.Files(_b.DatabasePath);
+        var after = _b.DatabaseFiles();
         Assert.Equal(dumpBefore, _b.Dump());
         Assert.Equal(before.Keys, after.Keys);
         Assert.All(before, file => Assert.True(file.Value.AsSpan().SequenceEqual(after[file.Key]), $"{file.Key} changed"));
@@ -196,7 +196,11 @@ public sealed class ImportCommandTests : IDisposable
             RedirectStandardOutput = true,
             WorkingDirectory = _b.WorkingDirectory,
         };
-        start.Environment["ENCRYPTION_KEY"] = TestKeys.B;
+        foreach (var (name, value) in _b.Environment)
+        {
+            start.Environment[name] = value;
+        }
+
         using var process = Process.Start(start)!;
         _ = process.StandardOutput.ReadToEndAsync();
         var seen = new System.Text.StringBuilder();

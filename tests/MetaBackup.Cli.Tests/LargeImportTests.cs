@@ -15,7 +15,8 @@ namespace MetaBackup.Cli.Tests;
 public sealed class LargeImportTests : IDisposable
 {
     private const int Groups = 200_000;
-    private const long HeapLimit = 160L * 1024 * 1024;
+    // Below the document (236 MiB) with a margin: at 160 MiB the heap ran out once while other test assemblies shared the cores.
+    private const long HeapLimit = 192L * 1024 * 1024;
 
     private readonly CliRunner _cli = new();
     private readonly TempDirectory _files = new();

@@ -76,7 +76,7 @@ public sealed class RestoreFaultTests : IDisposable
     public async Task A_damaged_stored_secret_does_not_block_the_import_of_a_good_backup_which_repairs_it_or_reports_it(string outcome, params string[] mode)
     {
         var (backup, kit, expected) = await SampleWithGoodBackupAsync();
-        DatabaseDump.Execute(_cli.DatabasePath, "UPDATE sso_providers SET ClientSecret = substr(ClientSecret, 1, length(ClientSecret) - 4) || 'AAAA'");
+        _cli.Execute("UPDATE sso_providers SET \"ClientSecret\" = substr(\"ClientSecret\", 1, length(\"ClientSecret\") - 4) || 'AAAA'");
 
         var validated = await _cli.RunAsync("validate", backup, "--kit", kit);
         Assert.True(validated.ExitCode == 0, validated.ToString());
@@ -110,7 +110,7 @@ public sealed class RestoreFaultTests : IDisposable
 
         var plain = Path.Combine(_cli.WorkingDirectory, "plain.json.gz");
         await _cli.OkAsync("export", "--no-encryption", "-o", plain);
-        DatabaseDump.Execute(_cli.DatabasePath, "UPDATE adapters SET SecretConfig = substr(SecretConfig, 1, length(SecretConfig) - 4) || 'AAAA' WHERE Name = 'sample-postgres'");
+        _cli.Execute("UPDATE adapters SET \"SecretConfig\" = substr(\"SecretConfig\", 1, length(\"SecretConfig\") - 4) || 'AAAA' WHERE \"Name\" = 'sample-postgres'");
         var damaged = await SecretConfigOfAsync("sample-postgres");
 
         var imported = await _cli.RunAsync("import", plain, "--mode", "full");
@@ -131,7 +131,7 @@ public sealed class RestoreFaultTests : IDisposable
     public async Task A_damaged_vault_key_does_not_stop_an_import_with_the_recovery_kit_which_repairs_it()
     {
         var (backup, kit, expected) = await SampleWithGoodBackupAsync();
-        DatabaseDump.Execute(_cli.DatabasePath, "UPDATE encryption_profiles SET Key = substr(Key, 1, length(Key) - 4) || 'AAAA'");
+        _cli.Execute("UPDATE encryption_profiles SET \"Key\" = substr(\"Key\", 1, length(\"Key\") - 4) || 'AAAA'");
 
         var withoutKit = await _cli.RunAsync("validate", backup);
         Assert.Equal(3, withoutKit.ExitCode);

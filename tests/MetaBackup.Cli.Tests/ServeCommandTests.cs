@@ -19,7 +19,11 @@ public sealed class ServeCommandTests : IDisposable
     {
         Assert.False(Directory.Exists(_cli.DataDirectory));
         var port = Repository.FreePort();
-        using var server = CliProcess.Start(_cli.DataDirectory, new Dictionary<string, string?> { ["ENCRYPTION_KEY"] = null, ["ENCRYPTION_KEY_FILE"] = null, [Server.ServerSettings.UrlsVariable] = $"http://127.0.0.1:{port}" }, _cli.WorkingDirectory, "serve");
+        var environment = new Dictionary<string, string?> { ["ENCRYPTION_KEY"] = null, ["ENCRYPTION_KEY_FILE"] = null, [Server.ServerSettings.UrlsVariable] = $"http://127.0.0.1:{port}" };
+        TestDatabase.Provide(environment);
+        _cli.Environment[Core.Persistence.DatabaseSetting.Variable] = environment.GetValueOrDefault(Core.Persistence.DatabaseSetting.Variable);
+        _cli.Environment[Data.Postgres.PostgresConnectionSettings.PasswordVariable] = environment.GetValueOrDefault(Data.Postgres.PostgresConnectionSettings.PasswordVariable);
+        using var server = CliProcess.Start(_cli.DataDirectory, environment, _cli.WorkingDirectory, "serve");
         server.StandardInput.Close();
         var output = Collect(server);
 
@@ -39,7 +43,7 @@ public sealed class ServeCommandTests : IDisposable
         Assert.Contains("a new system key was generated", printed, StringComparison.Ordinal);
         Assert.Contains("KEEP A COPY OF THIS FILE", printed, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(_cli.DataDirectory, "system.key")));
-        Assert.True(File.Exists(_cli.DatabasePath));
+        Assert.True(_cli.DatabaseExists());
         Assert.Contains("Serving", File.ReadAllText(Directory.GetFiles(Path.Combine(_cli.DataDirectory, "logs")).Single()), StringComparison.Ordinal);
     }
 

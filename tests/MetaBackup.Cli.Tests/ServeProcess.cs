@@ -20,10 +20,6 @@ public sealed class ServeProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    /// <summary>Serves <paramref name="dataDirectory"/> with system key A (the default of these tests).</summary>
-    public static ServeProcess Start(string dataDirectory) =>
-        Start(dataDirectory, new Dictionary<string, string?> { ["ENCRYPTION_KEY"] = TestKeys.A });
-
     /// <summary>Serves the runner's data directory with the runner's environment.</summary>
     public static ServeProcess Start(CliRunner cli) => Start(cli.DataDirectory, cli.Environment);
 

@@ -99,7 +99,7 @@ public sealed class StorageCommandTests : IDisposable
             await session.Db.SaveChangesAsync();
         }
 
-        await using var server = ServeProcess.Start(_cli.DataDirectory);
+        await using var server = ServeProcess.Start(_cli);
         await server.WaitUntilListeningAsync();
         using var http = server.Client();
         JsonNode? health = null;
@@ -126,10 +126,10 @@ public sealed class StorageCommandTests : IDisposable
         await ConfigureAsync();
         await _cli.OkAsync("settings", "set", "config.backup.schedule", "* * * * *");
         await _cli.OkAsync("settings", "set", "config.backup.enabled", "true");
-        await using var server = ServeProcess.Start(_cli.DataDirectory);
+        await using var server = ServeProcess.Start(_cli);
         JsonNode? run = null;
         var deadline = DateTime.UtcNow.AddSeconds(150);
-        while (DateTime.UtcNow < deadline && run?["status"]?.GetValue<string>() is null or "running")
+        while (DateTime.UtcNow < deadline && run?["status"]?.GetValue<string>() is null or "queued" or "running")
         {
             await Task.Delay(1000);
             run = JsonNode.Parse((await _cli.OkAsync("tasks", "runs", "--json")).Out)!.AsArray().FirstOrDefault(r => r!["trigger"]!.GetValue<string>() == "scheduled");
@@ -160,7 +160,7 @@ public sealed class StorageCommandTests : IDisposable
             await session.Db.SaveChangesAsync();
         }
 
-        await using var server = ServeProcess.Start(_cli.DataDirectory);
+        await using var server = ServeProcess.Start(_cli);
         await server.WaitUntilListeningAsync();
         using var http = server.Client();
         var response = await http.GetAsync("/health");

@@ -16,7 +16,7 @@ public sealed class SystemKeyCommandTests : IDisposable
         await _cli.OkAsync("init");
         _cli.Environment["PW"] = "pw-of-the-database";
         await _cli.OkAsync("credentials", "add", "--name", "db", "--secret", "password=env:PW");
-        var before = DatabaseDump.Files(_cli.DatabasePath);
+        var before = _cli.DatabaseFiles();
 
         _cli.Environment["ENCRYPTION_KEY"] = TestKeys.B;
         foreach (var command in new[] { new[] { "credentials", "list" }, ["credentials", "add", "--name", "other"], ["init"] })
@@ -29,7 +29,7 @@ public sealed class SystemKeyCommandTests : IDisposable
             Assert.Empty(result.Out);
         }
 
-        var after = DatabaseDump.Files(_cli.DatabasePath);
+        var after = _cli.DatabaseFiles();
         Assert.Equal(before.Keys, after.Keys);
         Assert.All(before, file => Assert.Equal(file.Value, after[file.Key]));
     }
@@ -45,7 +45,7 @@ public sealed class SystemKeyCommandTests : IDisposable
         Assert.Contains("ENCRYPTION_KEY", result.Err, StringComparison.Ordinal);
         Assert.Contains("64 hexadecimal characters", result.Err, StringComparison.Ordinal);
         Assert.DoesNotContain("not-hex-at-all", result.All, StringComparison.Ordinal);
-        Assert.False(File.Exists(_cli.DatabasePath));
+        Assert.False(_cli.DatabaseExists());
     }
 
     [Fact]

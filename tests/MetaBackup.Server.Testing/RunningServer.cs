@@ -9,8 +9,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace MetaBackup.Server.Testing;
 
 /// <summary>
-/// The real server, in this process, on a free loopback port (Kestrel), over a data directory of its own with SQLite on
-/// disk: the start-up gate runs as in <c>serve</c>. Disposing stops it and deletes the directory.
+/// The real server, in this process, on a free loopback port (Kestrel), over a data directory of its own and the database the tests
+/// run on (<see cref="TestDatabase"/>): the start-up gate runs as in <c>serve</c>. Disposing stops it and deletes the directory.
 /// </summary>
 public sealed class RunningServer : IAsyncDisposable
 {
@@ -41,6 +41,7 @@ public sealed class RunningServer : IAsyncDisposable
     {
         var directory = new TempDirectory();
         var environment = new Dictionary<string, string?> { ["ENCRYPTION_KEY"] = systemKey };
+        TestDatabase.Provide(environment);
         var settings = new ServerSettings(new DataDirectory(directory.Combine("data")), name => environment.GetValueOrDefault(name))
         {
             Urls = "http://127.0.0.1:0",
@@ -72,7 +73,7 @@ public sealed class RunningServer : IAsyncDisposable
     public string ConfigurationDump()
     {
         string[] records = ["audit_events", "api_key_usage", "import_sessions"];
-        var tables = DatabaseDump.Of(DataDirectory.DatabasePath).Split("## ").Where(t => !records.Any(r => t.StartsWith(r, StringComparison.Ordinal)));
+        var tables = DatabaseDump.Of(Environment, DataDirectory.DatabasePath).Split("## ").Where(t => !records.Any(r => t.StartsWith(r, StringComparison.Ordinal)));
         return string.Join("\n", tables.SelectMany(t => t.Split('\n')).Where(line => !records.Any(r => line.StartsWith($"name={r} ", StringComparison.Ordinal))));
     }
 

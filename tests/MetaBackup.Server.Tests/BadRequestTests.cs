@@ -172,7 +172,7 @@ public sealed class BadRequestTests : IAsyncLifetime
         ApiClient.Expect(HttpStatusCode.OK, await _admin.PostAsync($"/api/v1/imports/{id}/key", new { kit }));
         var digest = ApiClient.Expect(HttpStatusCode.OK, await _admin.PostAsync($"/api/v1/imports/{id}/plan", new { mode = "merge" })).Json["plan"]!["digest"]!.GetValue<string>();
         var keyHex = Core.Vault.RecoveryKit.Parse(kit, "kit").Key.ToHex();
-        Assert.DoesNotContain(keyHex, DatabaseDump.Of(_server.DataDirectory.DatabasePath), StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(keyHex, DatabaseDump.Of(_server.Environment, _server.DataDirectory.DatabasePath), StringComparison.OrdinalIgnoreCase);
 
         await _server.RestartAsync();
 

@@ -43,7 +43,7 @@ public sealed class OneLayerTests : IAsyncLifetime
 
         // Export: through the CLI (on the server's own data directory, while it runs) and through the API.
         var cliFile = _work.Combine("from-cli.json.gz.enc");
-        await CliAsync(_a.DataDirectory.Root, TestKeys.A, "export", "--profile", "offsite", "--include-secrets", "-o", cliFile);
+        await CliAsync(_a.DataDirectory.Root, _a.Environment, "export", "--profile", "offsite", "--include-secrets", "-o", cliFile);
         var download = await api.DownloadAsync(HttpMethod.Post, "/api/v1/export/download", new { profile = "offsite", includeSecrets = true });
         Assert.Equal(HttpStatusCode.OK, download.Status);
         var apiFile = _work.Combine("from-api.json.gz.enc");
@@ -53,8 +53,10 @@ public sealed class OneLayerTests : IAsyncLifetime
 
         // Import: the API's file through the CLI into a new data directory; the CLI's file through the API into server B.
         var cliData = _work.Combine("cli-data");
-        await CliAsync(cliData, TestKeys.C, "init");
-        await CliAsync(cliData, TestKeys.C, "import", apiFile, "--mode", "full", "--kit", kitFile);
+        var cliEnvironment = new Dictionary<string, string?> { ["ENCRYPTION_KEY"] = TestKeys.C };
+        TestDatabase.Provide(cliEnvironment);
+        await CliAsync(cliData, cliEnvironment, "init");
+        await CliAsync(cliData, cliEnvironment, "import", apiFile, "--mode", "full", "--kit", kitFile);
         using var other = _b.Client();
         await other.SetUpAsync("someone-else@example.com");
         var upload = new ByteArrayContent(await File.ReadAllBytesAsync(cliFile));
@@ -69,8 +71,8 @@ public sealed class OneLayerTests : IAsyncLifetime
         string cliText;
         await using (var session = await new Core.Persistence.ConfigurationStore(
                          cliDirectory,
-                         Data.DatabaseProviders.For(cliDirectory, _ => null),
-                         name => name == "ENCRYPTION_KEY" ? TestKeys.C : null,
+                         Data.DatabaseProviders.For(cliDirectory, cliEnvironment.GetValueOrDefault),
+                         cliEnvironment.GetValueOrDefault,
                          Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance).OpenAsync())
         {
             cliText = await ConfigurationText.OfAsync(session);
@@ -89,11 +91,11 @@ public sealed class OneLayerTests : IAsyncLifetime
         return document.ToJsonString();
     }
 
-    private async Task CliAsync(string dataDirectory, string systemKey, params string[] args)
+    private async Task CliAsync(string dataDirectory, IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var host = new CliHost(new StringReader(""), output, error, name => name switch { "ENCRYPTION_KEY" => systemKey, "USER" => "operator", _ => null }, _work.Path);
+        var host = new CliHost(new StringReader(""), output, error, name => name == "USER" ? "operator" : environment.GetValueOrDefault(name), _work.Path);
         var code = await CliApp.RunAsync(["--data-dir", dataDirectory, .. args], host);
         Assert.True(code == 0, $"metabackup {string.Join(' ', args)}: exit {code}\n{output}\n{error}");
     }

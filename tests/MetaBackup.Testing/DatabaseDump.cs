@@ -1,23 +1,29 @@
+using System.Data.Common;
+using System.Globalization;
 using System.Text;
+using MetaBackup.Core.Persistence;
+using MetaBackup.Data.Postgres;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace MetaBackup.Testing;
 
 /// <summary>
-/// The whole content of a SQLite database as text (every table, every row, sorted), read through a
-/// read-only connection: two dumps are equal exactly when the configuration is the same.
+/// The whole content of a configuration database as text (every table, every row, sorted): two dumps are equal exactly
+/// when the configuration is the same. The database is the one a test's environment names (<see cref="TestDatabase"/>):
+/// PostgreSQL when it sets <c>METABACKUP_DATABASE</c>, else the SQLite file at the path given.
 /// </summary>
 public static class DatabaseDump
 {
-    public static string Of(string databasePath)
+    public static string Of(IReadOnlyDictionary<string, string?> environment, string sqlitePath)
     {
-        var builder = new SqliteConnectionStringBuilder { DataSource = databasePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false };
-        using var connection = new SqliteConnection(builder.ToString());
-        connection.Open();
+        using var connection = Open(environment, sqlitePath, readOnly: true);
         var tables = new List<string>();
         using (var list = connection.CreateCommand())
         {
-            list.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name";
+            list.CommandText = connection is SqliteConnection
+                ? "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+                : "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name";
             using var reader = list.ExecuteReader();
             while (reader.Read())
             {
@@ -35,7 +41,7 @@ public static class DatabaseDump
             var rows = new List<string>();
             while (reader.Read())
             {
-                rows.Add(string.Join(" | ", Enumerable.Range(0, reader.FieldCount).Select(i => $"{reader.GetName(i)}={(reader.IsDBNull(i) ? "NULL" : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture))}")));
+                rows.Add(string.Join(" | ", Enumerable.Range(0, reader.FieldCount).Select(i => $"{reader.GetName(i)}={(reader.IsDBNull(i) ? "NULL" : Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture))}")));
             }
 
             rows.Sort(StringComparer.Ordinal);
@@ -45,20 +51,54 @@ public static class DatabaseDump
         return dump.ToString();
     }
 
-    /// <summary>Runs one SQL statement against the database (for tests that damage it on purpose).</summary>
-    public static int Execute(string databasePath, string sql)
+    /// <summary>Whether the database exists at all (a command that found nothing to open must not have created it).</summary>
+    public static bool Exists(IReadOnlyDictionary<string, string?> environment, string sqlitePath)
     {
-        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = false }.ToString());
+        if (PostgresSetting(environment) is not { } setting)
+        {
+            return File.Exists(sqlitePath);
+        }
+
+        var target = new NpgsqlConnectionStringBuilder(PostgresConnectionSettings.Parse(setting, name => environment.GetValueOrDefault(name)).ConnectionString);
+        var name = target.Database;
+        target.Database = "postgres";
+        using var connection = new NpgsqlConnection(target.ConnectionString);
         connection.Open();
+        using var command = new NpgsqlCommand("SELECT count(*) FROM pg_database WHERE datname = @name", connection);
+        command.Parameters.AddWithValue("name", name!);
+        return (long)command.ExecuteScalar()! > 0;
+    }
+
+    /// <summary>Runs one SQL statement against the database (for tests that damage it on purpose); quote identifiers, as PostgreSQL folds bare ones.</summary>
+    public static int Execute(IReadOnlyDictionary<string, string?> environment, string sqlitePath, string sql)
+    {
+        using var connection = Open(environment, sqlitePath, readOnly: false);
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         return command.ExecuteNonQuery();
     }
 
-    /// <summary>The bytes of the database file and of its journal / WAL files, if present.</summary>
-    public static IReadOnlyDictionary<string, byte[]> Files(string databasePath) =>
-        new[] { "", "-wal", "-journal", "-shm" }
-            .Select(suffix => databasePath + suffix)
-            .Where(File.Exists)
-            .ToDictionary(path => path, File.ReadAllBytes);
+    /// <summary>
+    /// Everything the database keeps, to prove a command left it exactly as it was: on SQLite the bytes of the database
+    /// file and of its journal / WAL files; on PostgreSQL, which keeps no file of its own for us to read, the dump.
+    /// </summary>
+    public static IReadOnlyDictionary<string, byte[]> Files(IReadOnlyDictionary<string, string?> environment, string sqlitePath) =>
+        PostgresSetting(environment) is not null
+            ? new Dictionary<string, byte[]> { ["database"] = Encoding.UTF8.GetBytes(Of(environment, sqlitePath)) }
+            : new[] { "", "-wal", "-journal", "-shm" }
+                .Select(suffix => sqlitePath + suffix)
+                .Where(File.Exists)
+                .ToDictionary(path => path, File.ReadAllBytes);
+
+    private static string? PostgresSetting(IReadOnlyDictionary<string, string?> environment) =>
+        environment.GetValueOrDefault(DatabaseSetting.Variable) is { } setting && PostgresConnectionSettings.IsPostgres(setting) ? setting : null;
+
+    private static DbConnection Open(IReadOnlyDictionary<string, string?> environment, string sqlitePath, bool readOnly)
+    {
+        DbConnection connection = PostgresSetting(environment) is { } setting
+            ? new NpgsqlConnection(PostgresConnectionSettings.Parse(setting, name => environment.GetValueOrDefault(name)).ConnectionString)
+            : new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = sqlitePath, Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWrite, Pooling = false }.ToString());
+        connection.Open();
+        return connection;
+    }
 }

@@ -28,7 +28,7 @@ public static class DestinationDrill
         }
 
         Assert.Contains(file, (await new BackupCatalog(store).ListAsync(CancellationToken.None)).Select(e => e.File));
-        Directory.Delete(server.DataDirectory.Root, recursive: true);
+        server.Wipe();
         server.Environment["ENCRYPTION_KEY"] = TestKeys.C;
 
         await using var rebuilt = await server.InitializeAndOpenAsync();

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace MetaBackup.Testing;
 
-/// <summary>A real configuration store (SQLite file on disk) in a temporary data directory.</summary>
+/// <summary>A real configuration store in a temporary data directory, on the database the tests run on (<see cref="TestDatabase"/>).</summary>
 public sealed class TestStore : IDisposable
 {
     private readonly TempDirectory _directory = new();
@@ -18,6 +18,7 @@ public sealed class TestStore : IDisposable
             Environment["ENCRYPTION_KEY"] = systemKeyHex;
         }
 
+        TestDatabase.Provide(Environment);
         DataDirectory = new DataDirectory(_directory.Combine("data"));
     }
 
@@ -44,7 +45,26 @@ public sealed class TestStore : IDisposable
 
     public Task<ConfigurationSession> OpenAsync() => Store().OpenAsync();
 
-    public string Dump() => DatabaseDump.Of(DataDirectory.DatabasePath);
+    /// <summary>
+    /// The disaster of the recovery drills: the data directory is gone and so is the database — on PostgreSQL the store
+    /// moves to a new, empty database, as a server rebuilt elsewhere would start on.
+    /// </summary>
+    public void Wipe()
+    {
+        Directory.Delete(DataDirectory.Root, recursive: true);
+        TestDatabase.Provide(Environment);
+    }
+
+    public string Dump() => DatabaseDump.Of(Environment, DataDirectory.DatabasePath);
+
+    /// <summary>Whether the store's database exists (see <see cref="DatabaseDump.Exists"/>).</summary>
+    public bool DatabaseExists() => DatabaseDump.Exists(Environment, DataDirectory.DatabasePath);
+
+    /// <summary>Runs one SQL statement against the store's database (see <see cref="DatabaseDump.Execute"/>).</summary>
+    public int Execute(string sql) => DatabaseDump.Execute(Environment, DataDirectory.DatabasePath, sql);
+
+    /// <summary>Everything the store's database keeps (see <see cref="DatabaseDump.Files"/>).</summary>
+    public IReadOnlyDictionary<string, byte[]> DatabaseFiles() => DatabaseDump.Files(Environment, DataDirectory.DatabasePath);
 
     public void Dispose() => _directory.Dispose();
 

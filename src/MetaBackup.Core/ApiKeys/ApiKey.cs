@@ -26,7 +26,7 @@ public sealed partial class ApiKey : ConfigRecord
             throw new InvalidInputException($"The prefix '{Prefix}' is not an API key prefix (mbk_ and eight characters of a-z, 2-7).");
         }
 
-        ExpiresAt = ExpiresAt?.ToUniversalTime();
+        ExpiresAt = ExpiresAt is { } expiry ? Persistence.StoredTime.Of(expiry) : null;
     }
 
     /// <summary>Whether <paramref name="text"/> has the form of a key's prefix (mbk_ and eight characters of a-z, 2-7).</summary>

@@ -61,4 +61,7 @@ public enum ErrorCode
 
     /// <summary>A request body larger than the server accepts.</summary>
     TooLarge,
+
+    /// <summary>The configuration database cannot be reached, or refused the connection (docs/database.md).</summary>
+    DatabaseUnavailable,
 }

@@ -51,45 +51,58 @@ public sealed class ConfigImporter(ConfigurationSession session, DataDirectory d
 
         var db = session.Db;
         string? snapshot = null;
-        await using var transaction = await session.BeginWriteAsync(cancellationToken);
+        ImportPlan plan;
+        await using (var transaction = await session.BeginWriteAsync(cancellationToken))
+        {
+            try
+            {
+                progress("planning");
+                plan = await new ImportPlanner(session, source.Document, info, options).PlanAsync(cancellationToken);
+                if (expectedPlan is not null && plan.Digest != expectedPlan)
+                {
+                    throw new ConflictException(
+                        "The configuration changed since this import was planned, so the plan shown is no longer what the import would do; nothing was changed.",
+                        "Plan the import again, check the new plan, and apply that.",
+                        details: new Dictionary<string, string> { ["stalePlan"] = expectedPlan });
+                }
+
+                snapshot = await new ConfigExporter(session).ExportSnapshotAsync(dataDirectory.SnapshotsDirectory, cancellationToken);
+                progress($"safety snapshot {snapshot}");
+                await new ImportApplier(session).ApplyAsync(plan, progress, cancellationToken);
+                progress("applied");
+                session.Audit("config.import", $"{Path.GetFileName(path)} ({options.Mode.ToString().ToLowerInvariant()}); snapshot {Path.GetFileName(snapshot)}");
+                await db.SaveChangesAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+            }
+            catch
+            {
+                await transaction.RollbackAsync(CancellationToken.None);
+                db.ChangeTracker.Clear();
+                if (snapshot is not null)
+                {
+                    // Nothing changed, so there is nothing to roll back to.
+                    File.Delete(snapshot);
+                }
+
+                throw;
+            }
+        }
+
+        // Committed: from here nothing may undo the import or report it failed — and its safety snapshot is the way back.
+        progress("committed");
         try
         {
-            progress("planning");
-            var plan = await new ImportPlanner(session, source.Document, info, options).PlanAsync(cancellationToken);
-            if (expectedPlan is not null && plan.Digest != expectedPlan)
-            {
-                throw new ConflictException(
-                    "The configuration changed since this import was planned, so the plan shown is no longer what the import would do; nothing was changed.",
-                    "Plan the import again, check the new plan, and apply that.",
-                    details: new Dictionary<string, string> { ["stalePlan"] = expectedPlan });
-            }
-
-            snapshot = await new ConfigExporter(session).ExportSnapshotAsync(dataDirectory.SnapshotsDirectory, cancellationToken);
-            progress($"safety snapshot {snapshot}");
-            await new ImportApplier(session).ApplyAsync(plan, progress, cancellationToken);
-            progress("applied");
-            session.Audit("config.import", $"{Path.GetFileName(path)} ({options.Mode.ToString().ToLowerInvariant()}); snapshot {Path.GetFileName(snapshot)}");
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            progress("committed");
             new SafetySnapshots(dataDirectory).Prune(SafetySnapshots.DefaultKeep);
-            session.Logger<ConfigImporter>().LogInformation(
-                "Imported {File} in {Mode} mode: {Summary}; safety snapshot {Snapshot}",
-                Path.GetFileName(path), options.Mode, string.Join(", ", plan.Entries.GroupBy(e => e.Action).Select(g => $"{g.Count()} {g.Key}")), snapshot);
-            return new ImportResult(plan, true, snapshot, source);
         }
-        catch
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            await transaction.RollbackAsync(CancellationToken.None);
-            db.ChangeTracker.Clear();
-            if (snapshot is not null)
-            {
-                // Nothing changed, so there is nothing to roll back to.
-                File.Delete(snapshot);
-            }
-
-            throw;
+            session.Logger<ConfigImporter>().LogWarning("Could not prune old safety snapshots after the import: {Reason}", e.Message);
         }
+
+        session.Logger<ConfigImporter>().LogInformation(
+            "Imported {File} in {Mode} mode: {Summary}; safety snapshot {Snapshot}",
+            Path.GetFileName(path), options.Mode, plan.Summary(), snapshot);
+        return new ImportResult(plan, true, snapshot, source);
     }
 
     private async Task<(OpenedBackup, DocumentInfo)> OpenAndValidateAsync(string path, AesKey? suppliedKey, Action<string> progress, CancellationToken cancellationToken)

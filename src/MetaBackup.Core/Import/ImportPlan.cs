@@ -95,6 +95,18 @@ public sealed class ImportPlan
                 action => action.ToString().ToLowerInvariant(),
                 action => Entries.Count(e => e.Area == a.Name && e.Action == action)));
 
+    /// <summary>How many records each action touches, in a line for the log (e.g. "120 Create, 3 Update").</summary>
+    public string Summary()
+    {
+        var counts = new int[Enum.GetValues<PlanAction>().Length];
+        foreach (var entry in Entries)
+        {
+            counts[(int)entry.Action]++;
+        }
+
+        return string.Join(", ", Enum.GetValues<PlanAction>().Where(a => counts[(int)a] > 0).Select(a => $"{counts[(int)a]} {a}"));
+    }
+
     /// <summary>The work of every entry; a created record's is only its action (see <see cref="Creations"/>).</summary>
     internal IReadOnlyList<PlannedRecord> Work { get; }
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using MetaBackup.Core.Adapters;
 using MetaBackup.Core.Configuration;
+using MetaBackup.Core.Persistence;
 using MetaBackup.Core.Secrets;
 
 namespace MetaBackup.Core.Import;
@@ -33,6 +34,8 @@ internal sealed class IncomingRecords(SecretCipher cipher, bool includeSecrets)
         }
 
         var incoming = (ConfigRecord)json.Deserialize(area.EntityType, SecretMasking.Options)!;
+        incoming.CreatedAt = StoredTime.Of(incoming.CreatedAt);
+        incoming.UpdatedAt = StoredTime.Of(incoming.UpdatedAt);
         if (incoming is Adapter adapter)
         {
             BuildAdapterConfig(adapter, config!, existing as Adapter, secrets, needsSecret);

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using MetaBackup.Core.Configuration;
 
 namespace MetaBackup.Core.Jobs;
@@ -20,9 +21,9 @@ public sealed class Job : ConfigRecord
 
     public string Compression { get; set; } = "gzip";
 
-    public List<JobDestination> Destinations { get; set; } = [];
+    public PositionedList<JobDestination> Destinations { get; set; } = [];
 
-    public List<JobNotification> Notifications { get; set; } = [];
+    public PositionedList<JobNotification> Notifications { get; set; } = [];
 
     /// <summary>The compressions a job can use: those of the backup file format.</summary>
     public static readonly IReadOnlyList<string> Compressions = [.. Enum.GetValues<Format.BackupCompression>().Select(Format.Compressions.Name)];
@@ -51,20 +52,44 @@ public sealed class Job : ConfigRecord
         {
             notification.On = Check.OneOf(notification.On, JobNotification.Events, "notification event");
         }
+
+        NumberPositions();
+    }
+
+    /// <summary>Gives each destination and notification its place in its list, which the database keeps (<see cref="JobDestination.Position"/>).</summary>
+    public void NumberPositions()
+    {
+        for (var i = 0; i < Destinations.Count; i++)
+        {
+            Destinations[i].Position = i;
+        }
+
+        for (var i = 0; i < Notifications.Count; i++)
+        {
+            Notifications[i].Position = i;
+        }
     }
 }
 
 /// <summary>A storage adapter a job writes to, with how many backups to keep there.</summary>
-public sealed class JobDestination
+public sealed class JobDestination : IPositioned
 {
     public required string AdapterId { get; set; }
 
     /// <summary>Keep the newest N backups in this destination.</summary>
     public int Retention { get; set; } = 7;
+
+    /// <summary>
+    /// Its place in the job's list, and with the job's id its key in the database (docs/database.md, "Lists"): a list
+    /// comes back in the order it was given on either database, however its rows were written or are read
+    /// (<see cref="PositionedList{T}"/>). Not part of the record's JSON — the list's order is.
+    /// </summary>
+    [JsonIgnore]
+    public int Position { get; set; }
 }
 
 /// <summary>A notification adapter told about a job's runs.</summary>
-public sealed class JobNotification
+public sealed class JobNotification : IPositioned
 {
     public required string AdapterId { get; set; }
 
@@ -72,4 +97,8 @@ public sealed class JobNotification
 
     /// <summary><c>failure</c>, <c>success</c> or <c>always</c>.</summary>
     public string On { get; set; } = "failure";
+
+    /// <summary>Its place in the job's list (see <see cref="JobDestination.Position"/>).</summary>
+    [JsonIgnore]
+    public int Position { get; set; }
 }

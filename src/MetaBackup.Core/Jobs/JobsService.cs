@@ -95,7 +95,7 @@ public sealed class JobsService(ConfigurationSession session)
 
         if (input.Destinations is not null)
         {
-            var destinations = new List<JobDestination>();
+            var destinations = new PositionedList<JobDestination>();
             foreach (var destination in input.Destinations)
             {
                 var adapter = await _adapters.FindOfKindAsync(destination.Adapter, AdapterKind.Storage, "A job's destination", cancellationToken);
@@ -107,7 +107,7 @@ public sealed class JobsService(ConfigurationSession session)
 
         if (input.Notifications is not null)
         {
-            var notifications = new List<JobNotification>();
+            var notifications = new PositionedList<JobNotification>();
             foreach (var notification in input.Notifications)
             {
                 var adapter = await _adapters.FindOfKindAsync(notification.Adapter, AdapterKind.Notification, "A job's notification", cancellationToken);

@@ -21,10 +21,18 @@ namespace MetaBackup.Core.Persistence;
 /// by MetaBackup.Data. Natural keys are unique indexes; references are foreign keys that refuse
 /// to dangle (<see cref="DeleteBehavior.Restrict"/>), so the database itself guards integrity.
 /// </summary>
-public sealed class ConfigurationDbContext(DbContextOptions<ConfigurationDbContext> options) : DbContext(options)
+public sealed class ConfigurationDbContext : DbContext
 {
-    /// <summary>Stamps <see cref="ConfigRecord.CreatedAt"/> and <see cref="ConfigRecord.UpdatedAt"/>; tests substitute their own clock.</summary>
-    public TimeProvider Clock { get; init; } = TimeProvider.System;
+    public ConfigurationDbContext(DbContextOptions<ConfigurationDbContext> options)
+        : base(options)
+    {
+        // Every save in a transaction, even of one statement: on PostgreSQL a transaction is where a writer takes the
+        // writers' lock (docs/database.md, "Transactions").
+        Database.AutoTransactionBehavior = AutoTransactionBehavior.Always;
+    }
+
+    /// <summary>Stamps <see cref="ConfigRecord.CreatedAt"/> and <see cref="ConfigRecord.UpdatedAt"/>, as the database keeps them (<see cref="StoredTime"/>); tests substitute their own clock.</summary>
+    public TimeProvider Clock { get; init => field = StoredTime.Clock(value); } = StoredTime.Clock(TimeProvider.System);
 
     /// <summary>When set, saving keeps the times records carry (an import restores them as they were).</summary>
     public bool PreserveTimestamps { get; set; }
@@ -149,16 +157,18 @@ public sealed class ConfigurationDbContext(DbContextOptions<ConfigurationDbConte
             {
                 d.ToTable("job_destinations");
                 d.WithOwner().HasForeignKey("JobId");
-                d.Property<long>("Id").ValueGeneratedOnAdd();
-                d.HasKey("Id");
+                // The row's place in the list is its key with the job's (docs/database.md, "Lists").
+                d.HasKey("JobId", nameof(JobDestination.Position));
+                d.Property(x => x.Position).ValueGeneratedNever(); // given by Job.NumberPositions, never by the database
                 d.HasOne<Adapter>().WithMany().HasForeignKey(x => x.AdapterId).OnDelete(DeleteBehavior.Restrict);
             });
             e.OwnsMany(x => x.Notifications, n =>
             {
                 n.ToTable("job_notifications");
                 n.WithOwner().HasForeignKey("JobId");
-                n.Property<long>("Id").ValueGeneratedOnAdd();
-                n.HasKey("Id");
+                // The row's place in the list is its key with the job's (docs/database.md, "Lists").
+                n.HasKey("JobId", nameof(JobNotification.Position));
+                n.Property(x => x.Position).ValueGeneratedNever(); // given by Job.NumberPositions, never by the database
                 n.HasOne<Adapter>().WithMany().HasForeignKey(x => x.AdapterId).OnDelete(DeleteBehavior.Restrict);
             });
             e.Navigation(x => x.Destinations).AutoInclude();

@@ -38,7 +38,7 @@ public sealed class ConfigurationStore(
     Actor? actor = null)
 {
     private readonly SystemKeySource _keys = new(dataDirectory, environment);
-    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+    private readonly TimeProvider _clock = StoredTime.Clock(clock ?? TimeProvider.System);
     private readonly ILogger _logger = loggerFactory.CreateLogger<ConfigurationStore>();
 
     /// <summary>The key the last open found in force, with migrations applied; later opens only check that the stored fingerprint is still its.</summary>

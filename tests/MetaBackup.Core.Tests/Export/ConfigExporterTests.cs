@@ -117,7 +117,7 @@ public sealed class ConfigExporterTests : IDisposable
             await SampleConfiguration.SeedAsync(seed);
         }
 
-        DatabaseDump.Execute(_test.DataDirectory.DatabasePath, "UPDATE sso_providers SET ClientSecret = substr(ClientSecret, 1, length(ClientSecret) - 4) || 'AAAA'");
+        _test.Execute("UPDATE sso_providers SET \"ClientSecret\" = substr(\"ClientSecret\", 1, length(\"ClientSecret\") - 4) || 'AAAA'");
         await using var session = await _test.OpenAsync();
         var exporter = new ConfigExporter(session);
 

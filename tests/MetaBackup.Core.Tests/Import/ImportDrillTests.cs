@@ -69,7 +69,7 @@ public sealed class ImportDrillTests : IDisposable
         }
 
         // The old key is gone: the operator starts over in the same place with a new one.
-        Directory.Delete(_a.DataDirectory.Root, recursive: true);
+        _a.Wipe();
         _a.Environment["ENCRYPTION_KEY"] = TestKeys.C;
         await using var session = await _a.InitializeAndOpenAsync();
         await ImportAsync(session, _a, backup, new ImportOptions(ImportMode.Full), key);

@@ -22,7 +22,12 @@ public sealed class ConfigurationStoreTests : IDisposable
         Assert.True(result.Created);
         Assert.Equal(_test.DataDirectory.SystemKeyPath, result.GeneratedKeyPath);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(_test.DataDirectory.SystemKeyPath));
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(_test.DataDirectory.DatabasePath));
+        if (!TestDatabase.IsPostgres)
+        {
+            // The SQLite file holds the configuration: owner-only too.
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(_test.DataDirectory.DatabasePath));
+        }
+
         Assert.Equal(result.SystemKey.Fingerprint, AesKey.FromHex(await File.ReadAllTextAsync(_test.DataDirectory.SystemKeyPath), "key").Fingerprint);
     }
 
@@ -76,7 +81,7 @@ public sealed class ConfigurationStoreTests : IDisposable
             await SampleConfiguration.SeedAsync(session);
         }
 
-        var before = DatabaseDump.Files(_test.DataDirectory.DatabasePath);
+        var before = _test.DatabaseFiles();
         _test.Environment["ENCRYPTION_KEY"] = TestKeys.B;
 
         var error = await Assert.ThrowsAsync<SystemKeyException>(() => _test.OpenAsync());
@@ -84,7 +89,7 @@ public sealed class ConfigurationStoreTests : IDisposable
         Assert.Contains(TestKeys.FingerprintOf(TestKeys.A), error.Message, StringComparison.Ordinal);
         Assert.Contains(TestKeys.FingerprintOf(TestKeys.B), error.Message, StringComparison.Ordinal);
         Assert.Contains("ENCRYPTION_KEY", error.Message, StringComparison.Ordinal);
-        var after = DatabaseDump.Files(_test.DataDirectory.DatabasePath);
+        var after = _test.DatabaseFiles();
         Assert.Equal(before.Keys, after.Keys);
         Assert.All(before, file => Assert.Equal(file.Value, after[file.Key]));
     }
@@ -119,7 +124,7 @@ public sealed class ConfigurationStoreTests : IDisposable
 
         Assert.Equal(ErrorCode.NotInitialized, error.Code);
         Assert.Contains("Initialise", error.Hint, StringComparison.Ordinal);
-        Assert.False(File.Exists(_test.DataDirectory.DatabasePath));
+        Assert.False(_test.DatabaseExists());
     }
 
     /// <summary>
@@ -130,12 +135,12 @@ public sealed class ConfigurationStoreTests : IDisposable
     [Fact]
     public async Task An_upgrade_that_finds_a_migration_lock_left_by_a_killed_process_clears_it_and_finishes()
     {
+        TestDatabase.RequireSqlite("EF Core's migration lock row");
         await using (var session = await _test.InitializeAndOpenAsync())
         {
             await new CredentialsService(session).AddAsync(new CredentialInput("kept"), new Dictionary<string, SecretText>());
         }
 
-        var database = _test.DataDirectory.DatabasePath;
         await using (var db = _test.Store().NewContext())
         {
             // Back to the migration before the newest, as a database of the previous version would be.
@@ -143,8 +148,8 @@ public sealed class ConfigurationStoreTests : IDisposable
             await db.GetService<Microsoft.EntityFrameworkCore.Migrations.IMigrator>().MigrateAsync(migrations[^2]);
         }
 
-        DatabaseDump.Execute(database, "CREATE TABLE IF NOT EXISTS \"__EFMigrationsLock\" (\"Id\" INTEGER NOT NULL CONSTRAINT \"PK___EFMigrationsLock\" PRIMARY KEY, \"Timestamp\" TEXT NOT NULL)");
-        DatabaseDump.Execute(database, "INSERT INTO \"__EFMigrationsLock\" VALUES (1, '2026-11-25 03:00:00')");
+        _test.Execute("CREATE TABLE IF NOT EXISTS \"__EFMigrationsLock\" (\"Id\" INTEGER NOT NULL CONSTRAINT \"PK___EFMigrationsLock\" PRIMARY KEY, \"Timestamp\" TEXT NOT NULL)");
+        _test.Execute("INSERT INTO \"__EFMigrationsLock\" VALUES (1, '2026-11-25 03:00:00')");
         using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(60));
 
         await using (var session = await _test.Store().OpenAsync(patience.Token))
@@ -154,12 +159,13 @@ public sealed class ConfigurationStoreTests : IDisposable
             Assert.Empty(await session.Db.Database.GetPendingMigrationsAsync());
         }
 
-        Assert.Equal(0, DatabaseDump.Execute(database, "DELETE FROM \"__EFMigrationsLock\""));
+        Assert.Equal(0, _test.Execute("DELETE FROM \"__EFMigrationsLock\""));
     }
 
     [Fact]
     public async Task Initialising_after_an_init_killed_before_its_database_existed_uses_its_key_says_so_and_leaves_no_temporary_file()
     {
+        TestDatabase.RequireSqlite("the database built under a temporary name");
         Directory.CreateDirectory(_test.DataDirectory.Root);
         var key = AesKey.Generate();
         await File.WriteAllTextAsync(_test.DataDirectory.SystemKeyPath, key.ToHex() + "\n");

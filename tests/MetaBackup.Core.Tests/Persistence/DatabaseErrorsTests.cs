@@ -13,7 +13,7 @@ public sealed class DatabaseErrorsTests : IDisposable
 
     public void Dispose() => _test.Dispose();
 
-    private IDatabaseProvider Database => new MetaBackup.Data.Sqlite.SqliteDatabaseProvider(_test.DataDirectory.DatabasePath);
+    private IDatabaseProvider Database => Data.DatabaseProviders.For(_test.DataDirectory, name => _test.Environment.GetValueOrDefault(name));
 
     [Fact]
     public async Task A_record_deleted_by_another_command_meanwhile_is_a_conflict_to_run_again()
@@ -41,6 +41,7 @@ public sealed class DatabaseErrorsTests : IDisposable
     [Fact]
     public async Task A_database_held_by_another_writer_longer_than_the_wait_is_a_conflict_to_run_again()
     {
+        TestDatabase.RequireSqlite("SQLite's write lock");
         await (await _test.InitializeAndOpenAsync()).DisposeAsync();
         using var holder = new SqliteConnection($"Data Source={_test.DataDirectory.DatabasePath};Pooling=False");
         holder.Open();

@@ -249,7 +249,7 @@ public sealed class ConfigBackupTaskTests : IDisposable
         while (true)
         {
             var runs = await RunsAsync();
-            if (runs.Count(r => r.Status != RunStatus.Running) >= count || DateTime.UtcNow > deadline)
+            if (runs.Count(r => r.Status is not (RunStatus.Queued or RunStatus.Running)) >= count || DateTime.UtcNow > deadline)
             {
                 return runs;
             }

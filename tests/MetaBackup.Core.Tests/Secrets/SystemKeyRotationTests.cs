@@ -55,7 +55,7 @@ public sealed class SystemKeyRotationTests : IDisposable
         }
 
         // Damage the last area's secret, so the rotation fails after re-sealing most others in its transaction.
-        DatabaseDump.Execute(_test.DataDirectory.DatabasePath, "UPDATE api_keys SET KeyHash = substr(KeyHash, 1, length(KeyHash) - 4) || 'AAAA'");
+        _test.Execute("UPDATE api_keys SET \"KeyHash\" = substr(\"KeyHash\", 1, length(\"KeyHash\") - 4) || 'AAAA'");
         var dumpBefore = _test.Dump();
         var keyBefore = await File.ReadAllTextAsync(_test.DataDirectory.SystemKeyPath);
 

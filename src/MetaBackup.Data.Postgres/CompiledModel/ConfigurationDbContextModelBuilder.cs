@@ -2,16 +2,17 @@
 using System;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #pragma warning disable 219, 612, 618
 #nullable disable
 
-namespace MetaBackup.Data.Sqlite.CompiledModel
+namespace MetaBackup.Data.Postgres.CompiledModel
 {
     public partial class ConfigurationDbContextModel
     {
         private ConfigurationDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("2cd5b581-b898-4b32-8826-293aba60510e"), entityTypeCount: 16)
+            : base(skipDetectChanges: false, modelId: new Guid("59676053-2e01-4b2d-957f-7aa0436df505"), entityTypeCount: 16)
         {
         }
 
@@ -63,7 +64,9 @@ namespace MetaBackup.Data.Sqlite.CompiledModel
             UserEntityType.CreateAnnotations(user);
             EncryptionProfileEntityType.CreateAnnotations(encryptionProfile);
 
+            AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn);
             AddAnnotation("ProductVersion", "10.0.15");
+            AddAnnotation("Relational:MaxIdentifierLength", 63);
         }
     }
 }

@@ -1,16 +1,16 @@
 using System.Data.Common;
-using MetaBackup.Core.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 
-namespace MetaBackup.Data.Sqlite;
+namespace MetaBackup.Core.Persistence;
 
 /// <summary>
 /// A transaction begun on the connection itself and handed to EF Core with <c>UseTransaction</c>. EF
 /// does not own such a transaction, so disposing EF's handle alone would leave it open on the
-/// connection; this one ends the transaction and closes the connection it opened, too.
+/// connection; this one ends the transaction and closes the connection it opened, too. The providers begin their
+/// read snapshots this way, with options EF Core's own BeginTransaction does not offer.
 /// </summary>
-internal sealed class OwnedTransaction(ConfigurationDbContext context, IDbContextTransaction handle, DbTransaction transaction) : IDbContextTransaction
+public sealed class OwnedTransaction(ConfigurationDbContext context, IDbContextTransaction handle, DbTransaction transaction) : IDbContextTransaction
 {
     public Guid TransactionId => handle.TransactionId;
 

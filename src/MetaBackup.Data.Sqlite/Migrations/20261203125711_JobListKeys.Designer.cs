@@ -3,6 +3,7 @@ using System;
 using MetaBackup.Core.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 #nullable disable
@@ -10,9 +11,11 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace MetaBackup.Data.Sqlite.Migrations
 {
     [DbContext(typeof(ConfigurationDbContext))]
-    partial class ConfigurationDbContextModelSnapshot : ModelSnapshot
+    [Migration("20261203125711_JobListKeys")]
+    partial class JobListKeys
     {
-        protected override void BuildModel(ModelBuilder modelBuilder)
+        /// <inheritdoc />
+        protected override void BuildTargetModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
@@ -594,26 +597,22 @@ namespace MetaBackup.Data.Sqlite.Migrations
 
                     b.OwnsMany("MetaBackup.Core.Jobs.JobDestination", "Destinations", b1 =>
                         {
-                            b1.Property<long>("Id")
-                                .ValueGeneratedOnAdd()
+                            b1.Property<string>("JobId")
+                                .HasColumnType("TEXT");
+
+                            b1.Property<int>("Position")
                                 .HasColumnType("INTEGER");
 
                             b1.Property<string>("AdapterId")
                                 .IsRequired()
                                 .HasColumnType("TEXT");
 
-                            b1.Property<string>("JobId")
-                                .IsRequired()
-                                .HasColumnType("TEXT");
-
                             b1.Property<int>("Retention")
                                 .HasColumnType("INTEGER");
 
-                            b1.HasKey("Id");
+                            b1.HasKey("JobId", "Position");
 
                             b1.HasIndex("AdapterId");
-
-                            b1.HasIndex("JobId");
 
                             b1.ToTable("job_destinations", (string)null);
 
@@ -629,15 +628,13 @@ namespace MetaBackup.Data.Sqlite.Migrations
 
                     b.OwnsMany("MetaBackup.Core.Jobs.JobNotification", "Notifications", b1 =>
                         {
-                            b1.Property<long>("Id")
-                                .ValueGeneratedOnAdd()
+                            b1.Property<string>("JobId")
+                                .HasColumnType("TEXT");
+
+                            b1.Property<int>("Position")
                                 .HasColumnType("INTEGER");
 
                             b1.Property<string>("AdapterId")
-                                .IsRequired()
-                                .HasColumnType("TEXT");
-
-                            b1.Property<string>("JobId")
                                 .IsRequired()
                                 .HasColumnType("TEXT");
 
@@ -645,11 +642,9 @@ namespace MetaBackup.Data.Sqlite.Migrations
                                 .IsRequired()
                                 .HasColumnType("TEXT");
 
-                            b1.HasKey("Id");
+                            b1.HasKey("JobId", "Position");
 
                             b1.HasIndex("AdapterId");
-
-                            b1.HasIndex("JobId");
 
                             b1.ToTable("job_notifications", (string)null);
 

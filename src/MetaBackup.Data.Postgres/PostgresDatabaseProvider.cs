@@ -1,0 +1,93 @@
+using System.Data;
+using MetaBackup.Core.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using IDbContextTransaction = Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction;
+using Npgsql;
+
+namespace MetaBackup.Data.Postgres;
+
+/// <summary>
+/// PostgreSQL (docs/database.md), for several server instances on one database: migrated by this assembly's
+/// migrations, writers serialised by an advisory lock (<see cref="SerializedWriters"/>), exports read in one
+/// repeatable-read snapshot.
+/// </summary>
+public sealed class PostgresDatabaseProvider(PostgresConnectionSettings settings) : IDatabaseProvider
+{
+    public string Description => settings.Description;
+
+    public DbContextOptions<ConfigurationDbContext> ContextOptions { get; } = OptionsFor(settings.ConnectionString, settings.Description);
+
+    /// <summary>
+    /// Whether the database exists on the server: the server must answer — a server that does not, or refuses the role,
+    /// is reported (<see cref="DatabaseUnavailableException"/>), never taken for "no database, run init".
+    /// </summary>
+    public bool DatabaseExists()
+    {
+        try
+        {
+            using var connection = new NpgsqlConnection(settings.ConnectionString);
+            connection.Open();
+            return true;
+        }
+        catch (PostgresException missing) when (missing.SqlState == PostgresErrorCodes.InvalidCatalogName)
+        {
+            return false;
+        }
+        catch (NpgsqlException failure) when (UnavailableDatabase.Translate(settings.Description, failure) is { } unavailable)
+        {
+            throw unavailable;
+        }
+    }
+
+    /// <summary>
+    /// Migrates (creating the database when the role may) and writes the first rows in one transaction. PostgreSQL
+    /// applies each migration in a transaction of its own; a creation killed between the migrations and the first rows
+    /// leaves a schema without a system key fingerprint, which reads as "not initialised" and which the next creation
+    /// completes.
+    /// </summary>
+    public async Task CreateAsync(Func<ConfigurationDbContext, CancellationToken, Task> populate, CancellationToken cancellationToken)
+    {
+        await using var db = new ConfigurationDbContext(ContextOptions);
+        await db.Database.MigrateAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await populate(db, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Npgsql's migrations hold a session-level advisory lock, which a killed process's connection releases: nothing stale can stay.</summary>
+    public Task MigrateAsync(ConfigurationDbContext context, CancellationToken cancellationToken) =>
+        context.Database.MigrateAsync(cancellationToken);
+
+    /// <summary>REPEATABLE READ, READ ONLY: every query sees the snapshot of the first, and no writer waits for it.</summary>
+    public async Task<IDbContextTransaction> BeginReadSnapshotAsync(ConfigurationDbContext context, CancellationToken cancellationToken)
+    {
+        await context.Database.OpenConnectionAsync(cancellationToken);
+        var connection = (NpgsqlConnection)context.Database.GetDbConnection();
+        var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+        await using (var readOnly = new NpgsqlCommand("SET TRANSACTION READ ONLY", connection, transaction))
+        {
+            await readOnly.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var used = await context.Database.UseTransactionAsync(transaction, cancellationToken);
+        return new OwnedTransaction(context, used!, transaction);
+    }
+
+    /// <summary>A transaction EF Core begins, so <see cref="SerializedWriters"/> takes the writers' lock first.</summary>
+    public Task<IDbContextTransaction> BeginWriteAsync(ConfigurationDbContext context, CancellationToken cancellationToken) =>
+        context.Database.BeginTransactionAsync(cancellationToken);
+
+    /// <summary>lock_not_available (the writers' lock waited out its timeout), serialization_failure and deadlock_detected.</summary>
+    public bool IsBusy(System.Data.Common.DbException error) =>
+        error is PostgresException { SqlState: PostgresErrorCodes.LockNotAvailable or PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected };
+
+    internal static DbContextOptions<ConfigurationDbContext> OptionsFor(string connectionString, string description, bool compiledModel = true)
+    {
+        var options = new DbContextOptionsBuilder<ConfigurationDbContext>()
+            .UseNpgsql(connectionString, npgsql => npgsql.MigrationsAssembly(typeof(PostgresDatabaseProvider).Assembly.GetName().Name))
+            .AddInterceptors(new SerializedWriters(), new UnavailableDatabase(description));
+        // As on SQLite, the compiled model (CompiledModel/, docs/development.md) spares every command building the model.
+        return (compiledModel ? options.UseModel(CompiledModel.ConfigurationDbContextModel.Instance) : options).Options;
+    }
+}
