@@ -13,6 +13,7 @@ public sealed record ServerSettings(DataDirectory DataDirectory, Func<string, st
     public const string UrlsVariable = "METABACKUP_URLS";
     public const string LogLevelVariable = "METABACKUP_LOG_LEVEL";
     public const string MaxUploadVariable = "METABACKUP_MAX_UPLOAD_MB";
+    public const string SchedulerVariable = "METABACKUP_SCHEDULER";
 
     /// <summary>Where to listen; loopback only unless told otherwise.</summary>
     public string Urls { get; init; } = Environment(UrlsVariable) is { Length: > 0 } urls ? urls : DefaultUrls;
@@ -34,8 +35,19 @@ public sealed record ServerSettings(DataDirectory DataDirectory, Func<string, st
     /// <summary>Sign-in attempts (and first-administrator set-ups) one client address may make per minute.</summary>
     public int SignInAttemptsPerMinute { get; init; } = 10;
 
-    /// <summary>Whether the Configuration Backup scheduler runs in this server.</summary>
-    public bool RunScheduler { get; init; } = true;
+    /// <summary>
+    /// Whether the Configuration Backup scheduler runs in this server: <c>METABACKUP_SCHEDULER=off</c> turns it off in all
+    /// but one of several instances on one database, until occurrences are claimed in the database (docs/database.md,
+    /// "Several instances").
+    /// </summary>
+    public bool RunScheduler { get; init; } = ParseSwitch(SchedulerVariable, Environment(SchedulerVariable));
+
+    private static bool ParseSwitch(string variable, string? text) => text?.ToLowerInvariant() switch
+    {
+        null or "" or "on" or "true" or "1" => true,
+        "off" or "false" or "0" => false,
+        _ => throw new InvalidInputException($"{variable} is '{text}', which is neither on nor off.", "Use on or off."),
+    };
 
     private static LogLevel ParseLogLevel(string? text) =>
         text is null or "" ? LogLevel.Information

@@ -53,11 +53,17 @@ public sealed class ApiClient : IDisposable
     private readonly HttpClient _http;
     private readonly ResponseLog _log;
 
-    public ApiClient(Uri address, ResponseLog log)
+    public ApiClient(Uri address, ResponseLog log, CookieContainer? cookies = null)
     {
         _log = log;
-        _http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), UseCookies = true }) { BaseAddress = address };
+        Cookies = cookies ?? new CookieContainer();
+        _http = new HttpClient(new HttpClientHandler { CookieContainer = Cookies, UseCookies = true }) { BaseAddress = address };
     }
+
+    public CookieContainer Cookies { get; }
+
+    /// <summary>The same person at another server: this client's cookies and antiforgery token, sent to <paramref name="address"/>.</summary>
+    public ApiClient At(Uri address) => new(address, _log, Cookies) { AntiforgeryToken = AntiforgeryToken };
 
     /// <summary>The antiforgery token of the signed-in session; null to send none.</summary>
     public string? AntiforgeryToken { get; set; }

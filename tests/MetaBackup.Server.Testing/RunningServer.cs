@@ -37,11 +37,27 @@ public sealed class RunningServer : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     /// <summary>Starts a server on a new, empty data directory with system key <paramref name="systemKey"/>.</summary>
-    public static async Task<RunningServer> StartAsync(string systemKey = TestKeys.A, Func<ServerSettings, ServerSettings>? configure = null)
+    public static Task<RunningServer> StartAsync(string systemKey = TestKeys.A, Func<ServerSettings, ServerSettings>? configure = null)
     {
-        var directory = new TempDirectory();
         var environment = new Dictionary<string, string?> { ["ENCRYPTION_KEY"] = systemKey };
         TestDatabase.Provide(environment);
+        return StartAsync(environment, configure);
+    }
+
+    /// <summary>
+    /// Another instance on <paramref name="other"/>'s database, with a data directory of its own and the same system key,
+    /// as a second machine would run (docs/database.md, "Several instances").
+    /// </summary>
+    public static Task<RunningServer> StartOnSameDatabaseAsync(RunningServer other, Func<ServerSettings, ServerSettings>? configure = null)
+    {
+        var environment = new Dictionary<string, string?>(other.Environment);
+        environment[DatabaseSetting.Variable] = environment.GetValueOrDefault(DatabaseSetting.Variable) ?? $"sqlite:{other.DataDirectory.DatabasePath}";
+        return StartAsync(environment, configure);
+    }
+
+    private static async Task<RunningServer> StartAsync(Dictionary<string, string?> environment, Func<ServerSettings, ServerSettings>? configure)
+    {
+        var directory = new TempDirectory();
         var settings = new ServerSettings(new DataDirectory(directory.Combine("data")), name => environment.GetValueOrDefault(name))
         {
             Urls = "http://127.0.0.1:0",

@@ -51,6 +51,7 @@ public sealed class ConfigurationDbContext : DbContext
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<SystemState> SystemState => Set<SystemState>();
     public DbSet<TaskRun> TaskRuns => Set<TaskRun>();
+    public DbSet<Access.ServerKey> ServerKeys => Set<Access.ServerKey>();
 
     /// <summary>Every record of one area, whatever its type; used by machinery that walks all areas.</summary>
     public IQueryable<ConfigRecord> RecordsOf(ConfigurationArea area) =>
@@ -217,6 +218,11 @@ public sealed class ConfigurationDbContext : DbContext
             e.Property(x => x.Trigger).HasConversion<string>().HasMaxLength(16);
             e.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
             e.HasIndex(x => new { x.Task, x.StartedAt });
+        });
+        model.Entity<Access.ServerKey>(e =>
+        {
+            e.ToTable("server_keys");
+            e.HasIndex(x => x.Name).IsUnique();
         });
         model.Entity<SystemState>(e =>
         {

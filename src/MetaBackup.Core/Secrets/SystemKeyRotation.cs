@@ -74,6 +74,12 @@ public sealed class SystemKeyRotation(ConfigurationSession session, SystemKeySou
                 }
             }
 
+            // The server's sign-in keys (not configuration, so not counted) are sealed under the system key too.
+            foreach (var serverKey in await db.ServerKeys.ToListAsync(cancellationToken))
+            {
+                serverKey.Xml = newCipher.Seal(session.Secrets.Open(serverKey.Xml));
+            }
+
             fingerprint.Value = newKey.Fingerprint;
             session.Audit("system-key.rotate", $"{oldKey.Fingerprint} -> {newKey.Fingerprint}");
             // Re-sealing is not an edit: records keep the times the operator's changes gave them.

@@ -12,12 +12,13 @@ namespace MetaBackup.Data.Postgres.CompiledModel
     public partial class ConfigurationDbContextModel
     {
         private ConfigurationDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("59676053-2e01-4b2d-957f-7aa0436df505"), entityTypeCount: 16)
+            : base(skipDetectChanges: false, modelId: new Guid("d3622825-2ac5-423c-8155-13cccb2ad55b"), entityTypeCount: 17)
         {
         }
 
         partial void Initialize()
         {
+            var serverKey = ServerKeyEntityType.Create(this);
             var adapter = AdapterEntityType.Create(this);
             var apiKey = ApiKeyEntityType.Create(this);
             var apiKeyUsage = ApiKeyUsageEntityType.Create(this);
@@ -47,6 +48,7 @@ namespace MetaBackup.Data.Postgres.CompiledModel
             SsoProviderEntityType.CreateForeignKey1(ssoProvider, group);
             UserEntityType.CreateForeignKey1(user, group);
 
+            ServerKeyEntityType.CreateAnnotations(serverKey);
             AdapterEntityType.CreateAnnotations(adapter);
             ApiKeyEntityType.CreateAnnotations(apiKey);
             ApiKeyUsageEntityType.CreateAnnotations(apiKeyUsage);

@@ -11,12 +11,13 @@ namespace MetaBackup.Data.Sqlite.CompiledModel
     public partial class ConfigurationDbContextModel
     {
         private ConfigurationDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("3cd771af-e54d-4193-ba3a-a2f2bf02901d"), entityTypeCount: 16)
+            : base(skipDetectChanges: false, modelId: new Guid("f73581b7-afa9-41bd-b4a2-7c35aff0e357"), entityTypeCount: 17)
         {
         }
 
         partial void Initialize()
         {
+            var serverKey = ServerKeyEntityType.Create(this);
             var adapter = AdapterEntityType.Create(this);
             var apiKey = ApiKeyEntityType.Create(this);
             var apiKeyUsage = ApiKeyUsageEntityType.Create(this);
@@ -46,6 +47,7 @@ namespace MetaBackup.Data.Sqlite.CompiledModel
             SsoProviderEntityType.CreateForeignKey1(ssoProvider, group);
             UserEntityType.CreateForeignKey1(user, group);
 
+            ServerKeyEntityType.CreateAnnotations(serverKey);
             AdapterEntityType.CreateAnnotations(adapter);
             ApiKeyEntityType.CreateAnnotations(apiKey);
             ApiKeyUsageEntityType.CreateAnnotations(apiKeyUsage);

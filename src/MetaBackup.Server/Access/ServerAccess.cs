@@ -1,11 +1,14 @@
 using System.Threading.RateLimiting;
 using MetaBackup.Core.Configuration;
-using MetaBackup.Core.IO;
 using MetaBackup.Server.Http;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
+using MetaBackup.Core.Persistence;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,12 +29,11 @@ public static class ServerAccess
 
     public static IServiceCollection AddServerAccess(this IServiceCollection services, ServerSettings settings)
     {
-        // The keys that protect session cookies and antiforgery tokens live in the data directory, owner-only.
-        var keys = Path.Combine(settings.DataDirectory.Root, "server-keys");
-        PrivateFile.CreateDirectory(keys);
-        services.AddDataProtection()
-            .SetApplicationName("MetaBackup")
-            .PersistKeysToFileSystem(new DirectoryInfo(keys));
+        // The keys that protect session cookies and antiforgery tokens live in the configuration database, sealed under
+        // the system key: every instance on one database accepts what another signed (docs/database.md).
+        services.AddDataProtection().SetApplicationName("MetaBackup");
+        services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(provider => new ConfigureOptions<KeyManagementOptions>(options =>
+            options.XmlRepository = new DatabaseKeyRepository(provider.GetRequiredService<ConfigurationStore>(), provider.GetRequiredService<ILogger<DatabaseKeyRepository>>())));
 
         services.AddAuthentication(Scheme)
             .AddPolicyScheme(Scheme, "Session cookie or API key", options =>
