@@ -46,6 +46,28 @@ public sealed class SystemKeyRotationTests : IDisposable
         }
     }
 
+    /// <summary>The server's sign-in keys are sealed under the system key too (docs/secrets.md): a rotation must not leave them behind.</summary>
+    [Fact]
+    public async Task Rotation_seals_the_servers_sign_in_keys_again()
+    {
+        const string Xml = "<key id=\"k1\"><masterKey>secret</masterKey></key>";
+        await using (var session = await _test.InitializeAndOpenAsync())
+        {
+            session.Db.ServerKeys.Add(new Core.Access.ServerKey { Name = "k1", Xml = session.Secrets.Seal(new SecretText(Xml)) });
+            await session.Db.SaveChangesAsync();
+        }
+
+        var newKey = AesKey.Generate();
+        await using (var session = await _test.OpenAsync())
+        {
+            await new SystemKeyRotation(session, _test.Store().Keys, new Core.Snapshots.SafetySnapshots(_test.DataDirectory)).RotateAsync(newKey);
+        }
+
+        await using var after = await _test.OpenAsync();
+        var stored = await after.Db.ServerKeys.AsNoTracking().SingleAsync();
+        Assert.Equal(Xml, new SecretCipher(newKey).Open(stored.Xml).Reveal());
+    }
+
     [Fact]
     public async Task A_failure_midway_leaves_every_secret_and_the_key_as_they_were()
     {
