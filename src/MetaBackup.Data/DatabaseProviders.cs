@@ -11,11 +11,9 @@ namespace MetaBackup.Data;
 /// </summary>
 public static class DatabaseProviders
 {
-    public const string EnvironmentVariable = DatabaseSetting.Variable;
-
     public static IDatabaseProvider For(DataDirectory dataDirectory, Func<string, string?> environment)
     {
-        var setting = environment(EnvironmentVariable);
+        var setting = environment(DatabaseSetting.Variable);
         if (string.IsNullOrWhiteSpace(setting))
         {
             return new SqliteDatabaseProvider(dataDirectory.DatabasePath);
@@ -33,7 +31,7 @@ public static class DatabaseProviders
 
         // Not repeated in the message: the setting may hold a password.
         throw new InvalidInputException(
-            $"{EnvironmentVariable} names a database this version cannot use.",
+            $"{DatabaseSetting.Variable} names a database this version cannot use.",
             $"Set it to sqlite:PATH or postgres://USER@HOST:PORT/DATABASE, or unset it to use the SQLite file in the data directory.");
     }
 }

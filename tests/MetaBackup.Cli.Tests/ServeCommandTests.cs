@@ -19,10 +19,8 @@ public sealed class ServeCommandTests : IDisposable
     {
         Assert.False(Directory.Exists(_cli.DataDirectory));
         var port = Repository.FreePort();
-        var environment = new Dictionary<string, string?> { ["ENCRYPTION_KEY"] = null, ["ENCRYPTION_KEY_FILE"] = null, [Server.ServerSettings.UrlsVariable] = $"http://127.0.0.1:{port}" };
-        TestDatabase.Provide(environment);
-        _cli.Environment[Core.Persistence.DatabaseSetting.Variable] = environment.GetValueOrDefault(Core.Persistence.DatabaseSetting.Variable);
-        _cli.Environment[Data.Postgres.PostgresConnectionSettings.PasswordVariable] = environment.GetValueOrDefault(Data.Postgres.PostgresConnectionSettings.PasswordVariable);
+        // The runner's database, no system key (serve generates one), and the address to listen on.
+        var environment = new Dictionary<string, string?>(_cli.Environment) { ["ENCRYPTION_KEY"] = null, ["ENCRYPTION_KEY_FILE"] = null, [Server.ServerSettings.UrlsVariable] = $"http://127.0.0.1:{port}" };
         using var server = CliProcess.Start(_cli.DataDirectory, environment, _cli.WorkingDirectory, "serve");
         server.StandardInput.Close();
         var output = Collect(server);

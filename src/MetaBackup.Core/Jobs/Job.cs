@@ -53,21 +53,9 @@ public sealed class Job : ConfigRecord
             notification.On = Check.OneOf(notification.On, JobNotification.Events, "notification event");
         }
 
-        NumberPositions();
-    }
-
-    /// <summary>Gives each destination and notification its place in its list, which the database keeps (<see cref="JobDestination.Position"/>).</summary>
-    public void NumberPositions()
-    {
-        for (var i = 0; i < Destinations.Count; i++)
-        {
-            Destinations[i].Position = i;
-        }
-
-        for (var i = 0; i < Notifications.Count; i++)
-        {
-            Notifications[i].Position = i;
-        }
+        // Each list's order is kept by the database as each item's position (docs/database.md, "Lists").
+        Destinations.NumberPositions();
+        Notifications.NumberPositions();
     }
 }
 

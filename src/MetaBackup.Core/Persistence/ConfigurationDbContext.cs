@@ -160,7 +160,7 @@ public sealed class ConfigurationDbContext : DbContext
                 d.WithOwner().HasForeignKey("JobId");
                 // The row's place in the list is its key with the job's (docs/database.md, "Lists").
                 d.HasKey("JobId", nameof(JobDestination.Position));
-                d.Property(x => x.Position).ValueGeneratedNever(); // given by Job.NumberPositions, never by the database
+                d.Property(x => x.Position).ValueGeneratedNever(); // given by PositionedList.NumberPositions when the job is normalised, never by the database
                 d.HasOne<Adapter>().WithMany().HasForeignKey(x => x.AdapterId).OnDelete(DeleteBehavior.Restrict);
             });
             e.OwnsMany(x => x.Notifications, n =>
@@ -169,7 +169,7 @@ public sealed class ConfigurationDbContext : DbContext
                 n.WithOwner().HasForeignKey("JobId");
                 // The row's place in the list is its key with the job's (docs/database.md, "Lists").
                 n.HasKey("JobId", nameof(JobNotification.Position));
-                n.Property(x => x.Position).ValueGeneratedNever(); // given by Job.NumberPositions, never by the database
+                n.Property(x => x.Position).ValueGeneratedNever(); // given by PositionedList.NumberPositions when the job is normalised, never by the database
                 n.HasOne<Adapter>().WithMany().HasForeignKey(x => x.AdapterId).OnDelete(DeleteBehavior.Restrict);
             });
             e.Navigation(x => x.Destinations).AutoInclude();
