@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using MetaBackup.Bench;
 
-// Usage: dotnet run -c Release --project bench/MetaBackup.Bench -- --suite [1000,10000,100000,1000000]   (whole processes against sqlite3)
+// Usage: dotnet run -c Release --project bench/MetaBackup.Bench -- --suite [1000,10000,100000,1000000] [--postgres]   (whole processes against sqlite3; with --postgres, also on PostgreSQL against pg_dump and psql)
 //        dotnet run -c Release --project bench/MetaBackup.Bench [-- --records N]
 //        dotnet run -c Release --project bench/MetaBackup.Bench -- --crypto [MiB]   (the AES-GCM streams against openssl speed)
 // The parent generates a configuration, then measures each export strategy in a child process of its
@@ -11,8 +11,8 @@ using MetaBackup.Bench;
 if (args.Length >= 1 && args[0] == "--suite")
 {
     // Issue 13's table: whole processes beside sqlite3, at each size given (default 1,000, 10,000 and 100,000).
-    var sizes = args.Length >= 2 ? args[1].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList() : [1_000, 10_000, 100_000];
-    return await Suite.RunAsync(sizes);
+    var sizes = args.Length >= 2 && args[1] != "--postgres" ? args[1].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList() : [1_000, 10_000, 100_000];
+    return await Suite.RunAsync(sizes, postgres: args.Contains("--postgres"));
 }
 
 if (args.Length >= 3 && args[0] == "--generate")

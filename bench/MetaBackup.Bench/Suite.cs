@@ -14,9 +14,12 @@ namespace MetaBackup.Bench;
 /// </summary>
 public static class Suite
 {
-    public static async Task<int> RunAsync(IReadOnlyList<int> sizes)
+    /// <param name="postgres">Also measure export and import on PostgreSQL (<see cref="PostgresMeasurement"/>).</param>
+    public static async Task<int> RunAsync(IReadOnlyList<int> sizes, bool postgres = false)
     {
         var cli = WholeProcess.Locate();
+        var onPostgres = postgres ? await PostgresMeasurement.StartAsync(cli) : null;
+        var postgresRows = new List<string>();
         var generated = new Dictionary<string, string> { [Core.Secrets.SystemKeySource.KeyVariable] = ConfigurationGenerator.SystemKey };
         var rows = new List<string>();
         var importRss = new Dictionary<int, double>();
@@ -85,6 +88,13 @@ public static class Suite
                     startup = $"Start-up at {size:N0} records (median of 5): `profiles list` {list.Seconds:F2} s, `export` {export.Seconds:F2} s, `import --dry-run` {dryRun.Seconds:F2} s; `--version` (no configuration opened) {version.Seconds:F2} s.";
                 }
 
+                if (onPostgres is not null)
+                {
+                    Console.Error.WriteLine($"{size:N0}: on PostgreSQL …");
+                    postgresRows.Add(onPostgres.Measure(size, backup, keyFile, root, runs));
+                    Console.Error.WriteLine(postgresRows[^1]);
+                }
+
                 importRss[size] = import.PeakRssMib;
                 rows.Add(string.Create(CultureInfo.InvariantCulture,
                     $"| {size:N0} | {documentBytes / 1048576.0:F1} MiB | {export.Seconds:F2} s | {dump.Seconds:F2} s | {export.Seconds / dump.Seconds:F1}× | {validate.Seconds:F2} s | {dryRun.Seconds:F2} s | {import.Seconds:F2} s | {load.Seconds:F2} s | {import.Seconds / load.Seconds:F1}× | {again.Seconds:F2} s | {export.PeakRssMib:F0} MiB | {validate.PeakRssMib:F0} MiB | {import.PeakRssMib:F0} MiB | {again.PeakRssMib:F0} MiB |"));
@@ -100,6 +110,15 @@ public static class Suite
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         rows.ForEach(Console.WriteLine);
         Console.WriteLine();
+        if (onPostgres is not null)
+        {
+            Console.WriteLine("On PostgreSQL (one throwaway cluster on loopback, fsync off), the same backups:");
+            Console.WriteLine(PostgresMeasurement.Header);
+            postgresRows.ForEach(Console.WriteLine);
+            Console.WriteLine();
+            await onPostgres.DisposeAsync();
+        }
+
         Console.WriteLine(startup);
         if (importRss.Count > 1)
         {
@@ -111,7 +130,7 @@ public static class Suite
     }
 
     /// <summary>Runs A and B alternately, <paramref name="runs"/> times each (A B A B …), and returns the medians.</summary>
-    private static (ProcessFigures A, ProcessFigures B) Paired(int runs, Func<ProcessFigures> a, Func<ProcessFigures> b)
+    public static (ProcessFigures A, ProcessFigures B) Paired(int runs, Func<ProcessFigures> a, Func<ProcessFigures> b)
     {
         var (left, right) = (new List<ProcessFigures>(), new List<ProcessFigures>());
         for (var i = 0; i < runs; i++)

@@ -78,6 +78,13 @@ public sealed class PostgresDatabaseProvider(PostgresConnectionSettings settings
     public Task<IDbContextTransaction> BeginWriteAsync(ConfigurationDbContext context, CancellationToken cancellationToken) =>
         context.Database.BeginTransactionAsync(cancellationToken);
 
+    /// <summary>The server's clock_timestamp(): the time now, not the transaction's start.</summary>
+    public async Task<DateTimeOffset> NowAsync(ConfigurationDbContext context, CancellationToken cancellationToken)
+    {
+        var now = await context.Database.SqlQuery<DateTime>($"SELECT clock_timestamp() AS \"Value\"").SingleAsync(cancellationToken);
+        return StoredTime.Of(new DateTimeOffset(DateTime.SpecifyKind(now, DateTimeKind.Utc)));
+    }
+
     /// <summary>lock_not_available (the writers' lock waited out its timeout), serialization_failure and deadlock_detected.</summary>
     public bool IsBusy(System.Data.Common.DbException error) =>
         error is PostgresException { SqlState: PostgresErrorCodes.LockNotAvailable or PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected };

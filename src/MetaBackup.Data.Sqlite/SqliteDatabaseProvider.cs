@@ -114,6 +114,10 @@ public sealed class SqliteDatabaseProvider : IDatabaseProvider
     public Task<IDbContextTransaction> BeginWriteAsync(ConfigurationDbContext context, CancellationToken cancellationToken) =>
         context.Database.BeginTransactionAsync(cancellationToken);
 
+    /// <summary>This machine's clock: a SQLite file is only ever shared by processes on the machine it is on.</summary>
+    public Task<DateTimeOffset> NowAsync(ConfigurationDbContext context, CancellationToken cancellationToken) =>
+        Task.FromResult(StoredTime.Of(DateTimeOffset.UtcNow));
+
     /// <summary>SQLITE_BUSY (5) and SQLITE_LOCKED (6): the busy timeout ran out while another connection held the lock.</summary>
     public bool IsBusy(System.Data.Common.DbException error) => error is SqliteException { SqliteErrorCode: 5 or 6 };
 

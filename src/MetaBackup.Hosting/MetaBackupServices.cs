@@ -45,7 +45,9 @@ public static class MetaBackupServices
             environment,
             provider.GetRequiredService<ILoggerFactory>(),
             provider.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton<IRunQueue>(provider => new InlineRunQueue(dataDirectory, provider.GetRequiredService<BackupStores>()));
+        // This instance as it claims runs in the database (docs/database.md, "Several instances"): one per composition.
+        services.AddSingleton(_ => RunClaimant.ForThisInstance(environment));
+        services.TryAddSingleton<IRunQueue>(provider => new InlineRunQueue(dataDirectory, provider.GetRequiredService<BackupStores>(), provider.GetRequiredService<RunClaimant>()));
         services.TryAddSingleton(new ImportLimits());
         services.AddSingleton(provider => new ApplicationServices(
             dataDirectory,

@@ -32,6 +32,11 @@ public static class ServerApp
     /// <summary>Builds the server; <see cref="StartupGate"/> has not run yet.</summary>
     public static WebApplication Build(ServerSettings settings, ILoggerFactory loggerFactory)
     {
+        if (settings.Clock is Hosting.ScaledClock testClock)
+        {
+            loggerFactory.CreateLogger(typeof(ServerApp)).LogWarning("{Variable} is set: this server's clock runs {Clock}. It is for tests only", Hosting.ScaledClock.Variable, testClock);
+        }
+
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(settings.Urls);
         builder.Logging.ClearProviders();
@@ -44,11 +49,13 @@ public static class ServerApp
             ct => provider.GetRequiredService<ConfigurationStore>().OpenAsync(Core.Access.Actor.System, ct),
             settings.DataDirectory,
             provider.GetRequiredService<BackupStores>(),
+            provider.GetRequiredService<RunClaimant>(),
             loggerFactory.CreateLogger<BackgroundRunQueue>()));
         builder.Services.AddSingleton<IRunQueue>(provider => provider.GetRequiredService<BackgroundRunQueue>());
         builder.Services.AddMetaBackup(settings.DataDirectory, settings.Environment);
         builder.Services.AddSingleton<StartupGate>();
         builder.Services.AddHostedService<RunWorker>();
+        builder.Services.AddHostedService<LeftOverRunSweeper>();
         if (settings.RunScheduler)
         {
             builder.Services.AddHostedService<SchedulerService>();

@@ -24,7 +24,8 @@ public sealed record ServerSettings(DataDirectory DataDirectory, Func<string, st
     /// <summary>Whether to log to the console as well as to the data directory (tests turn it off).</summary>
     public bool LogToConsole { get; init; } = true;
 
-    public TimeProvider Clock { get; init; } = TimeProvider.System;
+    /// <summary>The server's clock: the system's, or for tests a faster one shared by several processes (<see cref="Hosting.ScaledClock"/>).</summary>
+    public TimeProvider Clock { get; init; } = Hosting.ScaledClock.Parse(Environment(Hosting.ScaledClock.Variable)) ?? TimeProvider.System;
 
     /// <summary>The largest backup an import session accepts as an upload (a clear 413 above it).</summary>
     public long MaxUploadBytes { get; init; } = (long.TryParse(Environment(MaxUploadVariable), out var mb) && mb > 0 ? mb : 64) * 1024 * 1024;
@@ -36,9 +37,9 @@ public sealed record ServerSettings(DataDirectory DataDirectory, Func<string, st
     public int SignInAttemptsPerMinute { get; init; } = 10;
 
     /// <summary>
-    /// Whether the Configuration Backup scheduler runs in this server: <c>METABACKUP_SCHEDULER=off</c> turns it off in all
-    /// but one of several instances on one database, until occurrences are claimed in the database (docs/database.md,
-    /// "Several instances").
+    /// Whether the Configuration Backup scheduler runs in this server: <c>METABACKUP_SCHEDULER=off</c> turns it off, e.g.
+    /// in an instance kept for the web UI only. Several instances' schedulers may all run: each occurrence is claimed once in
+    /// the database (docs/database.md, "Several instances").
     /// </summary>
     public bool RunScheduler { get; init; } = ParseSwitch(SchedulerVariable, Environment(SchedulerVariable));
 

@@ -53,15 +53,19 @@ public sealed class InterruptionTests
         Assert.Empty(Directory.GetFiles(cli.DataDirectory, "metabackup.db.init-*"));
     }
 
+    /// <summary>How long a run's claim holds without renewal in these tests (docs/database.md, "Several instances").</summary>
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(2);
+
     /// <summary>
     /// Issue 8.4: a Configuration Backup run killed with SIGKILL stayed "running" forever and left its
-    /// staging files. The next start of `serve` marks it interrupted and removes them; the next run works.
+    /// staging files. Once its claim has run out, the next start of `serve` marks it interrupted and removes them; the next run works.
     /// </summary>
     [Fact]
     public async Task A_backup_run_killed_midway_is_marked_interrupted_at_the_next_start_and_leaves_no_temporary_file()
     {
         using var cli = new CliRunner();
         cli.Environment["ENCRYPTION_KEY"] = TestKeys.A;
+        cli.Environment[Core.Scheduling.RunClaimant.LeaseVariable] = Lease.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var destination = Path.Combine(cli.WorkingDirectory, "backups");
         await ConfigureLargeBackupAsync(cli, destination);
 
@@ -72,6 +76,7 @@ public sealed class InterruptionTests
 
         var killed = JsonNode.Parse((await cli.OkAsync("tasks", "runs", "--json")).Out)!.AsArray().Single()!;
         Assert.Equal("running", killed["status"]!.GetValue<string>());
+        await Task.Delay(Lease);
 
         await using (var server = ServeProcess.Start(cli))
         {
@@ -92,12 +97,18 @@ public sealed class InterruptionTests
     {
         using var cli = new CliRunner();
         cli.Environment["ENCRYPTION_KEY"] = TestKeys.A;
+        cli.Environment[Core.Scheduling.RunClaimant.LeaseVariable] = Lease.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         await ConfigureLargeBackupAsync(cli, Path.Combine(cli.WorkingDirectory, "backups"));
         using (var process = CliProcess.Start(cli.DataDirectory, cli.Environment, cli.WorkingDirectory, "tasks", "config-backup", "run"))
         {
             await KillWhenAsync(process, line => line.StartsWith("config-backup: exporting", StringComparison.Ordinal));
         }
 
+        // Until its claim runs out, nothing tells a killed run from one on another machine: it is still running.
+        var tooSoon = await cli.RunAsync("tasks", "config-backup", "run");
+        Assert.Equal(1, tooSoon.ExitCode);
+        Assert.Contains("is already running", tooSoon.Err, StringComparison.Ordinal);
+        await Task.Delay(Lease);
         await cli.OkAsync("tasks", "config-backup", "run");
 
         var runs = JsonNode.Parse((await cli.OkAsync("tasks", "runs", "--json")).Out)!.AsArray();

@@ -20,10 +20,14 @@ public sealed class ServeProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The server's process id (the runs it claims name it, docs/database.md "Several instances").</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>Serves the runner's data directory with the runner's environment.</summary>
     public static ServeProcess Start(CliRunner cli) => Start(cli.DataDirectory, cli.Environment);
 
-    private static ServeProcess Start(string dataDirectory, IReadOnlyDictionary<string, string?> environment)
+    /// <summary>Serves <paramref name="dataDirectory"/> with <paramref name="environment"/>: another instance, given the same database.</summary>
+    public static ServeProcess Start(string dataDirectory, IReadOnlyDictionary<string, string?> environment)
     {
         var port = Repository.FreePort();
         var process = CliProcess.Start(dataDirectory, environment, Path.GetDirectoryName(dataDirectory)!, "serve", "--urls", $"http://127.0.0.1:{port}");
@@ -35,10 +39,20 @@ public sealed class ServeProcess : IAsyncDisposable
 
     public HttpClient Client() => new() { BaseAddress = new Uri($"http://127.0.0.1:{_port}") };
 
+    /// <summary>SIGKILL: the server stops at once, whatever it is doing.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        await _process.WaitForExitAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
-        _process.Kill(entireProcessTree: true);
-        await _process.WaitForExitAsync();
+        await KillAsync();
         _process.Dispose();
     }
 }

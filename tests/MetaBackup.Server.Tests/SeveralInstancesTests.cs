@@ -1,6 +1,10 @@
 using System.Net;
+using System.Text.Json.Nodes;
+using MetaBackup.Core.Scheduling;
 using MetaBackup.Server.Testing;
 using MetaBackup.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace MetaBackup.Server.Tests;
 
@@ -10,6 +14,8 @@ namespace MetaBackup.Server.Tests;
 /// </summary>
 public sealed class SeveralInstancesTests : IAsyncLifetime
 {
+    private const string RunNow = "/api/v1/tasks/config-backup/runs";
+    private readonly TempDirectory _destination = new();
     private RunningServer _a = null!;
     private RunningServer _b = null!;
 
@@ -23,6 +29,7 @@ public sealed class SeveralInstancesTests : IAsyncLifetime
     {
         await _b.DisposeAsync();
         await _a.DisposeAsync();
+        _destination.Dispose();
     }
 
     [Fact]
@@ -41,5 +48,90 @@ public sealed class SeveralInstancesTests : IAsyncLifetime
         Assert.Contains("## server_keys", dump, StringComparison.Ordinal);
         Assert.DoesNotContain("masterKey", dump, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(_a.DataDirectory.Root, "server-keys")));
+    }
+
+    [Fact]
+    public async Task Two_Run_now_requests_on_two_instances_at_once_run_once_and_the_other_is_told_which_run_is_running()
+    {
+        using var atA = _a.Client();
+        await atA.SetUpAsync("admin@example.com");
+        using var atB = atA.At(_b.Address);
+        await ConfigureBackupsAsync(atA);
+        // A configuration large enough that a run lasts a while, and both instances warm, so that the requests meet.
+        await using (var store = await _a.OpenStoreAsync())
+        {
+            store.Db.Groups.AddRange(Enumerable.Range(0, 5000).Select(i => new Core.Groups.Group { Name = $"bulk-{i:D4}", Description = new string('d', 100), Permissions = ["jobs.read"] }));
+            await store.Db.SaveChangesAsync();
+        }
+
+        ApiClient.Expect(HttpStatusCode.OK, await atA.GetAsync("/api/v1/tasks/runs"));
+        ApiClient.Expect(HttpStatusCode.OK, await atB.GetAsync("/api/v1/tasks/runs"));
+
+        var answers = await Task.WhenAll(atA.PostAsync(RunNow), atB.PostAsync(RunNow));
+
+        var accepted = Assert.Single(answers, a => a.Status == HttpStatusCode.Accepted);
+        var refused = Assert.Single(answers, a => a.Status == HttpStatusCode.Conflict);
+        var runId = accepted.Json["id"]!.GetValue<long>();
+        Assert.Equal("conflict", refused.Code);
+        Assert.Contains($"({runId}) is already", refused.Json["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(runId.ToString(System.Globalization.CultureInfo.InvariantCulture), refused.Json["details"]!["runId"]!.GetValue<string>());
+        var run = await FinishedAsync(atA, runId);
+        Assert.Equal("succeeded", run["status"]!.GetValue<string>());
+        var runs = ApiClient.Expect(HttpStatusCode.OK, await atB.GetAsync("/api/v1/tasks/runs")).Json.AsArray();
+        Assert.Equal([runId], runs.Select(r => r!["id"]!.GetValue<long>()));
+        Assert.Equal([run["file"]!.GetValue<string>()], Directory.GetFiles(_destination.Path).Select(Path.GetFileName).Where(f => Core.Storage.BackupCatalog.IsBackup(f!)));
+    }
+
+    [Fact]
+    public async Task A_schedule_switched_on_through_one_instance_is_run_by_another_instances_scheduler()
+    {
+        // A third instance runs its scheduler on a clock the test moves; the two others run none.
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 2, 58, 0, TimeSpan.Zero));
+        await using var scheduling = await RunningServer.StartOnSameDatabaseAsync(_a, settings => settings with { RunScheduler = true, Clock = clock });
+        using var atA = _a.Client();
+        await atA.SetUpAsync("admin@example.com");
+        await ConfigureBackupsAsync(atA);
+        foreach (var (key, value) in new[] { ("system.timezone", "UTC"), ("config.backup.schedule", "0 3 * * *"), ("config.backup.enabled", "true") })
+        {
+            ApiClient.Expect(HttpStatusCode.OK, await atA.PutAsync($"/api/v1/settings/{key}", new { value }));
+        }
+
+        // Its scheduler re-reads the settings every check interval: move its clock a check at a time past 03:00.
+        JsonArray runs = [];
+        for (var step = 0; step < 12 && runs.Count == 0; step++)
+        {
+            clock.Advance(ConfigBackupScheduler.CheckInterval);
+            await Task.Delay(300);
+            runs = ApiClient.Expect(HttpStatusCode.OK, await atA.GetAsync("/api/v1/tasks/runs")).Json.AsArray();
+        }
+
+        var run = Assert.Single(runs)!;
+        Assert.Equal("scheduled", run["trigger"]!.GetValue<string>());
+        Assert.Equal(new DateTimeOffset(2026, 11, 25, 3, 0, 0, TimeSpan.Zero), run["dueAt"]!.GetValue<DateTimeOffset>());
+        Assert.Equal(scheduling.Services.GetRequiredService<RunClaimant>().Name, run["owner"]!.GetValue<string>());
+        Assert.Equal("succeeded", (await FinishedAsync(atA, run["id"]!.GetValue<long>()))["status"]!.GetValue<string>());
+    }
+
+    /// <summary>Configuration backups to a local directory, under a new profile, with secrets.</summary>
+    private async Task ConfigureBackupsAsync(ApiClient api)
+    {
+        ApiClient.Expect(HttpStatusCode.Created, await api.PostAsync("/api/v1/profiles", new { name = "offsite" }));
+        ApiClient.Expect(HttpStatusCode.Created, await api.PostAsync("/api/v1/adapters", new { kind = "storage", type = "local", name = "backups", config = new { path = _destination.Path } }));
+        foreach (var (key, value) in new[] { ("config.backup.storageId", "backups"), ("config.backup.encryptionProfileId", "offsite"), ("config.backup.includeSecrets", "true") })
+        {
+            ApiClient.Expect(HttpStatusCode.OK, await api.PutAsync($"/api/v1/settings/{key}", new { value }));
+        }
+    }
+
+    private static async Task<JsonNode> FinishedAsync(ApiClient api, long runId)
+    {
+        for (var deadline = DateTime.UtcNow.AddSeconds(60); ; await Task.Delay(100))
+        {
+            var run = ApiClient.Expect(HttpStatusCode.OK, await api.GetAsync($"/api/v1/tasks/runs/{runId}")).Json;
+            if (run["status"]!.GetValue<string>() is not ("queued" or "running") || DateTime.UtcNow > deadline)
+            {
+                return run;
+            }
+        }
     }
 }

@@ -11,6 +11,9 @@ namespace MetaBackup.Storage.Sftp.Tests;
 [Collection(SshdCollection.Name)]
 public sealed class SftpRunFailureTests(SshdFixture server) : IDisposable
 {
+    /// <summary>This test's instance, as it claims runs.</summary>
+    private static readonly RunClaimant Claimant = new("test-instance", TimeSpan.FromMinutes(1));
+
     private readonly TestStore _test = new();
 
     public void Dispose() => _test.Dispose();
@@ -33,7 +36,7 @@ public sealed class SftpRunFailureTests(SshdFixture server) : IDisposable
 
         // The export is made; the server stops as the upload begins.
         var failing = new BackupStores([new StopsServerOnUpload(server)], RetryPolicy.None);
-        var failed = await new InlineRunQueue(_test.DataDirectory, failing).EnqueueAsync(session, RunTrigger.Manual, null, CancellationToken.None);
+        var failed = await new InlineRunQueue(_test.DataDirectory, failing, Claimant).EnqueueAsync(session, RunTrigger.Manual, null, CancellationToken.None);
 
         await server.StartAsync();
         var direct = server.CreateStore(path: path);
@@ -42,7 +45,7 @@ public sealed class SftpRunFailureTests(SshdFixture server) : IDisposable
         Assert.NotNull(failed.EndedAt);
         Assert.DoesNotContain(await direct.ListAsync(CancellationToken.None), f => BackupCatalog.IsBackup(f.Name));
 
-        var next = await new InlineRunQueue(_test.DataDirectory, new BackupStores([new SftpBackupStoreFactory()])).EnqueueAsync(session, RunTrigger.Manual, null, CancellationToken.None);
+        var next = await new InlineRunQueue(_test.DataDirectory, new BackupStores([new SftpBackupStoreFactory()]), Claimant).EnqueueAsync(session, RunTrigger.Manual, null, CancellationToken.None);
 
         Assert.Equal(RunStatus.Succeeded, next.Status);
         Assert.Equal([next.File, BackupSidecar.NameFor(next.File!)], (await direct.ListAsync(CancellationToken.None)).Select(f => f.Name).Order());
@@ -65,7 +68,7 @@ public sealed class SftpRunFailureTests(SshdFixture server) : IDisposable
         var notices = new List<string>();
         var stores = new BackupStores([new StopsServerOnUpload(server, restartAfter: TimeSpan.FromSeconds(1))], new RetryPolicy(5, TimeSpan.FromSeconds(1)));
 
-        var run = await new InlineRunQueue(_test.DataDirectory, stores).EnqueueAsync(session, RunTrigger.Manual, notices.Add, CancellationToken.None);
+        var run = await new InlineRunQueue(_test.DataDirectory, stores, Claimant).EnqueueAsync(session, RunTrigger.Manual, notices.Add, CancellationToken.None);
 
         Assert.Equal(RunStatus.Succeeded, run.Status);
         Assert.True(run.Attempts > 1, $"attempts: {run.Attempts}");

@@ -69,6 +69,9 @@ public sealed class PostgresServer : IAsyncDisposable
         Directory.Delete(_root, recursive: true);
     }
 
+    /// <summary>The path of one of the server's client programs (pg_dump, psql), to run as any user with the password.</summary>
+    public string Program(string name) => Path.Combine(_binaries ?? throw new InvalidOperationException(SkipReason ?? "The cluster was not started."), name);
+
     /// <summary>Runs one of the cluster's programs as its owner.</summary>
     private async Task AsOwnerAsync(string program, params string[] args)
     {

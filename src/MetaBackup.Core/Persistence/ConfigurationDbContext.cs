@@ -218,6 +218,9 @@ public sealed class ConfigurationDbContext : DbContext
             e.Property(x => x.Trigger).HasConversion<string>().HasMaxLength(16);
             e.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
             e.HasIndex(x => new { x.Task, x.StartedAt });
+            e.Property(x => x.Owner).HasMaxLength(200);
+            // One run per scheduled occurrence, whichever instance claims it first (docs/database.md, "Several instances").
+            e.HasIndex(x => new { x.Task, x.DueAt }).IsUnique();
         });
         model.Entity<Access.ServerKey>(e =>
         {

@@ -42,6 +42,12 @@ public interface IDatabaseProvider
     /// </summary>
     Task<IDbContextTransaction> BeginWriteAsync(ConfigurationDbContext context, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The time by the database's clock, which every instance on the database shares: run leases are judged by it, never
+    /// by one instance's own clock (docs/database.md, "Several instances").
+    /// </summary>
+    Task<DateTimeOffset> NowAsync(ConfigurationDbContext context, CancellationToken cancellationToken);
+
     /// <summary>Whether an error means the database was held by another writer for longer than this one waits (or, where the database says so, a serialisation failure).</summary>
     bool IsBusy(System.Data.Common.DbException error);
 }

@@ -11,33 +11,28 @@ namespace MetaBackup.Core.Scheduling;
 /// The server's queue (docs/api.md, "Run now"): Run now and the scheduler record their run as queued and
 /// return; one worker (<see cref="RunWorkerAsync"/>) runs the queued runs one after another, each in a session
 /// of its own as <see cref="Access.Actor.System"/>. A run still queued when the server stops is closed as
-/// interrupted at the next start.
+/// interrupted once its claim runs out (docs/database.md, "Several instances").
 /// </summary>
 public sealed class BackgroundRunQueue(
     Func<CancellationToken, Task<ConfigurationSession>> openSession,
     DataDirectory dataDirectory,
     BackupStores stores,
+    RunClaimant claimant,
     ILogger<BackgroundRunQueue> logger) : IRunQueue
 {
     private readonly Channel<long> _queued = Channel.CreateUnbounded<long>(new UnboundedChannelOptions { SingleReader = true });
 
-    public async Task<TaskRun> EnqueueAsync(ConfigurationSession session, RunTrigger trigger, Action<string>? progress, CancellationToken cancellationToken)
-    {
-        var run = await QueuedRuns.RecordAsync(session, dataDirectory, trigger, cancellationToken);
-        await _queued.Writer.WriteAsync(run.Id, cancellationToken);
-        return run;
-    }
+    public RunClaimant Claimant => claimant;
 
-    private async Task RefuseAsync(long runId, string reason, CancellationToken cancellationToken)
+    public async Task<TaskRun> EnqueueAsync(ConfigurationSession session, RunTrigger trigger, Action<string>? progress, CancellationToken cancellationToken, DateTimeOffset? dueAt = null)
     {
-        await using var session = await openSession(cancellationToken);
-        if (await session.Db.TaskRuns.FirstOrDefaultAsync(r => r.Id == runId && r.Status == RunStatus.Queued, cancellationToken) is { } run)
+        var run = await RunClaims.ClaimAsync(session, claimant, trigger, dueAt, cancellationToken);
+        if (run.Owner == claimant.Name && run.Status == RunStatus.Queued)
         {
-            run.Status = RunStatus.Failed;
-            run.Error = reason;
-            run.EndedAt = session.Clock.GetUtcNow();
-            await session.Db.SaveChangesAsync(cancellationToken);
+            await _queued.Writer.WriteAsync(run.Id, cancellationToken);
         }
+
+        return run;
     }
 
     /// <summary>Runs queued runs until stopped.</summary>
@@ -48,18 +43,12 @@ public sealed class BackgroundRunQueue(
             try
             {
                 await using var session = await openSession(cancellationToken);
-                var run = await new ConfigBackupTask(session, dataDirectory, stores).RunQueuedAsync(runId, cancellationToken);
+                var run = await new ConfigBackupTask(session, dataDirectory, stores).RunClaimedAsync(runId, claimant, cancellationToken);
                 logger.LogInformation("{Trigger} configuration backup run {Id} {Status}: {Detail}", run.Trigger, run.Id, run.Status, run.File ?? run.Error);
-            }
-            catch (ConflictException busy)
-            {
-                // Another process (a CLI run) took the run lock first: this run is refused, and says so.
-                logger.LogWarning("Configuration backup run {Id} did not run: {Reason}", runId, busy.Message);
-                await RefuseAsync(runId, busy.Message, cancellationToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                // A run that could not start (the database unavailable) must not stop the worker; the next start closes it.
+                // A run that could not start (the database unavailable) must not stop the worker; once its claim runs out, a sweep closes it.
                 logger.LogWarning("Configuration backup run {Id} did not run: {Reason}", runId, e.Message);
             }
         }

@@ -10,9 +10,11 @@ namespace MetaBackup.Core.Scheduling;
 /// <summary>
 /// Runs the Configuration Backup task on its cron schedule (<c>config.backup.schedule</c>, Cronos) in
 /// <c>system.timezone</c>, while <c>config.backup.enabled</c> is true and a destination is set. It only
-/// decides when, and hands the run to the one queue (<see cref="IRunQueue"/>), as Run now does. At start, a
-/// scheduled time missed since the last scheduled run (the server was down) runs once. Settings are
-/// re-read at every check, so changes apply without a restart. The clock is injected so tests control time.
+/// decides when, and hands the run to the one queue (<see cref="IRunQueue"/>), as Run now does, naming the
+/// occurrence it is for: each occurrence is claimed once in the database, so of several instances' schedulers
+/// only the first runs it (docs/database.md, "Several instances"). At start, a scheduled time missed since the
+/// last scheduled run (every instance was down) runs once. Settings are re-read at every check, so a change
+/// made through any instance applies without a restart. The clock is injected so tests control time.
 /// </summary>
 public sealed class ConfigBackupScheduler(
     Func<CancellationToken, Task<ConfigurationSession>> openSession,
@@ -30,9 +32,9 @@ public sealed class ConfigBackupScheduler(
         var checkedUntil = clock.GetUtcNow();
         if (await TryAsync(LastScheduledRunAsync, cancellationToken) is { } last
             && await TryAsync(SettingsAsync, cancellationToken) is { } atStart
-            && NextRun(atStart, last.StartedAt) is { } missed && missed <= checkedUntil)
+            && NextRun(atStart, last.DueAt ?? last.StartedAt) is { } missed && missed <= checkedUntil)
         {
-            await RunOnceAsync(RunTrigger.CatchUp, cancellationToken);
+            await RunOnceAsync(RunTrigger.CatchUp, missed, cancellationToken);
         }
 
         while (!cancellationToken.IsCancellationRequested)
@@ -50,7 +52,7 @@ public sealed class ConfigBackupScheduler(
             if (next is { } due && due <= now)
             {
                 checkedUntil = now;
-                await RunOnceAsync(RunTrigger.Scheduled, cancellationToken);
+                await RunOnceAsync(RunTrigger.Scheduled, due, cancellationToken);
                 continue;
             }
 
@@ -64,13 +66,14 @@ public sealed class ConfigBackupScheduler(
     public static DateTimeOffset? NextRun(ConfigBackupSettings settings, DateTimeOffset after) =>
         settings is { Enabled: true, StorageId: not null } ? settings.Cron.GetNextOccurrence(after, settings.TimeZone) : null;
 
-    private async Task RunOnceAsync(RunTrigger trigger, CancellationToken cancellationToken)
+    private async Task RunOnceAsync(RunTrigger trigger, DateTimeOffset due, CancellationToken cancellationToken)
     {
         try
         {
             await using var session = await openSession(cancellationToken);
-            var run = await runs.EnqueueAsync(session, trigger, null, cancellationToken);
-            logger.LogInformation("{Trigger} configuration backup run {Id}: {Status}", trigger, run.Id, run.Status);
+            var run = await runs.EnqueueAsync(session, trigger, null, cancellationToken, due);
+            // The occurrence's run, whichever instance claimed it.
+            logger.LogInformation("{Trigger} configuration backup due {Due:u}: run {Id} on {Owner}, {Status}", trigger, due, run.Id, run.Owner, run.Status);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -14,28 +14,28 @@ namespace MetaBackup.Core.Scheduling;
 /// The Configuration Backup system task (PRODUCT §7): export with the <c>config.backup.*</c> settings,
 /// upload to the storage destination with its sidecar, read it back and verify it, apply retention,
 /// and record the run — every trigger (manual, scheduled, catch-up) takes this one path. A failed run
-/// is recorded with its reason and leaves the destination as it was.
+/// is recorded with its reason and leaves the destination as it was. One run at a time across every
+/// instance on the database: runs are claimed there (<see cref="RunClaims"/>).
 /// </summary>
 public sealed class ConfigBackupTask(ConfigurationSession session, DataDirectory dataDirectory, BackupStores stores)
 {
     public const string Name = "config-backup";
 
-    /// <summary>Runs a run that a queue recorded (<see cref="IRunQueue"/>): the record exists, the run fills it in. Refused while another run is in progress anywhere.</summary>
-    public async Task<TaskRun> RunQueuedAsync(long queuedRunId, CancellationToken cancellationToken = default, Action<string>? progress = null)
-    {
-        using var runLock = RunLock.Acquire(dataDirectory, Name);
-        return await RunHoldingLockAsync(queuedRunId, cancellationToken, progress);
-    }
-
-    /// <summary>Runs a queued run for a caller that holds the run lock (<see cref="RunLock"/>).</summary>
-    internal async Task<TaskRun> RunHoldingLockAsync(long queuedRunId, CancellationToken cancellationToken, Action<string>? progress)
+    /// <summary>
+    /// Runs a run that <paramref name="claimant"/> claimed (<see cref="IRunQueue"/>, <see cref="RunClaims"/>): the record
+    /// exists, the run fills it in, holding its lease meanwhile (<see cref="RunLease"/>). Every write to the record is made
+    /// only while the run is still the claimant's; a run that turns out to have been closed by another instance (its lease
+    /// ran out) stops, removes what it uploaded and returns the record as that instance left it.
+    /// </summary>
+    public async Task<TaskRun> RunClaimedAsync(long runId, RunClaimant claimant, CancellationToken cancellationToken = default, Action<string>? progress = null)
     {
         progress ??= _ => { };
-        await CloseInterruptedRunsAsync(queuedRunId, cancellationToken);
+        await using var lease = RunLease.Hold(session, claimant, runId);
+        using var running = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost);
+        var owned = new OwnedRun(session, runId, claimant);
         StagingArea.RemoveAbandoned(dataDirectory);
         var settings = await new SettingsService(session).ConfigBackupAsync(cancellationToken);
-        var run = await session.Db.TaskRuns.FirstAsync(r => r.Id == queuedRunId, cancellationToken);
-        var trigger = run.Trigger;
+        var run = await session.Db.TaskRuns.AsNoTracking().FirstAsync(r => r.Id == runId, cancellationToken);
         run.StartedAt = session.Clock.GetUtcNow();
         if (settings.StorageId is null)
         {
@@ -43,36 +43,47 @@ public sealed class ConfigBackupTask(ConfigurationSession session, DataDirectory
             run.Status = RunStatus.Failed;
             run.Error = "No storage destination is set for configuration backups.";
             run.EndedAt = run.StartedAt;
-            await session.Db.SaveChangesAsync(CancellationToken.None);
-            return run;
+            return await owned.FinishAsync(run) ? run : await owned.AsStoredAsync();
+        }
+
+        if (!await owned.StartAsync(run.StartedAt, cancellationToken))
+        {
+            return await owned.AsStoredAsync();
         }
 
         run.Status = RunStatus.Running;
-        await session.Db.SaveChangesAsync(cancellationToken);
         var logger = session.Logger<ConfigBackupTask>();
         IBackupStore? destination = null;
+        string? uploaded = null;
+        Exception? stopped = null;
+        var lost = false;
         try
         {
             var adapters = new AdaptersService(session);
-            var adapter = await adapters.FindOfKindAsync(settings.StorageId, AdapterKind.Storage, "The configuration backup destination", cancellationToken);
-            var store = destination = await adapters.StoreForAsync(adapter, stores, progress, cancellationToken);
-            var options = new ExportOptions(settings.IncludeSecrets, settings.EncryptionProfileId, settings.Compression, trigger == RunTrigger.Manual ? ExportSource.Manual : ExportSource.Scheduled);
+            var adapter = await adapters.FindOfKindAsync(settings.StorageId, AdapterKind.Storage, "The configuration backup destination", running.Token);
+            var store = destination = await adapters.StoreForAsync(adapter, stores, progress, running.Token);
+            await RemoveUploadsOfInterruptedRunsAsync(store, running.Token);
+            var options = new ExportOptions(settings.IncludeSecrets, settings.EncryptionProfileId, settings.Compression, run.Trigger == RunTrigger.Manual ? ExportSource.Manual : ExportSource.Scheduled);
             progress($"exporting to destination {adapter.Name}");
-            var stored = await new StorageExport(session, dataDirectory).ExportAsync(options, store, cancellationToken, progress);
+            var stored = await new StorageExport(session, dataDirectory).ExportAsync(options, store, running.Token, progress, uploading: file => owned.RecordUploadingAsync(file, running.Token));
+            run.File = uploaded = stored.Export.FileName;
             progress("applying retention");
-            await ApplyRetentionAsync(store, settings.Retention, cancellationToken);
+            await ApplyRetentionAsync(store, settings.Retention, running.Token);
 
             run.Status = RunStatus.Succeeded;
-            run.File = stored.Export.FileName;
             run.Size = stored.Export.Bytes;
             run.Checksum = stored.Checksum;
             logger.LogInformation("Configuration backup {File} ({Size} bytes) written to {Destination} and verified", run.File, run.Size, adapter.Name);
         }
-        catch (OperationCanceledException)
+        catch (Exception e) when (e is OwnedRun.LostException || (e is OperationCanceledException && lease.Lost.IsCancellationRequested && !cancellationToken.IsCancellationRequested))
+        {
+            lost = true;
+        }
+        catch (OperationCanceledException e)
         {
             run.Status = RunStatus.Interrupted;
             run.Error = "Stopped before it finished; what it had uploaded was removed.";
-            throw;
+            stopped = e;
         }
         catch (Exception e)
         {
@@ -80,49 +91,94 @@ public sealed class ConfigBackupTask(ConfigurationSession session, DataDirectory
             run.Error = e is MetaBackupException ? e.Message : $"{e.GetType().Name}: {e.Message}";
             logger.LogWarning("Configuration backup failed: {Error}", run.Error);
         }
-        finally
+
+        run.Attempts = destination is RetryingBackupStore { MostUploadAttempts: > 0 and var attempts } ? attempts : null;
+        run.EndedAt = session.Clock.GetUtcNow();
+        if (run.Status != RunStatus.Succeeded)
         {
-            run.Attempts = destination is RetryingBackupStore { MostUploadAttempts: > 0 and var attempts } ? attempts : null;
-            run.EndedAt = session.Clock.GetUtcNow();
-            session.Db.ChangeTracker.Clear();
-            session.Db.TaskRuns.Update(run);
-            await session.Db.SaveChangesAsync(CancellationToken.None);
+            // A failed upload was removed by StorageExport; one stopped after it (during retention) is removed here.
+            run.File = null;
+            await RemoveAsync(destination, uploaded);
+        }
+
+        if (lost || !await owned.FinishAsync(run))
+        {
+            logger.LogWarning("Configuration backup run {Id} was closed by another instance while it ran (its claim ran out); its result is discarded", runId);
+            await RemoveAsync(destination, uploaded);
+            run = await owned.AsStoredAsync();
+        }
+
+        if (stopped is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(stopped);
         }
 
         return run;
     }
 
-    /// <summary>
-    /// At the start of `serve`: closes the runs a killed process left "running" and removes its staging
-    /// files, unless a run is in progress right now (in another process), whose files must stay.
-    /// </summary>
-    public async Task RecoverFromInterruptedRunsAsync(CancellationToken cancellationToken = default)
+    private static async Task RemoveAsync(IBackupStore? destination, string? uploaded)
     {
-        using var runLock = RunLock.TryAcquire(dataDirectory, Name);
-        if (runLock is not null)
+        if (destination is not null && uploaded is not null)
         {
-            await CloseInterruptedRunsAsync(null, cancellationToken);
-            StagingArea.RemoveAbandoned(dataDirectory);
+            await StorageExport.RemoveBackupAsync(destination, uploaded);
         }
     }
 
     /// <summary>
-    /// Called with the run lock held: no run is in progress, so one still recorded as running was killed. A
-    /// queued one (other than <paramref name="starting"/>) was lost with the process that queued it.
+    /// Closes the runs whose instance died (their lease ran out), removes what they had begun uploading to the
+    /// destination, and the staging files a killed run left in this data directory: at the start of `serve` and
+    /// regularly while it runs, so that no run stays "running" for long after its instance stopped.
     /// </summary>
-    private async Task CloseInterruptedRunsAsync(long? starting, CancellationToken cancellationToken)
+    public async Task CloseLeftOverRunsAsync(CancellationToken cancellationToken = default)
     {
-        var now = session.Clock.GetUtcNow();
-        var closed = await session.Db.TaskRuns
-            .Where(r => r.Task == Name && (r.Status == RunStatus.Running || (r.Status == RunStatus.Queued && r.Id != starting)))
-            .ExecuteUpdateAsync(
-                set => set.SetProperty(r => r.Status, RunStatus.Interrupted)
-                    .SetProperty(r => r.EndedAt, now)
-                    .SetProperty(r => r.Error, "Its process stopped before the run finished (killed, or the machine went down)."),
-                cancellationToken);
-        if (closed > 0)
+        var now = await session.DatabaseNowAsync(cancellationToken);
+        var active = await session.Db.TaskRuns.AsNoTracking()
+            .Where(r => r.Task == Name && (r.Status == RunStatus.Queued || r.Status == RunStatus.Running)).ToListAsync(cancellationToken);
+        if (active.Any(r => r.LeaseUntil is not { } until || until <= now))
         {
-            session.Logger<ConfigBackupTask>().LogWarning("Marked {Count} configuration backup run(s) interrupted: their process stopped before they finished", closed);
+            // Only then a writer: a sweep must not queue behind an import for nothing.
+            await using var transaction = await session.BeginWriteAsync(cancellationToken);
+            await RunClaims.CloseLeftOversAsync(session, await session.DatabaseNowAsync(cancellationToken), cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        if (await session.Db.TaskRuns.AnyAsync(r => r.Task == Name && r.Status == RunStatus.Interrupted && r.File != null, cancellationToken))
+        {
+            try
+            {
+                var adapters = new AdaptersService(session);
+                var storageId = (await new SettingsService(session).ConfigBackupAsync(cancellationToken)).StorageId
+                    ?? throw new InvalidInputException("No storage destination is set for configuration backups.", $"Set {SettingKeys.ConfigBackupStorageId}.");
+                var store = await adapters.StoreForAsync(await adapters.FindOfKindAsync(storageId, AdapterKind.Storage, "The configuration backup destination", cancellationToken), stores, null, cancellationToken);
+                await RemoveUploadsOfInterruptedRunsAsync(store, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The next run, or the next sweep, tries again.
+                session.Logger<ConfigBackupTask>().LogWarning("Could not remove what interrupted configuration backup runs had begun uploading: {Reason}", e.Message);
+            }
+        }
+
+        StagingArea.RemoveAbandoned(dataDirectory);
+    }
+
+    /// <summary>
+    /// A run killed while it uploaded leaves its file (recorded before the upload began) in the destination, although
+    /// the run did not succeed: it is removed, so that the destination holds exactly the backups of successful runs.
+    /// </summary>
+    private async Task RemoveUploadsOfInterruptedRunsAsync(IBackupStore store, CancellationToken cancellationToken)
+    {
+        var left = await session.Db.TaskRuns.AsNoTracking()
+            .Where(r => r.Task == Name && r.Status == RunStatus.Interrupted && r.File != null).ToListAsync(cancellationToken);
+        foreach (var run in left)
+        {
+            if (await StorageExport.RemoveBackupAsync(store, run.File))
+            {
+                var error = $"{run.Error} What it had begun uploading ({run.File}) was removed.";
+                await session.Db.TaskRuns.Where(r => r.Id == run.Id && r.File == run.File)
+                    .ExecuteUpdateAsync(set => set.SetProperty(r => r.File, (string?)null).SetProperty(r => r.Error, error), cancellationToken);
+                session.Logger<ConfigBackupTask>().LogWarning("Removed {File}, which interrupted configuration backup run {Id} had begun uploading", run.File, run.Id);
+            }
         }
     }
 

@@ -26,7 +26,7 @@ public enum RunStatus
     Succeeded,
     Failed,
 
-    /// <summary>Its process stopped before the run finished: told to stop, or killed (then noticed by the next run or the next start of `serve`).</summary>
+    /// <summary>Its process stopped before the run finished: told to stop, or killed (then noticed once its lease expired, docs/database.md "Several instances").</summary>
     Interrupted,
 }
 
@@ -43,7 +43,10 @@ public sealed class TaskRun
     public DateTimeOffset? EndedAt { get; set; }
     public RunStatus Status { get; set; }
 
-    /// <summary>The backup's file name in the destination.</summary>
+    /// <summary>
+    /// The backup's file name in the destination: set before its upload begins, so that what a killed run uploaded can be
+    /// found and removed (<see cref="ConfigBackupTask.CloseLeftOverRunsAsync"/>); kept only when the run succeeded.
+    /// </summary>
     public string? File { get; set; }
 
     public long? Size { get; set; }
@@ -55,4 +58,17 @@ public sealed class TaskRun
 
     /// <summary>How many attempts the run's uploads took at most (more than 1 after transient failures, docs/storage.md "Retries"); null when nothing was uploaded.</summary>
     public int? Attempts { get; set; }
+
+    /// <summary>The scheduled occurrence a scheduled or catch-up run is for; unique per task, so each occurrence runs once across instances (<see cref="RunClaims"/>).</summary>
+    public DateTimeOffset? DueAt { get; set; }
+
+    /// <summary>The instance that claimed the run (<see cref="RunClaimant"/>): host, process and a token of its own.</summary>
+    public string? Owner { get; set; }
+
+    /// <summary>
+    /// Until when, by the database's clock, the run is its owner's: renewed while it runs (<see cref="RunLease"/>); once
+    /// past, the run is left over and the next claim closes it as interrupted. Not shown: an implementation detail of claims.
+    /// </summary>
+    [JsonIgnore]
+    public DateTimeOffset? LeaseUntil { get; set; }
 }

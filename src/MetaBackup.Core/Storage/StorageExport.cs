@@ -27,7 +27,8 @@ public sealed record StoredExport(ExportResult Export, string Checksum);
 /// </summary>
 public sealed class StorageExport(ConfigurationSession session, DataDirectory dataDirectory)
 {
-    public async Task<StoredExport> ExportAsync(ExportOptions options, IBackupStore store, CancellationToken cancellationToken, Action<string>? progress = null)
+    /// <param name="uploading">Told the backup's name before its first byte is uploaded (a run records it, docs/database.md "Several instances"); may refuse by throwing.</param>
+    public async Task<StoredExport> ExportAsync(ExportOptions options, IBackupStore store, CancellationToken cancellationToken, Action<string>? progress = null, Func<string, Task>? uploading = null)
     {
         progress ??= _ => { };
         using var staging = StagingArea.Create(dataDirectory);
@@ -36,6 +37,11 @@ public sealed class StorageExport(ConfigurationSession session, DataDirectory da
         {
             var export = await new ConfigExporter(session).ExportToFileAsync(options, staging.Path, cancellationToken);
             var checksum = await Sha256Async(export.Path!, cancellationToken);
+            if (uploading is not null)
+            {
+                await uploading(export.FileName);
+            }
+
             progress($"uploading {export.FileName} ({export.Bytes} bytes)");
             await using (var file = File.OpenRead(export.Path!))
             {
@@ -52,7 +58,7 @@ public sealed class StorageExport(ConfigurationSession session, DataDirectory da
         }
         catch
         {
-            await RemoveAsync(store, uploaded);
+            await RemoveBackupAsync(store, uploaded);
             throw;
         }
     }
@@ -123,21 +129,24 @@ public sealed class StorageExport(ConfigurationSession session, DataDirectory da
         }
     }
 
-    private static async Task RemoveAsync(IBackupStore store, string? file)
+    /// <summary>Removes a backup and its sidecar, if they are there; false when the destination failed (the caller reports its own cause).</summary>
+    public static async Task<bool> RemoveBackupAsync(IBackupStore store, string? file)
     {
         if (file is null)
         {
-            return;
+            return true;
         }
 
         try
         {
             await store.DeleteAsync(file, CancellationToken.None);
             await store.DeleteAsync(BackupSidecar.NameFor(file), CancellationToken.None);
+            return true;
         }
         catch (StorageException)
         {
             // The destination is failing; the caller reports the first cause.
+            return false;
         }
     }
 

@@ -12,7 +12,7 @@ namespace MetaBackup.Data.Postgres.CompiledModel
     public partial class ConfigurationDbContextModel
     {
         private ConfigurationDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("d3622825-2ac5-423c-8155-13cccb2ad55b"), entityTypeCount: 17)
+            : base(skipDetectChanges: false, modelId: new Guid("98fc5dd0-bf29-4407-97bd-6d434377d346"), entityTypeCount: 17)
         {
         }
 

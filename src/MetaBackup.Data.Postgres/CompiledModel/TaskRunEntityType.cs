@@ -20,8 +20,8 @@ namespace MetaBackup.Data.Postgres.CompiledModel
                 "MetaBackup.Core.Scheduling.TaskRun",
                 typeof(TaskRun),
                 baseEntityType,
-                propertyCount: 11,
-                unnamedIndexCount: 1,
+                propertyCount: 14,
+                unnamedIndexCount: 2,
                 keyCount: 1);
 
             var id = runtimeEntityType.AddProperty(
@@ -50,6 +50,14 @@ namespace MetaBackup.Data.Postgres.CompiledModel
                 nullable: true);
             checksum.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
+            var dueAt = runtimeEntityType.AddProperty(
+                "DueAt",
+                typeof(DateTimeOffset?),
+                propertyInfo: typeof(TaskRun).GetProperty("DueAt", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(TaskRun).GetField("<DueAt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+            dueAt.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
             var endedAt = runtimeEntityType.AddProperty(
                 "EndedAt",
                 typeof(DateTimeOffset?),
@@ -73,6 +81,23 @@ namespace MetaBackup.Data.Postgres.CompiledModel
                 fieldInfo: typeof(TaskRun).GetField("<File>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
             file.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var leaseUntil = runtimeEntityType.AddProperty(
+                "LeaseUntil",
+                typeof(DateTimeOffset?),
+                propertyInfo: typeof(TaskRun).GetProperty("LeaseUntil", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(TaskRun).GetField("<LeaseUntil>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+            leaseUntil.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var owner = runtimeEntityType.AddProperty(
+                "Owner",
+                typeof(string),
+                propertyInfo: typeof(TaskRun).GetProperty("Owner", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(TaskRun).GetField("<Owner>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 200);
+            owner.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
             var size = runtimeEntityType.AddProperty(
                 "Size",
@@ -122,6 +147,10 @@ namespace MetaBackup.Data.Postgres.CompiledModel
             runtimeEntityType.SetPrimaryKey(key);
 
             var index = runtimeEntityType.AddIndex(
+                new[] { task, dueAt },
+                unique: true);
+
+            var index0 = runtimeEntityType.AddIndex(
                 new[] { task, startedAt });
 
             return runtimeEntityType;

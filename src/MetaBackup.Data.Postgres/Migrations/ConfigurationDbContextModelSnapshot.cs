@@ -392,6 +392,9 @@ namespace MetaBackup.Data.Postgres.Migrations
                     b.Property<string>("Checksum")
                         .HasColumnType("text");
 
+                    b.Property<DateTimeOffset?>("DueAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTimeOffset?>("EndedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -400,6 +403,13 @@ namespace MetaBackup.Data.Postgres.Migrations
 
                     b.Property<string>("File")
                         .HasColumnType("text");
+
+                    b.Property<DateTimeOffset?>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Owner")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
 
                     b.Property<long?>("Size")
                         .HasColumnType("bigint");
@@ -422,6 +432,9 @@ namespace MetaBackup.Data.Postgres.Migrations
                         .HasColumnType("character varying(16)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("Task", "DueAt")
+                        .IsUnique();
 
                     b.HasIndex("Task", "StartedAt");
 

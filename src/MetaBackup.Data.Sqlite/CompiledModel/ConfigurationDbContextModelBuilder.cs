@@ -11,7 +11,7 @@ namespace MetaBackup.Data.Sqlite.CompiledModel
     public partial class ConfigurationDbContextModel
     {
         private ConfigurationDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("f73581b7-afa9-41bd-b4a2-7c35aff0e357"), entityTypeCount: 17)
+            : base(skipDetectChanges: false, modelId: new Guid("a556ba1e-461d-4caf-aa1e-a8ceb40b4a58"), entityTypeCount: 17)
         {
         }
 

@@ -19,8 +19,8 @@ namespace MetaBackup.Data.Sqlite.CompiledModel
                 "MetaBackup.Core.Scheduling.TaskRun",
                 typeof(TaskRun),
                 baseEntityType,
-                propertyCount: 11,
-                unnamedIndexCount: 1,
+                propertyCount: 14,
+                unnamedIndexCount: 2,
                 keyCount: 1);
 
             var id = runtimeEntityType.AddProperty(
@@ -46,6 +46,13 @@ namespace MetaBackup.Data.Sqlite.CompiledModel
                 fieldInfo: typeof(TaskRun).GetField("<Checksum>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
 
+            var dueAt = runtimeEntityType.AddProperty(
+                "DueAt",
+                typeof(DateTimeOffset?),
+                propertyInfo: typeof(TaskRun).GetProperty("DueAt", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(TaskRun).GetField("<DueAt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+
             var endedAt = runtimeEntityType.AddProperty(
                 "EndedAt",
                 typeof(DateTimeOffset?),
@@ -66,6 +73,21 @@ namespace MetaBackup.Data.Sqlite.CompiledModel
                 propertyInfo: typeof(TaskRun).GetProperty("File", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(TaskRun).GetField("<File>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 nullable: true);
+
+            var leaseUntil = runtimeEntityType.AddProperty(
+                "LeaseUntil",
+                typeof(DateTimeOffset?),
+                propertyInfo: typeof(TaskRun).GetProperty("LeaseUntil", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(TaskRun).GetField("<LeaseUntil>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+
+            var owner = runtimeEntityType.AddProperty(
+                "Owner",
+                typeof(string),
+                propertyInfo: typeof(TaskRun).GetProperty("Owner", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(TaskRun).GetField("<Owner>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 200);
 
             var size = runtimeEntityType.AddProperty(
                 "Size",
@@ -110,6 +132,10 @@ namespace MetaBackup.Data.Sqlite.CompiledModel
             runtimeEntityType.SetPrimaryKey(key);
 
             var index = runtimeEntityType.AddIndex(
+                new[] { task, dueAt },
+                unique: true);
+
+            var index0 = runtimeEntityType.AddIndex(
                 new[] { task, startedAt });
 
             return runtimeEntityType;

@@ -380,6 +380,9 @@ namespace MetaBackup.Data.Sqlite.Migrations
                     b.Property<string>("Checksum")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTimeOffset?>("DueAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTimeOffset?>("EndedAt")
                         .HasColumnType("TEXT");
 
@@ -387,6 +390,13 @@ namespace MetaBackup.Data.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<string>("File")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset?>("LeaseUntil")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Owner")
+                        .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("Size")
@@ -410,6 +420,9 @@ namespace MetaBackup.Data.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("Task", "DueAt")
+                        .IsUnique();
 
                     b.HasIndex("Task", "StartedAt");
 

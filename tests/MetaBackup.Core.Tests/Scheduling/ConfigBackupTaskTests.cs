@@ -22,6 +22,9 @@ public sealed class ConfigBackupTaskTests : IDisposable
 
     public ConfigBackupTaskTests() => _test.Clock = _clock;
 
+    /// <summary>This test's instance, as it claims runs (docs/database.md, "Several instances").</summary>
+    private InlineRunQueue Queue(RunClaimant? claimant = null) => new(_test.DataDirectory, Stores, claimant ?? new RunClaimant("test-instance", TimeSpan.FromMinutes(1)));
+
     public void Dispose()
     {
         _test.Dispose();
@@ -30,18 +33,7 @@ public sealed class ConfigBackupTaskTests : IDisposable
 
     private Task<ConfigurationSession> OpenAsync(CancellationToken cancellationToken = default) => _test.Store().OpenAsync(cancellationToken);
 
-    private async Task ConfigureAsync(int retention = 3)
-    {
-        await using var session = await _test.InitializeAndOpenAsync();
-        await SampleConfiguration.SeedAsync(session);
-        var disk = await new AdaptersService(session).AddAsync(AdapterKind.Storage, "local", "disk",
-            new AdapterConfigChange(new Dictionary<string, string> { ["path"] = _destination.Path }, new Dictionary<string, Core.Secrets.SecretText>(), []), null);
-        var settings = new SettingsService(session);
-        await settings.SetAsync(SettingKeys.ConfigBackupStorageId, disk.Name);
-        await settings.SetAsync(SettingKeys.ConfigBackupEncryptionProfileId, "offsite");
-        await settings.SetAsync(SettingKeys.ConfigBackupIncludeSecrets, "true");
-        await settings.SetAsync(SettingKeys.ConfigBackupRetention, retention.ToString(System.Globalization.CultureInfo.InvariantCulture));
-    }
+    private Task ConfigureAsync(int retention = 3) => LocalBackups.ConfigureAsync(_test, _destination.Path, retention);
 
     [Fact]
     public async Task Retention_of_3_after_5_runs_keeps_the_newest_3_with_their_sidecars_and_never_touches_other_files()
@@ -54,7 +46,7 @@ public sealed class ConfigBackupTaskTests : IDisposable
         {
             _clock.Advance(TimeSpan.FromMinutes(1));
             await using var session = await OpenAsync();
-            var run = await new InlineRunQueue(_test.DataDirectory, Stores).EnqueueAsync(session, RunTrigger.Manual, null, CancellationToken.None);
+            var run = await Queue().EnqueueAsync(session, RunTrigger.Manual, null, CancellationToken.None);
             Assert.Equal(RunStatus.Succeeded, run.Status);
             files.Add(run.File!);
         }
@@ -69,7 +61,7 @@ public sealed class ConfigBackupTaskTests : IDisposable
         await ConfigureAsync();
         await using var session = await OpenAsync();
 
-        var run = await new InlineRunQueue(_test.DataDirectory, Stores).EnqueueAsync(session, RunTrigger.Manual, null, CancellationToken.None);
+        var run = await Queue().EnqueueAsync(session, RunTrigger.Manual, null, CancellationToken.None);
 
         Assert.Equal(RunStatus.Succeeded, run.Status);
         Assert.Equal(RunTrigger.Manual, run.Trigger);
@@ -87,24 +79,11 @@ public sealed class ConfigBackupTaskTests : IDisposable
     }
 
     [Fact]
-    public async Task Only_one_run_at_a_time()
-    {
-        await ConfigureAsync();
-        await using var session = await OpenAsync();
-        using var running = RunLock.Acquire(_test.DataDirectory, ConfigBackupTask.Name);
-
-        var error = await Assert.ThrowsAsync<ConflictException>(() => new InlineRunQueue(_test.DataDirectory, Stores).EnqueueAsync(session, RunTrigger.Manual, null, CancellationToken.None));
-
-        Assert.Contains("already in progress", error.Message, StringComparison.Ordinal);
-        Assert.Empty(await RunsAsync());
-    }
-
-    [Fact]
     public async Task A_failed_run_is_recorded_with_its_reason_and_does_not_stop_the_next()
     {
         await ConfigureAsync();
         await using var session = await OpenAsync();
-        var task = new InlineRunQueue(_test.DataDirectory, Stores);
+        var task = Queue();
         Directory.Delete(_destination.Path, recursive: true);
         await File.WriteAllTextAsync(_destination.Path, "a file where the directory should be");
 
@@ -130,7 +109,7 @@ public sealed class ConfigBackupTaskTests : IDisposable
         }
 
         using var stop = new CancellationTokenSource();
-        var scheduler = new ConfigBackupScheduler(OpenAsync, new InlineRunQueue(_test.DataDirectory, Stores), _clock, NullLogger<ConfigBackupScheduler>.Instance);
+        var scheduler = new ConfigBackupScheduler(OpenAsync, Queue(), _clock, NullLogger<ConfigBackupScheduler>.Instance);
         var running = Task.Run(() => scheduler.RunAsync(stop.Token));
 
         // Let the scheduler read its settings and start waiting, then move the clock past 03:00 in steps.
@@ -168,7 +147,7 @@ public sealed class ConfigBackupTaskTests : IDisposable
         }
 
         using var stop = new CancellationTokenSource();
-        var running = Task.Run(() => new ConfigBackupScheduler(OpenAsync, new InlineRunQueue(_test.DataDirectory, Stores), _clock, NullLogger<ConfigBackupScheduler>.Instance).RunAsync(stop.Token));
+        var running = Task.Run(() => new ConfigBackupScheduler(OpenAsync, Queue(), _clock, NullLogger<ConfigBackupScheduler>.Instance).RunAsync(stop.Token));
         await WaitForRunsAsync(1, TimeSpan.FromSeconds(30));
         await Task.Delay(500);
         await stop.CancelAsync();
@@ -195,7 +174,7 @@ public sealed class ConfigBackupTaskTests : IDisposable
 
         var logger = new FakeLogger<ConfigBackupScheduler>();
         using var stop = new CancellationTokenSource();
-        var running = Task.Run(() => new ConfigBackupScheduler(OpenAsync, new InlineRunQueue(_test.DataDirectory, Stores), _clock, logger).RunAsync(stop.Token));
+        var running = Task.Run(() => new ConfigBackupScheduler(OpenAsync, Queue(), _clock, logger).RunAsync(stop.Token));
         await Task.Delay(1000);
         for (var i = 0; i < 8; i++)
         {
