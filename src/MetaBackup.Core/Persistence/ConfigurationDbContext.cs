@@ -106,6 +106,8 @@ public sealed class ConfigurationDbContext : DbContext
         {
             await inserter.InsertAsync(record, cancellationToken);
         }
+
+        await inserter.FlushAsync(cancellationToken);
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess) =>

@@ -12,16 +12,21 @@ namespace MetaBackup.Core.Persistence;
 /// Inserts new records — and the rows of their owned collections — through one reused INSERT per table, made from the
 /// EF Core model (tables, columns, value converters: nothing repeats the mapping), inside the caller's transaction. An
 /// import creates up to millions of records; SaveChanges sends one command per row and reads every generated key back,
-/// about ten times slower (docs/performance.md, "Import"). Nothing is tracked.
+/// about ten times slower (docs/performance.md, "Import"). Nothing is tracked. Where the provider batches commands
+/// (PostgreSQL, over the network), rows go <see cref="RowsPerRoundTrip"/> to a round trip; SQLite, in the process, runs
+/// each at once. <see cref="FlushAsync"/> sends what is still waiting.
 /// </summary>
 internal sealed class RecordInserter(DbContext db) : IDisposable
 {
+    private const int RowsPerRoundTrip = 250;
     private readonly Dictionary<IEntityType, TableInsert> _tables = [];
+    private readonly DbConnection _connection = db.Database.GetDbConnection();
+    private DbBatch? _batch;
 
     public async Task InsertAsync(ConfigRecord record, CancellationToken cancellationToken)
     {
         var type = db.Model.FindEntityType(record.GetType()) ?? throw new InvalidOperationException($"{record.GetType().Name} is not in the model.");
-        await Table(type).InsertAsync(record, owner: null, cancellationToken);
+        await InsertRowAsync(Table(type), record, owner: null, cancellationToken);
         foreach (var navigation in type.GetNavigations().Where(n => n.IsCollection && n.TargetEntityType.IsOwned()))
         {
             if (navigation.PropertyInfo?.GetValue(record) is IEnumerable owned)
@@ -29,10 +34,43 @@ internal sealed class RecordInserter(DbContext db) : IDisposable
                 var table = Table(navigation.TargetEntityType);
                 foreach (var row in owned)
                 {
-                    await table.InsertAsync(row, owner: record.Id, cancellationToken);
+                    await InsertRowAsync(table, row, owner: record.Id, cancellationToken);
                 }
             }
         }
+    }
+
+    /// <summary>Sends the rows still waiting in a batch.</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        if (_batch is { BatchCommands.Count: > 0 })
+        {
+            await _batch.ExecuteNonQueryAsync(cancellationToken);
+            _batch.BatchCommands.Clear();
+        }
+    }
+
+    private async Task InsertRowAsync(TableInsert table, object row, string? owner, CancellationToken cancellationToken)
+    {
+        if (!_connection.CanCreateBatch)
+        {
+            await table.InsertAsync(row, owner, cancellationToken);
+            return;
+        }
+
+        _batch ??= NewBatch();
+        table.AddTo(_batch, row, owner);
+        if (_batch.BatchCommands.Count >= RowsPerRoundTrip)
+        {
+            await FlushAsync(cancellationToken);
+        }
+    }
+
+    private DbBatch NewBatch()
+    {
+        var batch = _connection.CreateBatch();
+        batch.Transaction = db.Database.CurrentTransaction?.GetDbTransaction() ?? throw new InvalidOperationException("Records are inserted inside a transaction.");
+        return batch;
     }
 
     private TableInsert Table(IEntityType type)
@@ -51,6 +89,8 @@ internal sealed class RecordInserter(DbContext db) : IDisposable
         {
             table.Dispose();
         }
+
+        _batch?.Dispose();
     }
 
     /// <summary>One table's INSERT: the columns the model maps but a key the database generates; an owned row's owner key from its owner.</summary>
@@ -79,16 +119,29 @@ internal sealed class RecordInserter(DbContext db) : IDisposable
         public async Task InsertAsync(object row, string? owner, CancellationToken cancellationToken)
         {
             _command.Parameters.Clear();
-            foreach (var (property, mapping, name) in _columns)
-            {
-                var value = property.IsShadowProperty()
-                    ? (property.IsForeignKey() ? owner : throw new InvalidOperationException($"No value for the shadow property {property.Name}."))
-                    : property.PropertyInfo is { } info ? info.GetValue(row) : property.FieldInfo!.GetValue(row);
-                _command.Parameters.Add(mapping.CreateParameter(_command, name, value, property.IsNullable));
-            }
-
+            _command.Parameters.AddRange(Parameters(row, owner));
             await _command.ExecuteNonQueryAsync(cancellationToken);
         }
+
+        /// <summary>Adds the row's INSERT to <paramref name="batch"/>.</summary>
+        public void AddTo(DbBatch batch, object row, string? owner)
+        {
+            var command = batch.CreateBatchCommand();
+            command.CommandText = _command.CommandText;
+            command.Parameters.AddRange(Parameters(row, owner));
+            batch.BatchCommands.Add(command);
+        }
+
+        /// <summary>The row's values as parameters, each converted as the model says (made by the prepared command, which only creates them).</summary>
+        private DbParameter[] Parameters(object row, string? owner) =>
+        [
+            .. _columns.Select(column => column.Mapping.CreateParameter(_command, column.Name, ValueOf(column.Property, row, owner), column.Property.IsNullable)),
+        ];
+
+        private static object? ValueOf(IProperty property, object row, string? owner) =>
+            property.IsShadowProperty()
+                ? (property.IsForeignKey() ? owner : throw new InvalidOperationException($"No value for the shadow property {property.Name}."))
+                : property.PropertyInfo is { } info ? info.GetValue(row) : property.FieldInfo!.GetValue(row);
 
         public void Dispose() => _command.Dispose();
     }
