@@ -54,7 +54,7 @@ public sealed class InterruptionTests
     }
 
     /// <summary>How long a run's claim holds without renewal in these tests (docs/database.md, "Several instances").</summary>
-    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// Issue 8.4: a Configuration Backup run killed with SIGKILL stayed "running" forever and left its

@@ -16,7 +16,7 @@ namespace MetaBackup.Cli.Tests;
 public sealed class SeveralServeInstancesTests
 {
     private const int Rate = 6;
-    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(4);
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(6);
     private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
 
     [Fact]

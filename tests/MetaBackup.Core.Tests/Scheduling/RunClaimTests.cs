@@ -95,7 +95,7 @@ public sealed class RunClaimTests : IDisposable
     public async Task A_run_renews_its_claim_while_it_runs_so_that_no_other_instance_takes_it_over()
     {
         await LocalBackups.ConfigureAsync(_test, _destination.Path);
-        var shortLease = new RunClaimant("instance-a:101:cccccccc", TimeSpan.FromSeconds(2));
+        var shortLease = new RunClaimant("instance-a:101:cccccccc", TimeSpan.FromSeconds(3));
         DateTimeOffset? before = null, after = null;
         Exception? takeOver = null;
 
@@ -108,7 +108,7 @@ public sealed class RunClaimTests : IDisposable
 
             // Longer than the lease, on the run's own thread: only the heartbeat keeps the claim.
             before = LeaseOfRunningAsync().GetAwaiter().GetResult();
-            Thread.Sleep(TimeSpan.FromSeconds(3.5));
+            Thread.Sleep(TimeSpan.FromSeconds(4.5));
             after = LeaseOfRunningAsync().GetAwaiter().GetResult();
             takeOver = Record.Exception(() => RunAsync(B).GetAwaiter().GetResult());
         });
