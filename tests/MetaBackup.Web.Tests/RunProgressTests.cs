@@ -13,6 +13,9 @@ namespace MetaBackup.Web.Tests;
 /// </summary>
 public sealed class RunProgressTests(Browser browser) : IAsyncLifetime
 {
+    /// <summary>The instance running it, as a claim names it (docs/database.md, "Several instances").</summary>
+    private const string RunningInstance = "backup-host-2:4242:0a0b0c0d";
+
     private RunningServer _server = null!;
 
     public async ValueTask InitializeAsync() => _server = await RunningServer.StartAsync(TestKeys.A);
@@ -27,7 +30,11 @@ public sealed class RunProgressTests(Browser browser) : IAsyncLifetime
         long id;
         await using (var store = await _server.OpenStoreAsync())
         {
-            var run = new TaskRun { Task = ConfigBackupTask.Name, Trigger = RunTrigger.Manual, StartedAt = DateTimeOffset.UtcNow, Status = RunStatus.Running };
+            var run = new TaskRun
+            {
+                Task = ConfigBackupTask.Name, Trigger = RunTrigger.Manual, StartedAt = DateTimeOffset.UtcNow, Status = RunStatus.Running,
+                Owner = RunningInstance, LeaseUntil = DateTimeOffset.UtcNow.AddHours(1),
+            };
             store.Db.TaskRuns.Add(run);
             await store.Db.SaveChangesAsync();
             id = run.Id;
@@ -49,6 +56,7 @@ public sealed class RunProgressTests(Browser browser) : IAsyncLifetime
         await Expect(ui.Page.Locator("#run-state")).ToContainTextAsync("succeeded");
         await Expect(ui.Page.Locator("#runs tbody tr").First).ToContainTextAsync("config_backup_2026-11-25T12-00-00-000Z.json.gz.enc");
         await Expect(ui.Page.Locator("#runs tbody tr").First).ToContainTextAsync("2.0 KiB");
+        await Expect(ui.Page.Locator("#runs tbody tr").First).ToContainTextAsync(RunningInstance);
         await Expect(ui.Button("Run now")).ToBeEnabledAsync();
         Assert.Equal(0, navigations);
     }
