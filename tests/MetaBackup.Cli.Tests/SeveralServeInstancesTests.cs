@@ -33,16 +33,14 @@ public sealed class SeveralServeInstancesTests
         using var elsewhere = new TempDirectory();
         Directory.CreateDirectory(elsewhere.Combine("b"));
         Directory.CreateDirectory(elsewhere.Combine("c"));
-        var servers = new[]
-        {
-            ServeProcess.Start(setup),
-            ServeProcess.Start(elsewhere.Combine("b", "data"), setup.Environment),
-            ServeProcess.Start(elsewhere.Combine("c", "data"), setup.Environment),
-        };
+        var servers = new List<ServeProcess>();
         DateTimeOffset killedDue;
         List<TaskRun> runs;
         try
         {
+            servers.Add(ServeProcess.Start(setup));
+            servers.Add(ServeProcess.Start(elsewhere.Combine("b", "data"), setup.Environment));
+            servers.Add(ServeProcess.Start(elsewhere.Combine("c", "data"), setup.Environment));
             await Task.WhenAll(servers.Select(s => s.WaitUntilListeningAsync()));
 
             // Two occurrences run as usual; then the instance running the third is killed in the middle of its run.

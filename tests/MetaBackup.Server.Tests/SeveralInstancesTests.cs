@@ -57,10 +57,11 @@ public sealed class SeveralInstancesTests : IAsyncLifetime
         await atA.SetUpAsync("admin@example.com");
         using var atB = atA.At(_b.Address);
         await ConfigureBackupsAsync(atA);
-        // A configuration large enough that a run lasts a while, and both instances warm, so that the requests meet.
+        // A configuration large enough that a run lasts seconds, and both instances warm, so that the requests meet
+        // while the first run is still going (the two requests may reach their servers a few hundred milliseconds apart).
         await using (var store = await _a.OpenStoreAsync())
         {
-            store.Db.Groups.AddRange(Enumerable.Range(0, 5000).Select(i => new Core.Groups.Group { Name = $"bulk-{i:D4}", Description = new string('d', 100), Permissions = ["jobs.read"] }));
+            store.Db.Groups.AddRange(Enumerable.Range(0, 20_000).Select(i => new Core.Groups.Group { Name = $"bulk-{i:D5}", Description = new string('d', 100), Permissions = ["jobs.read", "jobs.write"] }));
             await store.Db.SaveChangesAsync();
         }
 
