@@ -213,12 +213,7 @@ public sealed class InterruptionTests
         await using (var session = await cli.OpenStoreAsync())
         {
             await SampleConfiguration.SeedAsync(session);
-            for (var i = 0; i < 20_000; i++)
-            {
-                session.Db.Groups.Add(new Core.Groups.Group { Name = $"bulk-{i:D5}", Description = new string('d', 100), Permissions = ["jobs.read", "jobs.write"] });
-            }
-
-            await session.Db.SaveChangesAsync();
+            await SampleConfiguration.AddBulkGroupsAsync(session, 20_000);
         }
 
         await cli.OkAsync("adapters", "add", "--kind", "storage", "--type", "local", "--name", "disk", "--config", $"path={destination}");

@@ -88,8 +88,7 @@ public sealed class SeveralServeInstancesTests
         await using (var session = await cli.OpenStoreAsync())
         {
             await SampleConfiguration.SeedAsync(session);
-            session.Db.Groups.AddRange(Enumerable.Range(0, 3000).Select(i => new Core.Groups.Group { Name = $"bulk-{i:D4}", Description = new string('d', 100), Permissions = ["jobs.read"] }));
-            await session.Db.SaveChangesAsync();
+            await SampleConfiguration.AddBulkGroupsAsync(session, 3000);
         }
 
         await cli.OkAsync("adapters", "add", "--kind", "storage", "--type", "local", "--name", "disk", "--config", $"path={destination}");

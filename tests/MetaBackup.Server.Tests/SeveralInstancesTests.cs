@@ -61,8 +61,7 @@ public sealed class SeveralInstancesTests : IAsyncLifetime
         // while the first run is still going (the two requests may reach their servers a few hundred milliseconds apart).
         await using (var store = await _a.OpenStoreAsync())
         {
-            store.Db.Groups.AddRange(Enumerable.Range(0, 20_000).Select(i => new Core.Groups.Group { Name = $"bulk-{i:D5}", Description = new string('d', 100), Permissions = ["jobs.read", "jobs.write"] }));
-            await store.Db.SaveChangesAsync();
+            await SampleConfiguration.AddBulkGroupsAsync(store, 20_000);
         }
 
         ApiClient.Expect(HttpStatusCode.OK, await atA.GetAsync("/api/v1/tasks/runs"));

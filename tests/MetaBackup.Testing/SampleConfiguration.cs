@@ -69,6 +69,16 @@ public static class SampleConfiguration
         return secrets;
     }
 
+    /// <summary>
+    /// Adds <paramref name="count"/> plain groups ("bulk-00000" …) straight through the context, so that a configuration
+    /// is large enough for an export or a run to last a moment (tests of interruption and of runs that meet).
+    /// </summary>
+    public static async Task AddBulkGroupsAsync(ConfigurationSession session, int count)
+    {
+        session.Db.Groups.AddRange(Enumerable.Range(0, count).Select(i => new Group { Name = $"bulk-{i:D5}", Description = new string('d', 100), Permissions = ["jobs.read", "jobs.write"] }));
+        await session.Db.SaveChangesAsync();
+    }
+
     private static string SampleValue(ConfigKey key) => key.Type switch
     {
         ConfigValueType.Integer => "5432",

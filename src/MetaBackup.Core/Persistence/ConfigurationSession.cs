@@ -37,17 +37,18 @@ public sealed class ConfigurationSession(
     /// <summary>Changes what it read, with every other writer kept out meanwhile (see <see cref="IDatabaseProvider.BeginWriteAsync"/>).</summary>
     public Task<IDbContextTransaction> BeginWriteAsync(CancellationToken cancellationToken) => database.BeginWriteAsync(Db, cancellationToken);
 
-    /// <summary>The time by the database's clock, shared by every instance on it (see <see cref="IDatabaseProvider.NowAsync"/>).</summary>
-    public Task<DateTimeOffset> DatabaseNowAsync(CancellationToken cancellationToken) => database.NowAsync(Db, cancellationToken);
+    /// <summary>
+    /// The time by the database's clock, shared by every instance on it (see <see cref="IDatabaseProvider.NowAsync"/>),
+    /// read on the session's context or on <paramref name="context"/> (one from <see cref="NewContext"/>).
+    /// </summary>
+    public Task<DateTimeOffset> DatabaseNowAsync(CancellationToken cancellationToken, ConfigurationDbContext? context = null) =>
+        database.NowAsync(context ?? Db, cancellationToken);
 
     /// <summary>
     /// A context of its own on the same database, without the session's key or actor: for work beside the session's own
     /// transaction, such as renewing a run's lease while the run reads its snapshot (<see cref="Scheduling.RunLease"/>).
     /// </summary>
     public ConfigurationDbContext NewContext() => new(database.ContextOptions);
-
-    /// <summary>The time by the database's clock, read on <paramref name="context"/> (a context from <see cref="NewContext"/>).</summary>
-    public Task<DateTimeOffset> DatabaseNowAsync(ConfigurationDbContext context, CancellationToken cancellationToken) => database.NowAsync(context, cancellationToken);
 
     /// <summary>The failure as a conflict when it means someone else held or changed the database (<see cref="DatabaseErrors"/>), else null.</summary>
     public Configuration.ConflictException? AsConflict(Exception failure) => DatabaseErrors.AsConflict(failure, database);

@@ -138,7 +138,7 @@ public sealed class ConfigBackupTask(ConfigurationSession session, DataDirectory
         {
             // Only then a writer: a sweep must not queue behind an import for nothing.
             await using var transaction = await session.BeginWriteAsync(cancellationToken);
-            await RunClaims.CloseLeftOversAsync(session, await session.DatabaseNowAsync(cancellationToken), cancellationToken);
+            await RunClaims.CloseLeftOversAsync(session, now, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
 

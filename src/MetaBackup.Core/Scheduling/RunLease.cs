@@ -31,7 +31,7 @@ public sealed class RunLease : IAsyncDisposable
     {
         await using var db = session.NewContext();
         db.Database.AutoTransactionBehavior = AutoTransactionBehavior.Never;
-        var until = await session.DatabaseNowAsync(db, cancellationToken) + claimant.Lease;
+        var until = await session.DatabaseNowAsync(cancellationToken, db) + claimant.Lease;
         return await db.TaskRuns
             .Where(r => r.Id == runId && r.Owner == claimant.Name && (r.Status == RunStatus.Queued || r.Status == RunStatus.Running))
             .ExecuteUpdateAsync(set => set.SetProperty(r => r.LeaseUntil, until), cancellationToken) == 1;
