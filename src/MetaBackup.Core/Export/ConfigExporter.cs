@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using MetaBackup.Core.Configuration;
@@ -120,27 +121,69 @@ public sealed class ConfigExporter(ConfigurationSession session)
             counts[area.Name] = await Db.RecordsOf(area).CountAsync(cancellationToken);
         }
 
-        var failures = new List<SecretFailure>();
-        foreach (var area in ConfigurationAreas.All.Where(a => a.SecretProperties.Count > 0))
+        // A secret that cannot be decrypted stops the export before anything is kept, or (with the option) is named in the
+        // warnings, which the document carries first. Where the output can be taken back (a file: every export but a
+        // download), the document is written at once, each secret decrypted once; the rare export that meets such a
+        // secret is taken back, then refused or written again knowing its warnings (docs/performance.md, "Export").
+        // Elsewhere every secret is checked first, in a pass of its own.
+        List<SecretFailure> failures;
+        if (output.CanSeek)
         {
-            await foreach (var record in Records(area, cancellationToken))
+            var start = output.Position;
+            failures = await WriteDocumentAsync(prepared, exporter, output, counts, [], cancellationToken);
+            if (failures.Count > 0)
             {
-                exporter.Check(area, record, failures);
+                output.SetLength(start);
+                output.Position = start;
+                Refuse(failures, options);
+                await WriteDocumentAsync(prepared, exporter, output, counts, Warnings(failures), cancellationToken);
             }
         }
+        else
+        {
+            failures = [];
+            foreach (var area in ConfigurationAreas.All.Where(a => a.SecretProperties.Count > 0))
+            {
+                await foreach (var record in Records(area, cancellationToken))
+                {
+                    exporter.Check(area, record, failures);
+                }
+            }
 
+            Refuse(failures, options);
+            await WriteDocumentAsync(prepared, exporter, output, counts, Warnings(failures), cancellationToken);
+        }
+
+        session.Logger<ConfigExporter>().LogInformation(
+            "Exported the configuration ({Records} records, secrets {Secrets}, {Encryption})",
+            counts.Values.Sum(), options.IncludeSecrets ? "included" : "stripped", prepared.Profile is null ? "unencrypted" : $"encrypted with profile {prepared.Profile.Name} ({prepared.Profile.Fingerprint})");
+        return new ExportResult(prepared.FileName, prepared.At, options.IncludeSecrets, prepared.Key is not null, prepared.Profile?.Name, prepared.Profile?.Fingerprint, counts, Warnings(failures));
+    }
+
+    private static void Refuse(List<SecretFailure> failures, ExportOptions options)
+    {
         if (failures.Count > 0 && !options.ContinueOnSecretErrors)
         {
             throw new ExportSecretsException(failures);
         }
+    }
 
-        var warnings = failures.Select(f => f.ToString()).ToList();
+    private static List<string> Warnings(List<SecretFailure> failures) => failures.Select(f => f.ToString()).ToList();
+
+    /// <summary>Writes the whole document (compressed, encrypted when a key is given) and returns the secrets that could not be decrypted.</summary>
+    private async Task<List<SecretFailure>> WriteDocumentAsync(
+        PreparedExport prepared, RecordExporter exporter, Stream output, Dictionary<string, int> counts, List<string> warnings, CancellationToken cancellationToken)
+    {
+        var failures = new List<SecretFailure>();
         var body = prepared.Key is { } key
-            ? EncryptedBackup.Create(new NonClosingStream(output), [key.Bytes.ToArray()], options.Compression)
-            : Compressions.Compress(new NonClosingStream(output), options.Compression);
+            ? EncryptedBackup.Create(new NonClosingStream(output), [key.Bytes.ToArray()], prepared.Options.Compression)
+            : Compressions.Compress(new NonClosingStream(output), prepared.Options.Compression);
         await using (body)
         {
-            await using var json = new Utf8JsonWriter(body, new JsonWriterOptions { Indented = true, Encoder = SecretMasking.Options.Encoder });
+            // JSON goes to a buffer that is handed on when full: Utf8JsonWriter.FlushAsync would also flush the compressor,
+            // ending a deflate block every time.
+            var pending = new ArrayBufferWriter<byte>(64 * 1024);
+            await using var json = new Utf8JsonWriter(pending, new JsonWriterOptions { Indented = true, Encoder = SecretMasking.Options.Encoder });
             json.WriteStartObject();
             WriteMetadata(json, prepared, counts, warnings);
             foreach (var area in ConfigurationAreas.All)
@@ -148,10 +191,10 @@ public sealed class ConfigExporter(ConfigurationSession session)
                 json.WriteStartArray(area.Name);
                 await foreach (var record in Records(area, cancellationToken))
                 {
-                    exporter.Export(area, record, []).WriteTo(json, SecretMasking.Options);
-                    if (json.BytesPending > 32 * 1024)
+                    exporter.Export(area, record, failures).WriteTo(json, SecretMasking.Options);
+                    if (json.BytesPending + pending.WrittenCount > 32 * 1024)
                     {
-                        await json.FlushAsync(cancellationToken);
+                        await HandOnAsync(json, pending, body, cancellationToken);
                     }
                 }
 
@@ -159,12 +202,17 @@ public sealed class ConfigExporter(ConfigurationSession session)
             }
 
             json.WriteEndObject();
+            await HandOnAsync(json, pending, body, cancellationToken);
         }
 
-        session.Logger<ConfigExporter>().LogInformation(
-            "Exported the configuration ({Records} records, secrets {Secrets}, {Encryption})",
-            counts.Values.Sum(), options.IncludeSecrets ? "included" : "stripped", prepared.Profile is null ? "unencrypted" : $"encrypted with profile {prepared.Profile.Name} ({prepared.Profile.Fingerprint})");
-        return new ExportResult(prepared.FileName, prepared.At, options.IncludeSecrets, prepared.Key is not null, prepared.Profile?.Name, prepared.Profile?.Fingerprint, counts, warnings);
+        return failures;
+    }
+
+    private static async Task HandOnAsync(Utf8JsonWriter json, ArrayBufferWriter<byte> pending, Stream body, CancellationToken cancellationToken)
+    {
+        json.Flush();
+        await body.WriteAsync(pending.WrittenMemory, cancellationToken);
+        pending.ResetWrittenCount();
     }
 
     private ConfiguredCancelableAsyncEnumerable<ConfigRecord> Records(ConfigurationArea area, CancellationToken cancellationToken) =>

@@ -134,6 +134,44 @@ public sealed class ConfigExporterTests : IDisposable
     }
 
     [Fact]
+    public async Task A_secret_that_cannot_be_decrypted_sends_nothing_to_a_stream_and_takes_back_what_it_wrote_where_it_can()
+    {
+        await using (var seed = await _test.InitializeAndOpenAsync())
+        {
+            await SampleConfiguration.SeedAsync(seed);
+        }
+
+        _test.Execute("UPDATE sso_providers SET \"ClientSecret\" = substr(\"ClientSecret\", 1, length(\"ClientSecret\") - 4) || 'AAAA'");
+        await using var session = await _test.OpenAsync();
+        var exporter = new ConfigExporter(session);
+
+        // A stream that cannot be taken back (a download): every secret is checked before the first byte.
+        var download = new ForwardOnlyStream();
+        await Assert.ThrowsAsync<ExportSecretsException>(() => exporter.ExportAsync(new ExportOptions(true, "offsite"), download));
+        Assert.Equal(0, download.Written.Length);
+
+        // One that can (a file, or memory): what the export wrote is taken back, and what came before it stays.
+        var memory = new MemoryStream();
+        memory.Write("before"u8);
+        await Assert.ThrowsAsync<ExportSecretsException>(() => exporter.ExportAsync(new ExportOptions(true, "offsite"), memory));
+        Assert.Equal("before"u8.ToArray(), memory.ToArray());
+
+        // Carrying on past it, both name it in the document's warnings.
+        var key = new VaultService(session).KeyOf(await new VaultService(session).FindAsync("offsite"));
+        var carryOn = new ExportOptions(true, "offsite", ContinueOnSecretErrors: true);
+        foreach (var output in new Stream[] { new ForwardOnlyStream(), new MemoryStream() })
+        {
+            var result = await exporter.ExportAsync(carryOn, output);
+            var path = _out.Combine($"carried-on-{output.GetType().Name}");
+            await File.WriteAllBytesAsync(path, output is ForwardOnlyStream forward ? forward.Written.ToArray() : ((MemoryStream)output).ToArray());
+            var document = BackupDocument.ParseValid(BackupDocument.ReadText(path, key.Bytes.ToArray()));
+            Assert.Contains("'keycloak'", Assert.Single(result.Warnings), StringComparison.Ordinal);
+            Assert.Contains("'keycloak'", document["metadata"]!["warnings"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+            Assert.Equal("", SecretIn(document, "ssoProviders.clientSecret"));
+        }
+    }
+
+    [Fact]
     public async Task The_preview_counts_what_the_export_contains_and_writes_nothing()
     {
         await using var session = await _test.InitializeAndOpenAsync();
@@ -161,6 +199,30 @@ public sealed class ConfigExporterTests : IDisposable
         await Assert.ThrowsAsync<InvalidInputException>(() => new ConfigExporter(session).ExportToFileAsync(new ExportOptions(), target));
 
         Assert.Equal("precious", await File.ReadAllTextAsync(target));
+    }
+
+    /// <summary>An output that cannot seek, such as an HTTP response: what is written to it cannot be taken back.</summary>
+    private sealed class ForwardOnlyStream : Stream
+    {
+        public MemoryStream Written { get; } = new();
+
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Write(byte[] buffer, int offset, int count) => Written.Write(buffer, offset, count);
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
     }
 
     /// <summary>A secret's value in the document, by the field names SampleConfiguration uses.</summary>
