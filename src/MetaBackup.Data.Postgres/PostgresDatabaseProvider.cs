@@ -79,6 +79,10 @@ public sealed class PostgresDatabaseProvider(PostgresConnectionSettings settings
         context.Database.BeginTransactionAsync(cancellationToken);
 
     /// <summary>The server's clock_timestamp(): the time now, not the transaction's start.</summary>
+    /// <summary>The history table as EF Core creates and finds it: unqualified, so in the first schema of the search path.</summary>
+    public Task<IReadOnlyList<string>> AppliedMigrationsAsync(ConfigurationDbContext context, CancellationToken cancellationToken) =>
+        MigrationHistory.ReadAsync(context, $"SELECT count(*) FROM (SELECT to_regclass('\"{MigrationHistory.Table}\"') AS t) AS h WHERE t IS NOT NULL", cancellationToken);
+
     public async Task<DateTimeOffset> NowAsync(ConfigurationDbContext context, CancellationToken cancellationToken)
     {
         var now = await context.Database.SqlQuery<DateTime>($"SELECT clock_timestamp() AS \"Value\"").SingleAsync(cancellationToken);

@@ -115,6 +115,9 @@ public sealed class SqliteDatabaseProvider : IDatabaseProvider
         context.Database.BeginTransactionAsync(cancellationToken);
 
     /// <summary>This machine's clock: a SQLite file is only ever shared by processes on the machine it is on.</summary>
+    public Task<IReadOnlyList<string>> AppliedMigrationsAsync(ConfigurationDbContext context, CancellationToken cancellationToken) =>
+        MigrationHistory.ReadAsync(context, $"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '{MigrationHistory.Table}'", cancellationToken);
+
     public Task<DateTimeOffset> NowAsync(ConfigurationDbContext context, CancellationToken cancellationToken) =>
         Task.FromResult(StoredTime.Of(DateTimeOffset.UtcNow));
 

@@ -151,7 +151,7 @@ public sealed class ConfigurationStore(
     /// </summary>
     private async Task MigrateIfNeededAsync(ConfigurationDbContext db, CancellationToken cancellationToken)
     {
-        if ((await db.Database.GetPendingMigrationsAsync(cancellationToken)).Any())
+        if (MigrationHistory.HasPending(db, await database.AppliedMigrationsAsync(db, cancellationToken)))
         {
             await database.MigrateAsync(db, cancellationToken);
         }
@@ -168,8 +168,7 @@ public sealed class ConfigurationStore(
         }
 
         // Read-only checks: nothing is created or migrated before the key is known to be right.
-        var applied = await db.Database.GetAppliedMigrationsAsync(cancellationToken);
-        if (!applied.Any())
+        if ((await database.AppliedMigrationsAsync(db, cancellationToken)).Count == 0)
         {
             return null;
         }

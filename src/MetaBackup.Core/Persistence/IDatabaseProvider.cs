@@ -31,6 +31,12 @@ public interface IDatabaseProvider
     Task MigrateAsync(ConfigurationDbContext context, CancellationToken cancellationToken);
 
     /// <summary>
+    /// The migrations the database has applied, in order; none when it has no history table yet. Read without EF Core's
+    /// history machinery, since every command's start asks (<see cref="MigrationHistory"/>).
+    /// </summary>
+    Task<IReadOnlyList<string>> AppliedMigrationsAsync(ConfigurationDbContext context, CancellationToken cancellationToken);
+
+    /// <summary>
     /// A read-only transaction over one consistent snapshot of the database that does not hold up
     /// writers (an export reads every area inside one, docs/architecture.md, "Transactions").
     /// </summary>
