@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
+using System.Threading.Channels;
 using System.Text.Json;
 using MetaBackup.Core.Configuration;
 using MetaBackup.Core.IO;
@@ -170,11 +172,90 @@ public sealed class ConfigExporter(ConfigurationSession session)
 
     private static List<string> Warnings(List<SecretFailure> failures) => failures.Select(f => f.ToString()).ToList();
 
-    /// <summary>Writes the whole document (compressed, encrypted when a key is given) and returns the secrets that could not be decrypted.</summary>
+    /// <summary>
+    /// Writes the whole document (compressed, encrypted when a key is given) and returns the secrets that could not be
+    /// decrypted. Reading the records (EF Core building each one) and writing them (secrets opened, JSON, compression,
+    /// encryption) each take about half of an export's time, so they run side by side: this method reads, in the
+    /// session's snapshot, and hands the records through a short queue to a writer on another thread
+    /// (docs/performance.md, "Export"). Memory stays flat: the queue holds at most <see cref="RecordsInFlight"/> records.
+    /// </summary>
     private async Task<List<SecretFailure>> WriteDocumentAsync(
         PreparedExport prepared, RecordExporter exporter, Stream output, Dictionary<string, int> counts, List<string> warnings, CancellationToken cancellationToken)
     {
         var failures = new List<SecretFailure>();
+        var queue = Channel.CreateBounded<ConfigRecord?>(new BoundedChannelOptions(RecordsInFlight) { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var writing = Task.Run(
+            async () =>
+            {
+                try
+                {
+                    await WriteRecordsAsync(queue.Reader, prepared, exporter, output, counts, warnings, failures, stop.Token);
+                }
+                catch
+                {
+                    await stop.CancelAsync(); // the reader must not wait on a queue nobody empties
+                    throw;
+                }
+            },
+            CancellationToken.None);
+
+        Exception? readFailure = null;
+        try
+        {
+            foreach (var area in ConfigurationAreas.All)
+            {
+                await foreach (var record in Records(area, stop.Token))
+                {
+                    await queue.Writer.WriteAsync(record, stop.Token);
+                }
+
+                await queue.Writer.WriteAsync(null, stop.Token); // the end of the area
+            }
+        }
+        catch (Exception e)
+        {
+            readFailure = e;
+        }
+        finally
+        {
+            // Ended with the failure, the writer stops too, and never finishes a document whose records are missing.
+            queue.Writer.TryComplete(readFailure);
+        }
+
+        Exception? writeFailure = null;
+        try
+        {
+            await writing;
+        }
+        catch (Exception e)
+        {
+            writeFailure = e;
+        }
+
+        // The failure to report is the first one: a writer that failed on its own stopped the reader, which then saw a
+        // cancellation that the caller did not ask for; otherwise reading's failure (or the caller's cancellation) is the cause.
+        if (writeFailure is not null && (readFailure is null || (readFailure is OperationCanceledException && !cancellationToken.IsCancellationRequested)))
+        {
+            ExceptionDispatchInfo.Throw(writeFailure);
+        }
+
+        if (readFailure is not null)
+        {
+            ExceptionDispatchInfo.Throw(readFailure);
+        }
+
+        return failures;
+    }
+
+    /// <summary>How many records the reader may be ahead of the writer.</summary>
+    private const int RecordsInFlight = 1024;
+
+    /// <summary>The document, with the records taken from <paramref name="records"/>: each area's records, then null.</summary>
+    private static async Task WriteRecordsAsync(
+        ChannelReader<ConfigRecord?> records, PreparedExport prepared, RecordExporter exporter, Stream output,
+        Dictionary<string, int> counts, List<string> warnings, List<SecretFailure> failures, CancellationToken cancellationToken)
+    {
         var body = prepared.Key is { } key
             ? EncryptedBackup.Create(new NonClosingStream(output), [key.Bytes.ToArray()], prepared.Options.Compression)
             : Compressions.Compress(new NonClosingStream(output), prepared.Options.Compression);
@@ -189,7 +270,7 @@ public sealed class ConfigExporter(ConfigurationSession session)
             foreach (var area in ConfigurationAreas.All)
             {
                 json.WriteStartArray(area.Name);
-                await foreach (var record in Records(area, cancellationToken))
+                while (await records.ReadAsync(cancellationToken) is { } record)
                 {
                     exporter.Export(area, record, failures).WriteTo(json, SecretMasking.Options);
                     if (json.BytesPending + pending.WrittenCount > 32 * 1024)
@@ -204,8 +285,6 @@ public sealed class ConfigExporter(ConfigurationSession session)
             json.WriteEndObject();
             await HandOnAsync(json, pending, body, cancellationToken);
         }
-
-        return failures;
     }
 
     private static async Task HandOnAsync(Utf8JsonWriter json, ArrayBufferWriter<byte> pending, Stream body, CancellationToken cancellationToken)

@@ -172,6 +172,27 @@ public sealed class ConfigExporterTests : IDisposable
     }
 
     [Fact]
+    public async Task An_output_that_fails_midway_stops_the_export_with_its_own_error_and_a_cancellation_stops_it_as_cancelled()
+    {
+        // Enough records that the reader fills the queue to the writer and waits on it (docs/performance.md, "Export").
+        await using var session = await _test.InitializeAndOpenAsync();
+        await SampleConfiguration.SeedAsync(session);
+        await SampleConfiguration.AddBulkGroupsAsync(session, 5000);
+        var exporter = new ConfigExporter(session);
+
+        var full = new FailingStream(afterBytes: 16 * 1024, () => throw new IOException("No space left on device"));
+        var error = await Assert.ThrowsAsync<IOException>(() => exporter.ExportAsync(new ExportOptions(), full));
+        Assert.Equal("No space left on device", error.Message);
+
+        using var cancel = new CancellationTokenSource();
+        var cancelling = new FailingStream(afterBytes: 16 * 1024, cancel.Cancel);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => exporter.ExportAsync(new ExportOptions(), cancelling, cancel.Token));
+
+        // The session is still usable: nothing was left reading.
+        Assert.Equal(5000 + 1, (await exporter.ExportAsync(new ExportOptions(), Stream.Null)).Counts["groups"]);
+    }
+
+    [Fact]
     public async Task The_preview_counts_what_the_export_contains_and_writes_nothing()
     {
         await using var session = await _test.InitializeAndOpenAsync();
@@ -213,6 +234,37 @@ public sealed class ConfigExporterTests : IDisposable
         public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
         public override void Write(byte[] buffer, int offset, int count) => Written.Write(buffer, offset, count);
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+
+    /// <summary>An output that does <paramref name="then"/> (fails, or cancels the export) once it has taken <paramref name="afterBytes"/>.</summary>
+    private sealed class FailingStream(int afterBytes, Action then) : Stream
+    {
+        private long _written;
+
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            _written += count;
+            if (_written > afterBytes)
+            {
+                then();
+            }
+        }
 
         public override void Flush()
         {
