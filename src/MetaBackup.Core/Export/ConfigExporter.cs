@@ -117,11 +117,7 @@ public sealed class ConfigExporter(ConfigurationSession session)
         // One read transaction: the counts, the check and the records all see the same snapshot. Inside an
         // import's transaction (its safety snapshot) that transaction is the snapshot: it sees what the import will change.
         await using var snapshot = Db.Database.CurrentTransaction is null ? await session.BeginReadSnapshotAsync(cancellationToken) : null;
-        var counts = new Dictionary<string, int>();
-        foreach (var area in ConfigurationAreas.All)
-        {
-            counts[area.Name] = await Db.RecordsOf(area).CountAsync(cancellationToken);
-        }
+        var counts = await Db.CountRecordsAsync(cancellationToken);
 
         // A secret that cannot be decrypted stops the export before anything is kept, or (with the option) is named in the
         // warnings, which the document carries first. Where the output can be taken back (a file: every export but a

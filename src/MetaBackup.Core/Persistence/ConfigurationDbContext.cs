@@ -58,6 +58,21 @@ public sealed class ConfigurationDbContext : DbContext
         (IQueryable<ConfigRecord>)typeof(DbContext).GetMethod(nameof(Set), Type.EmptyTypes)!
             .MakeGenericMethod(area.EntityType).Invoke(this, null)!;
 
+    /// <summary>
+    /// How many records each area holds, keyed by area name: one plain query of a count per area's table (read in the
+    /// context's transaction when it has one), not nine LINQ queries each compiled at first use (docs/performance.md, "Export").
+    /// </summary>
+    public Task<Dictionary<string, int>> CountRecordsAsync(CancellationToken cancellationToken) =>
+        RawCommand.RunAsync(this, async command =>
+        {
+            var areas = ConfigurationAreas.All;
+            command.CommandText = "SELECT " + string.Join(", ", areas.Select(a => $"(SELECT COUNT(*) FROM \"{Model.FindEntityType(a.EntityType)!.GetTableName()}\")"));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            return areas.Select((area, i) => (area.Name, Count: Convert.ToInt32(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture)))
+                .ToDictionary(c => c.Name, c => c.Count);
+        }, cancellationToken);
+
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         StampTimes();

@@ -1,7 +1,5 @@
-using System.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Migrations;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace MetaBackup.Core.Persistence;
 
@@ -16,19 +14,9 @@ public static class MigrationHistory
     public const string Table = HistoryRepository.DefaultTableName;
 
     /// <summary>The ids of the applied migrations, in order; none when <paramref name="tableExistsSql"/> (a count) finds no history table.</summary>
-    public static async Task<IReadOnlyList<string>> ReadAsync(ConfigurationDbContext context, string tableExistsSql, CancellationToken cancellationToken)
-    {
-        var connection = context.Database.GetDbConnection();
-        var opened = connection.State != ConnectionState.Open;
-        if (opened)
+    public static Task<IReadOnlyList<string>> ReadAsync(ConfigurationDbContext context, string tableExistsSql, CancellationToken cancellationToken) =>
+        RawCommand.RunAsync<IReadOnlyList<string>>(context, async command =>
         {
-            await context.Database.OpenConnectionAsync(cancellationToken);
-        }
-
-        try
-        {
-            await using var command = connection.CreateCommand();
-            command.Transaction = context.Database.CurrentTransaction?.GetDbTransaction();
             command.CommandText = tableExistsSql;
             if (Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) == 0)
             {
@@ -44,15 +32,7 @@ public static class MigrationHistory
             }
 
             return applied;
-        }
-        finally
-        {
-            if (opened)
-            {
-                await context.Database.CloseConnectionAsync();
-            }
-        }
-    }
+        }, cancellationToken);
 
     /// <summary>Whether this version knows migrations the database has not applied.</summary>
     public static bool HasPending(ConfigurationDbContext context, IReadOnlyList<string> applied) =>
