@@ -61,6 +61,21 @@ public sealed class BadInputTests : IDisposable
         Assert.Equal(before, _cli.Dump());
     }
 
+    [Fact]
+    public async Task A_data_directory_without_a_configuration_is_named_with_what_to_do_and_is_not_created()
+    {
+        using var cli = new CliRunner();
+
+        var result = await cli.RunAsync("profiles", "list");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"error: There is no MetaBackup configuration in '{cli.DataDirectory}'.", result.Err, StringComparison.Ordinal);
+        // Core's hint says what to do, the CLI's how: each once, neither repeating the other.
+        var hints = result.Err.Split('\n').Where(line => line.StartsWith("hint: ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["hint: Initialise it, or use the data directory that holds the configuration.", "hint: `metabackup init` initialises it; --data-dir DIR (or METABACKUP_DATA_DIR) names another."], hints);
+        Assert.False(Directory.Exists(cli.DataDirectory));
+    }
+
     /// <summary>Issue 9.18: an unusable SFTP private key was accepted by `adapters add` and failed only later, as "failed unexpectedly: SshException".</summary>
     [Fact]
     public async Task An_sftp_private_key_that_cannot_be_read_is_refused_when_it_is_given_without_echoing_it()

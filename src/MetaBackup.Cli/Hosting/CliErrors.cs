@@ -39,7 +39,7 @@ public static class CliErrors
             ErrorCode.NotFound when Detail("area") is { } area => $"list what exists with `metabackup {CommandOf(area)} list{(Detail("kind") is { } kind ? $" --kind {kind}" : "")}`.",
             ErrorCode.NotFound => "list the backups in a destination with `metabackup backups list --storage REF`.",
             ErrorCode.Duplicate when Detail("area") is { } area => $"change the existing one with `metabackup {CommandOf(area)} update`.",
-            ErrorCode.NotInitialized => "run `metabackup init` to create one, or point --data-dir (or METABACKUP_DATA_DIR) at the right directory.",
+            ErrorCode.NotInitialized => "`metabackup init` initialises it; --data-dir DIR (or METABACKUP_DATA_DIR) names another.",
             ErrorCode.ProfileLocked => "`metabackup profiles import-key --kit RECOVERY_KIT` imports the key.",
             ErrorCode.KeyNotSaved when Detail("profile") is { } profile => $"`metabackup profiles recovery-kit {profile} -o FILE` saves it; --force deletes anyway.",
             ErrorCode.BackupRefused when Detail("needsKey") is not null => "give the key with --kit RECOVERY_KIT or --key-file KEY_FILE, or import it first with `metabackup profiles import-key`.",
