@@ -112,13 +112,7 @@ public sealed class ConfigExporterTests : IDisposable
     [Fact]
     public async Task A_secret_that_cannot_be_decrypted_stops_the_export_or_with_the_option_is_named_in_the_warnings()
     {
-        await using (var seed = await _test.InitializeAndOpenAsync())
-        {
-            await SampleConfiguration.SeedAsync(seed);
-        }
-
-        _test.Execute("UPDATE sso_providers SET \"ClientSecret\" = substr(\"ClientSecret\", 1, length(\"ClientSecret\") - 4) || 'AAAA'");
-        await using var session = await _test.OpenAsync();
+        await using var session = await SampleWithAnUndecryptableSecretAsync();
         var exporter = new ConfigExporter(session);
 
         var error = await Assert.ThrowsAsync<ExportSecretsException>(() => exporter.ExportToFileAsync(new ExportOptions(true, "offsite"), _out.Path));
@@ -136,13 +130,7 @@ public sealed class ConfigExporterTests : IDisposable
     [Fact]
     public async Task A_secret_that_cannot_be_decrypted_sends_nothing_to_a_stream_and_takes_back_what_it_wrote_where_it_can()
     {
-        await using (var seed = await _test.InitializeAndOpenAsync())
-        {
-            await SampleConfiguration.SeedAsync(seed);
-        }
-
-        _test.Execute("UPDATE sso_providers SET \"ClientSecret\" = substr(\"ClientSecret\", 1, length(\"ClientSecret\") - 4) || 'AAAA'");
-        await using var session = await _test.OpenAsync();
+        await using var session = await SampleWithAnUndecryptableSecretAsync();
         var exporter = new ConfigExporter(session);
 
         // A stream that cannot be taken back (a download): every secret is checked before the first byte.
@@ -180,12 +168,12 @@ public sealed class ConfigExporterTests : IDisposable
         await SampleConfiguration.AddBulkGroupsAsync(session, 5000);
         var exporter = new ConfigExporter(session);
 
-        var full = new FailingStream(afterBytes: 16 * 1024, () => throw new IOException("No space left on device"));
+        var full = new ForwardOnlyStream(afterBytes: 16 * 1024, () => throw new IOException("No space left on device"));
         var error = await Assert.ThrowsAsync<IOException>(() => exporter.ExportAsync(new ExportOptions(), full));
         Assert.Equal("No space left on device", error.Message);
 
         using var cancel = new CancellationTokenSource();
-        var cancelling = new FailingStream(afterBytes: 16 * 1024, cancel.Cancel);
+        var cancelling = new ForwardOnlyStream(afterBytes: 16 * 1024, cancel.Cancel);
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => exporter.ExportAsync(new ExportOptions(), cancelling, cancel.Token));
 
         // The session is still usable: nothing was left reading.
@@ -222,8 +210,23 @@ public sealed class ConfigExporterTests : IDisposable
         Assert.Equal("precious", await File.ReadAllTextAsync(target));
     }
 
-    /// <summary>An output that cannot seek, such as an HTTP response: what is written to it cannot be taken back.</summary>
-    private sealed class ForwardOnlyStream : Stream
+    /// <summary>The sample configuration with the SSO provider's client secret damaged (it no longer authenticates), opened.</summary>
+    private async Task<ConfigurationSession> SampleWithAnUndecryptableSecretAsync()
+    {
+        await using (var seed = await _test.InitializeAndOpenAsync())
+        {
+            await SampleConfiguration.SeedAsync(seed);
+        }
+
+        _test.Execute("UPDATE sso_providers SET \"ClientSecret\" = substr(\"ClientSecret\", 1, length(\"ClientSecret\") - 4) || 'AAAA'");
+        return await _test.OpenAsync();
+    }
+
+    /// <summary>
+    /// An output that cannot seek, such as an HTTP response: what is written to it cannot be taken back. It keeps what it
+    /// takes; given <paramref name="afterBytes"/>, it does <paramref name="then"/> (fails, or cancels the export) past them.
+    /// </summary>
+    private sealed class ForwardOnlyStream(int afterBytes = int.MaxValue, Action? then = null) : Stream
     {
         public MemoryStream Written { get; } = new();
 
@@ -233,36 +236,12 @@ public sealed class ConfigExporterTests : IDisposable
         public override long Length => throw new NotSupportedException();
         public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
-        public override void Write(byte[] buffer, int offset, int count) => Written.Write(buffer, offset, count);
-
-        public override void Flush()
-        {
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-    }
-
-    /// <summary>An output that does <paramref name="then"/> (fails, or cancels the export) once it has taken <paramref name="afterBytes"/>.</summary>
-    private sealed class FailingStream(int afterBytes, Action then) : Stream
-    {
-        private long _written;
-
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
         public override void Write(byte[] buffer, int offset, int count)
         {
-            _written += count;
-            if (_written > afterBytes)
+            Written.Write(buffer, offset, count);
+            if (Written.Length > afterBytes)
             {
-                then();
+                then?.Invoke();
             }
         }
 
