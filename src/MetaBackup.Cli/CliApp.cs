@@ -12,6 +12,13 @@ namespace MetaBackup.Cli;
 /// </summary>
 public static class CliApp
 {
+    /// <summary>
+    /// How long a command stopped by Ctrl+C or SIGTERM may take to roll back and remove its temporary files before the
+    /// process is ended anyway (docs/exit-codes.md, 130). System.CommandLine's default, 2 s, was seen running out on a
+    /// busy machine: the process then died by the signal (143) in the middle of its clean-up.
+    /// </summary>
+    public static readonly TimeSpan InterruptionGrace = TimeSpan.FromSeconds(15);
+
     public static async Task<int> RunAsync(string[] args, CliHost host, CancellationToken cancellationToken = default)
     {
         var root = BuildRoot(host);
@@ -23,7 +30,9 @@ public static class CliApp
             return ExitCodes.Usage;
         }
 
-        return await parse.InvokeAsync(new InvocationConfiguration { Output = host.Out, Error = host.Error, EnableDefaultExceptionHandler = false }, cancellationToken);
+        return await parse.InvokeAsync(
+            new InvocationConfiguration { Output = host.Out, Error = host.Error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = InterruptionGrace },
+            cancellationToken);
     }
 
     public static RootCommand BuildRoot(CliHost host)
