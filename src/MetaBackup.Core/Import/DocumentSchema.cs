@@ -11,7 +11,8 @@ public sealed record SchemaError(string Path, string Message)
 
 /// <summary>
 /// The published JSON Schema of the backup document (docs/schema/config-backup.v{N}.schema.json,
-/// embedded in this assembly), and validation against it with errors that name JSON paths.
+/// embedded in this assembly), and validation against it with errors that name JSON paths. The validator reads it
+/// with its references written out in place (<see cref="SchemaInlining"/>).
 /// </summary>
 public static class DocumentSchema
 {
@@ -100,7 +101,7 @@ public static class DocumentSchema
     /// <summary>The schema under an identifier of its own (<paramref name="use"/>): the library registers schemas by it.</summary>
     private static JsonSchema Load(string name, string use)
     {
-        var document = System.Text.Json.Nodes.JsonNode.Parse(Text(name))!.AsObject();
+        var document = SchemaInlining.Inline(System.Text.Json.Nodes.JsonNode.Parse(Text(name))!.AsObject());
         document["$id"] = $"{document["$id"]}/{use}";
         return JsonSchema.FromText(document.ToJsonString());
     }
@@ -120,13 +121,13 @@ public static class DocumentSchema
                 continue;
             }
 
-            JsonSchema Build(string use) => JsonSchema.FromText(new System.Text.Json.Nodes.JsonObject
+            JsonSchema Build(string use) => JsonSchema.FromText(SchemaInlining.Inline(new System.Text.Json.Nodes.JsonObject
             {
                 ["$schema"] = document["$schema"]?.DeepClone(),
                 ["$id"] = $"{document["$id"]}/records/{area}/{use}",
                 ["$ref"] = itemRef,
                 ["$defs"] = document["$defs"]!.DeepClone(),
-            }.ToJsonString());
+            }).ToJsonString());
             schemas[area] = (Build("flag"), Build("detail"));
         }
 
