@@ -11,8 +11,9 @@ public sealed record SchemaError(string Path, string Message)
 
 /// <summary>
 /// The published JSON Schema of the backup document (docs/schema/config-backup.v{N}.schema.json,
-/// embedded in this assembly), and validation against it with errors that name JSON paths. The validator reads it
-/// with its references written out in place (<see cref="SchemaInlining"/>).
+/// embedded in this assembly), and validation against it with errors that name JSON paths. Records are checked
+/// against their item schemas with references written out in place (<see cref="SchemaInlining"/>); the rest of the
+/// document, whose arrays are emptied, against the schema as it is.
 /// </summary>
 public static class DocumentSchema
 {
@@ -101,7 +102,7 @@ public static class DocumentSchema
     /// <summary>The schema under an identifier of its own (<paramref name="use"/>): the library registers schemas by it.</summary>
     private static JsonSchema Load(string name, string use)
     {
-        var document = SchemaInlining.Inline(System.Text.Json.Nodes.JsonNode.Parse(Text(name))!.AsObject());
+        var document = System.Text.Json.Nodes.JsonNode.Parse(Text(name))!.AsObject();
         document["$id"] = $"{document["$id"]}/{use}";
         return JsonSchema.FromText(document.ToJsonString());
     }
