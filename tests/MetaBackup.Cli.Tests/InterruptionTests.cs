@@ -122,7 +122,10 @@ public sealed class InterruptionTests
     {
         using var cli = new CliRunner();
         cli.Environment["ENCRYPTION_KEY"] = TestKeys.A;
-        await ConfigureLargeBackupAsync(cli, Path.Combine(cli.WorkingDirectory, "backups"));
+        // Enough records that the export is still writing when the signal comes: with 20,000 a faster export sometimes
+        // finished between its temporary file appearing and the signal, and the signal then met a process past its
+        // handler (143).
+        await ConfigureLargeBackupAsync(cli, Path.Combine(cli.WorkingDirectory, "backups"), groups: 100_000);
         var target = Path.Combine(cli.WorkingDirectory, "exports");
         Directory.CreateDirectory(target);
         using (var process = CliProcess.Start(cli.DataDirectory, cli.Environment, cli.WorkingDirectory, "export", "--include-secrets", "--profile", "offsite", "-o", target))
@@ -179,7 +182,10 @@ public sealed class InterruptionTests
     {
         using var cli = new CliRunner();
         cli.Environment["ENCRYPTION_KEY"] = TestKeys.A;
-        await ConfigureLargeBackupAsync(cli, Path.Combine(cli.WorkingDirectory, "backups"));
+        // Enough records that the export is still writing when the signal comes: with 20,000 a faster export sometimes
+        // finished between its temporary file appearing and the signal, and the signal then met a process past its
+        // handler (143).
+        await ConfigureLargeBackupAsync(cli, Path.Combine(cli.WorkingDirectory, "backups"), groups: 100_000);
         var target = Path.Combine(cli.WorkingDirectory, "exports");
         Directory.CreateDirectory(target);
 
@@ -207,13 +213,13 @@ public sealed class InterruptionTests
     }
 
     /// <summary>The sample configuration and 20,000 groups (so an export takes a moment), a local destination, the task configured.</summary>
-    private static async Task ConfigureLargeBackupAsync(CliRunner cli, string destination)
+    private static async Task ConfigureLargeBackupAsync(CliRunner cli, string destination, int groups = 20_000)
     {
         await cli.OkAsync("init");
         await using (var session = await cli.OpenStoreAsync())
         {
             await SampleConfiguration.SeedAsync(session);
-            await SampleConfiguration.AddBulkGroupsAsync(session, 20_000);
+            await SampleConfiguration.AddBulkGroupsAsync(session, groups);
         }
 
         await cli.OkAsync("adapters", "add", "--kind", "storage", "--type", "local", "--name", "disk", "--config", $"path={destination}");
