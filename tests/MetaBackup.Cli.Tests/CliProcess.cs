@@ -8,10 +8,16 @@ namespace MetaBackup.Cli.Tests;
 /// </summary>
 public static class CliProcess
 {
-    /// <summary>Starts <c>metabackup --data-dir DIR ARGS</c> with the given environment (a null value removes a variable).</summary>
+    /// <summary>
+    /// Starts <c>metabackup --data-dir DIR ARGS</c> with the given environment (a null value removes a variable), with
+    /// SIGINT handled as in a terminal. A test runner started in the background of a script (<c>cmd &amp;</c> without job
+    /// control, as POSIX shells do) has SIGINT ignored, children inherit that, and .NET leaves an ignored signal ignored:
+    /// Ctrl+C would then not reach the command at all. <c>env --default-signal=INT</c> (coreutils) resets it and
+    /// execs the command, so the process id stays the command's.
+    /// </summary>
     public static Process Start(string dataDirectory, IReadOnlyDictionary<string, string?> environment, string workingDirectory, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet", [typeof(CliApp).Assembly.Location, "--data-dir", dataDirectory, .. args])
+        var start = new ProcessStartInfo("env", ["--default-signal=INT", "dotnet", typeof(CliApp).Assembly.Location, "--data-dir", dataDirectory, .. args])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
