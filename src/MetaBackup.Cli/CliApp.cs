@@ -74,6 +74,12 @@ public static class CliApp
     /// <summary>Runs one command's action, turning every failure into a message on stderr and an exit code.</summary>
     internal static async Task<int> RunActionAsync(ParseResult parse, CliHost host, Func<CommandContext, CancellationToken, Task<int>> action, CancellationToken cancellationToken)
     {
+        // System.CommandLine starts the action first and registers its SIGINT/SIGTERM handler only once the action
+        // hands back its task, at its first await that really waits. Everything before that — opening the database,
+        // creating an export's temporary file, with SQLite's synchronous "async" calls often a good part of the
+        // command — ran with the signal's default action: the process died (143) without its clean-up. Yielding
+        // first hands the task back at once, so the handler is in place before any work starts (docs/exit-codes.md, 130).
+        await Task.Yield();
         var name = string.Join(' ', CommandPath(parse));
         await using var context = new CommandContext(parse, host);
         try
