@@ -130,6 +130,18 @@ public sealed class SqliteDatabaseProvider : IDatabaseProvider
             $"Another MetaBackup process has been creating or upgrading {Description} for {MigrationWait.TotalMinutes:0} minutes.",
             "Let it finish (look for a running `metabackup`), then try again.");
 
+    /// <summary>
+    /// Translates one query against an in-memory database, so that EF Core's query pipeline (its services, the
+    /// translation and the SQL generation, which ReadyToRun cannot compile ahead) is compiled before a command's
+    /// first real query needs it. The CLI runs it on the other core while the command starts (docs/performance.md,
+    /// "Start-up"); it touches no file.
+    /// </summary>
+    public static void WarmUpQueryPipeline()
+    {
+        using var db = new ConfigurationDbContext(OptionsFor(":memory:"));
+        _ = db.Settings.Where(setting => setting.Key == "").ToQueryString();
+    }
+
     private static DbContextOptions<ConfigurationDbContext> OptionsFor(string path)
     {
         var connection = new SqliteConnectionStringBuilder
