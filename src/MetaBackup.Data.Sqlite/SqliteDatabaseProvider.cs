@@ -156,7 +156,7 @@ public sealed class SqliteDatabaseProvider : IDatabaseProvider
         // every command the half second EF Core spends building the model; a test keeps it equal to the code's.
         return new DbContextOptionsBuilder<ConfigurationDbContext>()
             // A job's destinations and notifications read by a query of their own each, beside the jobs', rather than joined
-            // to them (each job's row once per destination × notification): an export of 100,000 records 13 % faster
+            // to them (each job's row once per destination × notification): an export of 100,000 records 8 % faster
             // (docs/performance.md, "Export"). SQLite reads the three queries side by side on one connection, in one
             // read transaction, without holding any in memory; PostgreSQL keeps the single query, since without several
             // active readers EF Core would hold the jobs in memory.
