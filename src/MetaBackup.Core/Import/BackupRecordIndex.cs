@@ -7,26 +7,46 @@ namespace MetaBackup.Core.Import;
 /// <summary>
 /// What the planner knows of every record of a backup without holding the record (docs/performance.md, "Import"):
 /// that it is in the backup, its kind (adapters), the id it will have, and whether the import brings it in. Keyed by
-/// a 128-bit hash of the record's id, about 48 bytes a record: the validator refused a document where two ids of an
-/// area hash alike, so within a validated document a hash names one record.
+/// a 128-bit hash of the record's id, 32 bytes a record (and the id, for the few that take a stored record's): the
+/// validator refused a document where two ids of an area hash alike, so within a validated document a hash names one
+/// record.
 /// </summary>
-internal sealed class BackupRecordIndex
+/// <param name="expected">How many records each area will hold: each area's index is sized for them once.</param>
+internal sealed class BackupRecordIndex(Func<ConfigurationArea, int> expected)
 {
-    private readonly Dictionary<string, Dictionary<UInt128, Entry>> _areas =
-        ConfigurationAreas.All.ToDictionary(a => a.Name, _ => new Dictionary<UInt128, Entry>());
+    private readonly Dictionary<string, Dictionary<ValueHash, Entry>> _areas =
+        ConfigurationAreas.All.ToDictionary(a => a.Name, a => new Dictionary<ValueHash, Entry>(expected(a)));
+
+    /// <summary>The ids of records matched to a stored record of another id, the only ones whose id changes.</summary>
+    private readonly Dictionary<(string Area, ValueHash BackupId), string> _finalIds = [];
+
+    /// <summary>The kinds met, in order; an entry holds its kind's position plus one (0: none).</summary>
+    private readonly List<string> _kinds = [];
 
     public void Add(string area, string backupId, string? kind) =>
-        _areas[area][ValueHash.Of(backupId)] = new Entry { Kind = kind is null ? null : string.Intern(kind) };
+        _areas[area][ValueHash.Of(backupId)] = new Entry { Kind = KindCode(kind) };
 
     public bool Contains(string area, string backupId) => _areas[area].ContainsKey(ValueHash.Of(backupId));
 
-    public string? KindOf(string area, string backupId) => _areas[area][ValueHash.Of(backupId)].Kind;
+    public string? KindOf(string area, string backupId) =>
+        _areas[area][ValueHash.Of(backupId)].Kind is var code and > 0 ? _kinds[code - 1] : null;
 
     /// <summary>The id the record will have after the import: its own, or that of the stored record it updates.</summary>
-    public string FinalIdOf(string area, string backupId) => _areas[area][ValueHash.Of(backupId)].FinalId ?? backupId;
+    public string FinalIdOf(string area, string backupId) =>
+        _finalIds.Count > 0 && _finalIds.TryGetValue((area, ValueHash.Of(backupId)), out var finalId) ? finalId : backupId;
 
-    public void SetFinalId(string area, string backupId, string finalId) =>
-        Ref(area, backupId).FinalId = finalId == backupId ? null : finalId;
+    public void SetFinalId(string area, string backupId, string finalId)
+    {
+        Ref(area, backupId);
+        if (finalId == backupId)
+        {
+            _finalIds.Remove((area, ValueHash.Of(backupId)));
+        }
+        else
+        {
+            _finalIds[(area, ValueHash.Of(backupId))] = finalId;
+        }
+    }
 
     /// <summary>Whether the import brings the record in (false until it was planned, and for a skipped one).</summary>
     public bool Imported(string area, string backupId) =>
@@ -39,6 +59,23 @@ internal sealed class BackupRecordIndex
         _areas[area].TryGetValue(ValueHash.Of(backupId), out var entry) && entry.Creates;
 
     public void SetCreates(string area, string backupId) => Ref(area, backupId).Creates = true;
+
+    private ushort KindCode(string? kind)
+    {
+        if (kind is null)
+        {
+            return 0;
+        }
+
+        var index = _kinds.IndexOf(kind);
+        if (index < 0)
+        {
+            _kinds.Add(kind);
+            index = _kinds.Count - 1;
+        }
+
+        return checked((ushort)(index + 1));
+    }
 
     private ref Entry Ref(string area, string backupId)
     {
@@ -53,8 +90,7 @@ internal sealed class BackupRecordIndex
 
     private struct Entry
     {
-        public string? FinalId;
-        public string? Kind;
+        public ushort Kind;
         public bool Imported;
         public bool Creates;
     }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MetaBackup.Core.Configuration;
 using MetaBackup.Core.Import.Reading;
 
 namespace MetaBackup.Core.Import;
@@ -7,7 +8,11 @@ namespace MetaBackup.Core.Import;
 /// <param name="MetadataFirst">Whether <c>metadata</c> is the document's first property (as an export writes it).</param>
 /// <param name="Hash">The SHA-256 of the document, which every later pass must read again.</param>
 /// <param name="Bytes">The document's size.</param>
-internal sealed record DocumentScan(bool MetadataFirst, byte[] Hash, long Bytes);
+/// <param name="MetadataFirst">Whether the metadata comes before the records.</param>
+/// <param name="Hash">The SHA-256 of the document, which every later pass must find again.</param>
+/// <param name="Bytes">The document's size.</param>
+/// <param name="RecordCounts">How many records each area holds, by area name: what the passes that follow size their indexes by.</param>
+internal sealed record DocumentScan(bool MetadataFirst, byte[] Hash, long Bytes, IReadOnlyDictionary<string, int> RecordCounts);
 
 /// <summary>
 /// Checks a backup's JSON (decompressed, decrypted), read as a stream, within <see cref="DocumentLimits"/> (docs/recovery.md, "Limits"):
@@ -68,7 +73,7 @@ public static class DocumentReader
             throw new ImportRefusedException("The backup's JSON is not an object, so it is not a MetaBackup configuration backup.", null, ["$: not an object"]);
         }
 
-        return new DocumentScan(state.MetadataFirst, json.Hash!, json.BytesRead);
+        return new DocumentScan(state.MetadataFirst, json.Hash!, json.BytesRead, state.RecordCounts);
     }
 
     /// <summary>The largest single value a reader's buffer grows to: the longest string, escaped, and then some.</summary>
@@ -80,6 +85,9 @@ public static class DocumentReader
         public List<string> Problems { get; } = [];
 
         public int Records { get; set; }
+
+        /// <summary>Records by area (only the areas MetaBackup knows; the schema refuses any other).</summary>
+        public Dictionary<string, int> RecordCounts { get; } = ConfigurationAreas.All.ToDictionary(a => a.Name, _ => 0, StringComparer.Ordinal);
 
         public int Warnings { get; set; }
 
@@ -116,6 +124,10 @@ public static class DocumentReader
                         if (path.Count == 2 && path[1].Names is null && path[0].Name != "metadata")
                         {
                             state.Records++;
+                            if (state.RecordCounts.TryGetValue(path[0].Name!, out var inArea))
+                            {
+                                state.RecordCounts[path[0].Name!] = inArea + 1;
+                            }
                         }
                         else if (path.Count == 3 && path[2].Names is null && path[0].Name == "metadata" && path[1].Name == "warnings")
                         {

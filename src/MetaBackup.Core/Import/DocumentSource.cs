@@ -36,6 +36,9 @@ public sealed class DocumentSource
     /// <summary>The document's size, decompressed and decrypted.</summary>
     public long Bytes => _scan.Bytes;
 
+    /// <summary>How many records of <paramref name="area"/> the document holds, as its first read counted them.</summary>
+    internal int RecordsIn(ConfigurationArea area) => _scan.RecordCounts.GetValueOrDefault(area.Name);
+
     /// <summary>The schema version the document was written in, once validation read it.</summary>
     internal int? OriginalSchemaVersion { get; set; }
 

@@ -33,7 +33,7 @@ public static class DocumentValidator
         var problems = new List<string>();
         var (schemaErrorCount, problemCount) = (0, 0);
         var counts = ConfigurationAreas.All.ToDictionary(a => a.Name, _ => 0);
-        var keys = ConfigurationAreas.All.ToDictionary(a => a.Name, a => new[] { "id", a.NaturalKey }.Concat(a.AlsoUnique ?? []).ToDictionary(k => k, _ => new DistinctValues()));
+        var keys = ConfigurationAreas.All.ToDictionary(a => a.Name, a => new[] { "id", a.NaturalKey }.Concat(a.AlsoUnique ?? []).ToDictionary(k => k, _ => new DistinctValues(document.RecordsIn(a))));
         // Records are checked against the schema a batch at a time on every core (the check is most of validation's
         // time), then in the document's order for what needs the records before them.
         var batch = new List<(ConfigurationArea Area, int Index, JsonElement Record)>(RecordsPerBatch);

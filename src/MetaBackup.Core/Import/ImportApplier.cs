@@ -186,6 +186,10 @@ internal sealed class ImportApplier(ConfigurationSession session)
         }
     }
 
+    /// <summary>The areas a record may point into: declared references, and settings that name a record.</summary>
+    private static readonly HashSet<string> ReferencedAreas =
+        [.. ConfigurationAreas.All.SelectMany(a => a.DependsOn).Concat(Settings.SettingKeys.References.Values.Select(r => r.Target))];
+
     /// <summary>
     /// After applying: every secret opens under the current key — but those the plan found unreadable
     /// and leaves alone — and every declared reference resolves.
@@ -193,11 +197,12 @@ internal sealed class ImportApplier(ConfigurationSession session)
     private async Task VerifyAsync(ImportPlan plan, CancellationToken cancellationToken)
     {
         // Read as a stream, one record at a time, ids kept as hashes (docs/performance.md, "Import"): first the ids
-        // every reference may point to, then each record's secrets and references.
-        var ids = new Dictionary<string, HashSet<UInt128>>();
-        foreach (var area in ConfigurationAreas.All)
+        // every reference may point to (of the areas a reference may point into, each set sized once by a count),
+        // then each record's secrets and references.
+        var ids = new Dictionary<string, HashSet<ValueHash>>();
+        foreach (var area in ConfigurationAreas.All.Where(a => ReferencedAreas.Contains(a.Name)))
         {
-            ids[area.Name] = [];
+            ids[area.Name] = new HashSet<ValueHash>(await session.Db.RecordsOf(area).CountAsync(cancellationToken));
             await foreach (var id in session.Db.RecordsOf(area).Select(r => r.Id).AsAsyncEnumerable().WithCancellation(cancellationToken))
             {
                 ids[area.Name].Add(ValueHash.Of(id));

@@ -24,7 +24,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
     /// <summary>The secrets of an entry that sets none: one shared instance, as a plan may hold a million entries.</summary>
     private static readonly IReadOnlyDictionary<string, SecretText?> NoSecrets = new Dictionary<string, SecretText?>();
 
-    private readonly BackupRecordIndex _backup = new();
+    private readonly BackupRecordIndex _backup = new(document.RecordsIn);
     private readonly Dictionary<string, int> _countInBackup = ConfigurationAreas.All.ToDictionary(a => a.Name, _ => 0);
     private readonly Dictionary<(string Area, string BackupId), ConfigRecord> _matched = [];
 
@@ -37,6 +37,16 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
     private readonly HashSet<StoredSecret> _replaced = [];
 
     private readonly IncomingRecords _incoming = new(session.Secrets, info.IncludeSecrets);
+
+    /// <summary>The plan's entries, in the order they are planned in (until <see cref="PlanAsync"/> sorts them for showing).</summary>
+    private readonly PlanEntries _entries = new();
+
+    /// <summary>
+    /// The work of a record the plan creates and does not keep (the applier builds it again, see <see cref="Creations"/>):
+    /// the same for every record of an area, so one instance an area.
+    /// </summary>
+    private static readonly Dictionary<ConfigurationArea, PlannedRecord> CreatedLater =
+        ConfigurationAreas.All.ToDictionary(a => a, a => new PlannedRecord(a, PlanAction.Create, null, null, NoSecrets));
 
     /// <summary>
     /// Dependency order, except that settings come last: a few settings name records of other areas
@@ -67,7 +77,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
             }
         }
 
-        var entries = new List<PlanEntry>();
+        var entries = _entries;
         var work = new List<PlannedRecord>();
         PlanRecords(entries, work);
 
@@ -85,9 +95,10 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
         }
 
         var keptUnreadable = ReportUnreadableSecrets();
-        var position = ConfigurationAreas.All.Select((a, i) => (a.Name, i)).ToDictionary(p => p.Name, p => p.i);
-        entries = [.. entries.OrderBy(e => e.Action == PlanAction.Delete ? 1 : 0).ThenBy(e => e.Action == PlanAction.Delete ? 0 : position[e.Area])];
         CheckFinalUniqueness(work);
+        // Shown in dependency order, deletions last in the order they were planned in.
+        var position = ConfigurationAreas.All.Select((a, i) => (a.Name, i)).ToDictionary(p => p.Name, p => p.i);
+        entries.SortBy(position.Count + 1, (area, action) => action == PlanAction.Delete ? position.Count : position[area]);
         if (_problems.Count > 0)
         {
             throw new ImportRefusedException(
@@ -123,13 +134,13 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
     /// document's order, each area whose predecessors are all planned; an area that comes too early waits for the next
     /// pass. An export writes the areas in dependency order, settings first: two passes.
     /// </summary>
-    private void PlanRecords(List<PlanEntry> entries, List<PlannedRecord> work)
+    private void PlanRecords(PlanEntries entries, List<PlannedRecord> work)
     {
         foreach (var record in InPlanningOrder())
         {
             if (InScope(record.Area, record.Json))
             {
-                var (entry, plannedRecord) = PlanRecord(record);
+                var (entry, plannedRecord) = PlanRecord(record, entries.Count);
                 entries.Add(entry);
                 work.Add(plannedRecord);
             }
@@ -230,7 +241,9 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
         }
     }
 
-    private (PlanEntry, PlannedRecord) PlanRecord(BackupRecord backupRecord)
+    /// <param name="backupRecord">The record.</param>
+    /// <param name="position">Where its entry will be in the plan's entries, until they are sorted.</param>
+    private (PlanEntry, PlannedRecord) PlanRecord(BackupRecord backupRecord, int position)
     {
         var (area, _, record) = backupRecord;
         var backupId = record["id"]!.GetValue<string>();
@@ -292,15 +305,19 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
 
             // Not kept: the applier builds it again from the document (docs/performance.md, "Import").
             _backup.SetCreates(area.Name, backupId);
-            CreatedKeys(area, incoming);
+            CreatedKeys(area, incoming, position);
             return (new PlanEntry(area.Name, finalId, backupId, key, PlanAction.Create, [], remapNote, needsSecret.Count == 0 ? [] : needsSecret),
-                new PlannedRecord(area, PlanAction.Create, null, null, NoSecrets));
+                CreatedLater[area]);
         }
 
         var changes = _incoming.Compare(area, existing, incoming, secrets);
         var action = changes.Count == 0 ? PlanAction.Unchanged : PlanAction.Update;
-        return (new PlanEntry(area.Name, finalId, backupId, key, action, changes, remapNote, needsSecret),
-            new PlannedRecord(area, action, existing, incoming, secrets));
+        var entry = new PlanEntry(area.Name, finalId, backupId, key, action, changes.Count == 0 ? [] : changes, remapNote, needsSecret.Count == 0 ? [] : needsSecret);
+        // Nothing is applied to a record left as it is, so its incoming form is not kept — but a setting's, which
+        // CheckSettingsTogether reads: importing onto the same million records kept a million records twice.
+        return action == PlanAction.Unchanged && area != ConfigurationAreas.Settings
+            ? (entry, new PlannedRecord(area, action, existing, null, NoSecrets))
+            : (entry, new PlannedRecord(area, action, existing, incoming, secrets));
     }
 
     /// <summary>
@@ -514,7 +531,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
     /// missing one is skipped — and, should a stored setting then still need one that a full import would
     /// delete, that one is kept.
     /// </summary>
-    private void CheckSettingsTogether(List<PlanEntry> entries, List<PlannedRecord> work)
+    private void CheckSettingsTogether(PlanEntries entries, List<PlannedRecord> work)
     {
         var settings = ConfigurationAreas.Settings.Name;
         Dictionary<string, string> Final()
@@ -572,31 +589,35 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
         }
     }
 
-    /// <summary>The unique values of the records the import creates (but settings), as it plans them: hashes, and the id that holds each.</summary>
-    private readonly Dictionary<(string Area, string Field), Dictionary<UInt128, string>> _createdKeys = [];
+    /// <summary>
+    /// The unique values of the records the import creates (but settings), as it plans them: hashes, and where the
+    /// entry of the record that holds each is in the plan (its id is read back from there only to report a conflict).
+    /// </summary>
+    private readonly Dictionary<(string Area, string Field), Dictionary<ValueHash, int>> _createdKeys = [];
 
     private static IEnumerable<string> UniqueFields(ConfigurationArea area) => new[] { area.NaturalKey }.Concat(area.AlsoUnique ?? []);
 
     private static string UniqueValue(ConfigurationArea area, string field, JsonObject json) =>
         field == area.NaturalKey ? area.NaturalKeyOf(json) : json[field]?.ToString() ?? "";
 
-    private void CreatedKeys(ConfigurationArea area, ConfigRecord incoming)
+    private void CreatedKeys(ConfigurationArea area, ConfigRecord incoming, int position)
     {
         var json = View(area, incoming);
         foreach (var field in UniqueFields(area))
         {
             var value = UniqueValue(area, field, json);
-            var seen = _createdKeys.TryGetValue((area.Name, field), out var known) ? known : _createdKeys[(area.Name, field)] = [];
-            if (!seen.TryAdd(ValueHash.Of(value), incoming.Id))
+            var seen = _createdKeys.TryGetValue((area.Name, field), out var known) ? known : _createdKeys[(area.Name, field)] = new(document.RecordsIn(area));
+            if (!seen.TryAdd(ValueHash.Of(value), position))
             {
-                _problems.Add($"{area.Name}: after the import, {seen[ValueHash.Of(value)]} and {incoming.Id} would share the {field} '{value}'");
+                _problems.Add($"{area.Name}: after the import, {_entries[seen[ValueHash.Of(value)]].Id} and {incoming.Id} would share the {field} '{value}'");
             }
         }
     }
 
     /// <summary>
     /// After the import, every natural key (and other unique field) must still be unique: the values of what is
-    /// created (collected as it was planned), of what is updated, and of the stored records that stay.
+    /// created (collected as it was planned), of what is updated, and of the stored records that stay. Before the
+    /// entries are sorted: <see cref="_createdKeys"/> knows them by where they were planned.
     /// </summary>
     private void CheckFinalUniqueness(List<PlannedRecord> work)
     {
@@ -604,28 +625,34 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
         {
             var replaced = work.Where(w => w.Area == area && w.Existing is not null && w.Action is PlanAction.Update or PlanAction.Delete)
                 .Select(w => w.Existing!.Id).ToHashSet();
-            var final = _db[area.Name].Where(r => !replaced.Contains(r.Id)).Select(r => (Json: View(area, r), r.Id))
-                .Concat(work.Where(w => w.Area == area && w.Incoming is not null && w.Action is PlanAction.Create or PlanAction.Update).Select(w => (Json: View(area, w.Incoming!), w.Incoming!.Id)))
-                .ToList();
-            foreach (var field in UniqueFields(area))
+            var final = _db[area.Name].Where(r => !replaced.Contains(r.Id))
+                .Concat(work.Where(w => w.Area == area && w.Incoming is not null && w.Action is PlanAction.Create or PlanAction.Update).Select(w => w.Incoming!));
+            var seen = UniqueFields(area).ToDictionary(f => f, _ => new Dictionary<ValueHash, string>());
+            // A record at a time, each seen as JSON once: a million stored records are never a million JSON trees at once.
+            foreach (var record in final)
             {
-                var created = _createdKeys.GetValueOrDefault((area.Name, field)) ?? [];
-                var seen = new Dictionary<UInt128, string>();
-                foreach (var (json, id) in final)
+                var json = View(area, record);
+                foreach (var field in UniqueFields(area))
                 {
                     var value = UniqueValue(area, field, json);
                     var hash = ValueHash.Of(value);
-                    if (created.TryGetValue(hash, out var other) || seen.TryGetValue(hash, out other))
+                    var other = _createdKeys.GetValueOrDefault((area.Name, field))?.TryGetValue(hash, out var position) == true
+                        ? _entries[position].Id
+                        : seen[field].GetValueOrDefault(hash);
+                    if (other is not null)
                     {
-                        _problems.Add($"{area.Name}: after the import, {other} and {id} would share the {field} '{value}'");
+                        _problems.Add($"{area.Name}: after the import, {other} and {record.Id} would share the {field} '{value}'");
                     }
                     else
                     {
-                        seen[hash] = id;
+                        seen[field][hash] = record.Id;
                     }
                 }
             }
         }
+
+        // Checked: the plan, which lives as long as the import, does not need them.
+        _createdKeys.Clear();
     }
 
     private static JsonObject View(ConfigurationArea area, ConfigRecord record) =>

@@ -103,4 +103,24 @@ public sealed class ImportRenameTests : IDisposable
         session.Db.ChangeTracker.Clear();
         Assert.Equal(before, await ConfigurationText.OfAsync(session));
     }
+
+    /// <summary>A merge keeps what the backup does not hold: a record it renames onto the name of one of those is refused, naming both.</summary>
+    [Fact]
+    public async Task A_merge_that_would_give_a_kept_record_s_name_to_another_is_refused_naming_both()
+    {
+        await using var session = await _store.InitializeAndOpenAsync();
+        var groups = new GroupsService(session);
+        var alpha = await groups.AddAsync("alpha", null, []);
+        var backup = (await new ConfigExporter(session).ExportToFileAsync(new ExportOptions(), _files.Path)).Path!;
+        await groups.UpdateAsync("alpha", "renamed", null, null);
+        var newcomer = await groups.AddAsync("alpha", null, []);
+        session.Db.ChangeTracker.Clear();
+        var before = await ConfigurationText.OfAsync(session);
+
+        var refusal = await Assert.ThrowsAsync<ImportRefusedException>(() => new ConfigImporter(session, _store.DataDirectory).ImportConfigAsync(backup, new ImportOptions(ImportMode.Merge), null));
+
+        Assert.Contains($"groups: after the import, {newcomer.Id} and {alpha.Id} would share the name 'alpha'", refusal.Problems);
+        session.Db.ChangeTracker.Clear();
+        Assert.Equal(before, await ConfigurationText.OfAsync(session));
+    }
 }

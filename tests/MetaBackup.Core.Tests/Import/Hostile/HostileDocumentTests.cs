@@ -208,6 +208,24 @@ public sealed partial class HostileDocumentTests : IDisposable
         Assert.True(verdict.Refused);
     }
 
+    [Fact]
+    public async Task Two_new_records_whose_names_are_one_once_trimmed_are_refused_naming_both()
+    {
+        var document = HostileImport.Parse(await _import.SampleDocumentAsync());
+        var groups = document["groups"]!.AsArray();
+        var first = groups[0]!.AsObject();
+        var (name, firstId) = (first["name"]!.GetValue<string>(), first["id"]!.GetValue<string>());
+        var twin = first.DeepClone().AsObject();
+        var twinId = Guid.NewGuid().ToString();
+        (twin["id"], twin["name"]) = (twinId, $" {name} ");
+        groups.Add(twin);
+
+        // Planned, not validated, as the names differ in the file: the refusal names the records, not a JSON path.
+        var refusal = await Assert.ThrowsAsync<ImportRefusedException>(() => _import.PlanAsync(document.ToJsonString()));
+
+        Assert.Contains($"groups: after the import, {firstId} and {twinId} would share the name '{name}'", refusal.Problems);
+    }
+
     private static byte[] InsideFirstGroupName(string text, byte[] sequence)
     {
         var match = FirstGroupName().Match(text);
