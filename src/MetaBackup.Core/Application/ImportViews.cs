@@ -51,15 +51,7 @@ public sealed record PlanView(ImportMode Mode, IReadOnlyList<string>? Areas, IRe
         plan.Options.Areas,
         plan.Options.Ids,
         plan.Digest,
-        [.. plan.Entries.Select(e => new PlanEntryView(
-            e.Area,
-            e.Id,
-            e.BackupId,
-            e.Key,
-            e.Action,
-            [.. e.Changes.Select(c => c.Secret ? new FieldChangeView(c.Field, null, null, true) : new FieldChangeView(c.Field, c.Old?.DeepClone(), c.New?.DeepClone(), false))],
-            e.Reason,
-            e.NeedsSecret))]);
+        new PlanEntryViews(plan.Entries));
 }
 
 /// <summary>What validating a backup found: it opens, its version is known, it is well-formed, and it does not clash.</summary>

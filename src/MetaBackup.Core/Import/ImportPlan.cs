@@ -42,13 +42,13 @@ public sealed record PlanEntry(
 /// <summary>The whole plan: every record of the backup in scope, and every deletion.</summary>
 public sealed class ImportPlan
 {
-    internal ImportPlan(ImportOptions options, DocumentInfo document, IReadOnlyList<PlanEntry> entries, IReadOnlyList<PlannedRecord> work, IReadOnlyList<string> warnings, IReadOnlySet<StoredSecret> keptUnreadable, Func<IEnumerable<(ConfigurationArea Area, ConfigRecord? Record, IReadOnlyDictionary<string, SecretText?> Secrets)>> creations)
+    internal ImportPlan(ImportOptions options, DocumentInfo document, PlanEntries entries, IReadOnlyList<PlannedRecord> work, IReadOnlyList<string> warnings, IReadOnlySet<StoredSecret> keptUnreadable, Func<IEnumerable<(ConfigurationArea Area, ConfigRecord? Record, IReadOnlyDictionary<string, SecretText?> Secrets)>> creations)
     {
         Creations = creations;
         KeptUnreadable = keptUnreadable;
         Options = options;
         Document = document;
-        Entries = entries;
+        _entries = entries;
         Work = work;
         Warnings = warnings;
     }
@@ -57,7 +57,9 @@ public sealed class ImportPlan
 
     public DocumentInfo Document { get; }
 
-    public IReadOnlyList<PlanEntry> Entries { get; }
+    public IReadOnlyList<PlanEntry> Entries => _entries;
+
+    private readonly PlanEntries _entries;
 
     public IReadOnlyList<string> Warnings { get; }
 
@@ -87,21 +89,30 @@ public sealed class ImportPlan
             .Concat(KeptUnreadable.Select(s => $"{s.Area.Name} '{s.Key}': {SecretFields.NameOf(s.Property)}"))
             .Distinct();
 
-    /// <summary>Per area, how many records each action touches.</summary>
-    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> Counts =>
-        ConfigurationAreas.All.ToDictionary(
-            a => a.Name,
-            a => (IReadOnlyDictionary<string, int>)Enum.GetValues<PlanAction>().ToDictionary(
-                action => action.ToString().ToLowerInvariant(),
-                action => Entries.Count(e => e.Area == a.Name && e.Action == action)));
+    /// <summary>Per area, how many records each action touches (counted in one pass, without building the entries).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> Counts
+    {
+        get
+        {
+            var counts = ConfigurationAreas.All.ToDictionary(a => a.Name, _ => new int[Enum.GetValues<PlanAction>().Length]);
+            foreach (var (area, action) in _entries.Kinds())
+            {
+                counts[area][(int)action]++;
+            }
+
+            return counts.ToDictionary(
+                c => c.Key,
+                c => (IReadOnlyDictionary<string, int>)Enum.GetValues<PlanAction>().ToDictionary(action => action.ToString().ToLowerInvariant(), action => c.Value[(int)action]));
+        }
+    }
 
     /// <summary>How many records each action touches, in a line for the log (e.g. "120 Create, 3 Update").</summary>
     public string Summary()
     {
         var counts = new int[Enum.GetValues<PlanAction>().Length];
-        foreach (var entry in Entries)
+        foreach (var (_, action) in _entries.Kinds())
         {
-            counts[(int)entry.Action]++;
+            counts[(int)action]++;
         }
 
         return string.Join(", ", Enum.GetValues<PlanAction>().Where(a => counts[(int)a] > 0).Select(a => $"{counts[(int)a]} {a}"));

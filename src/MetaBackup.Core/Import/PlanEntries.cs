@@ -43,7 +43,11 @@ internal sealed class PlanEntries : IReadOnlyList<PlanEntry>
     /// </summary>
     public void SortBy(int ranks, Func<string, PlanAction, int> rank)
     {
-        int RankOf(Row row) => row.Whole >= 0 ? rank(_whole[row.Whole].Area, _whole[row.Whole].Action) : rank(ConfigurationAreas.All[row.Area].Name, (PlanAction)row.Action);
+        int RankOf(Row row)
+        {
+            var (area, action) = KindOf(row);
+            return rank(area, action);
+        }
 
         var next = new int[ranks];
         foreach (var row in _rows)
@@ -66,6 +70,18 @@ internal sealed class PlanEntries : IReadOnlyList<PlanEntry>
 
         _rows = sorted;
     }
+
+    /// <summary>The area and action of every entry, in order, read without building the entries.</summary>
+    public IEnumerable<(string Area, PlanAction Action)> Kinds()
+    {
+        for (var i = 0; i < _rows.Count; i++)
+        {
+            yield return KindOf(_rows[i]);
+        }
+    }
+
+    private (string Area, PlanAction Action) KindOf(Row row) =>
+        row.Whole >= 0 ? (_whole[row.Whole].Area, _whole[row.Whole].Action) : (ConfigurationAreas.All[row.Area].Name, (PlanAction)row.Action);
 
     public IEnumerator<PlanEntry> GetEnumerator()
     {

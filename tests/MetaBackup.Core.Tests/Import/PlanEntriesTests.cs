@@ -42,6 +42,7 @@ public sealed class PlanEntriesTests
 
         Assert.Equal(added.Count, entries.Count());
         AssertSame(added[^1], entries.Last());
+        Assert.Equal(added.Select(e => (e.Area, e.Action)), entries.Kinds());
     }
 
     [Fact]
