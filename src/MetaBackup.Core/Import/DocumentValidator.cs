@@ -32,7 +32,6 @@ public static class DocumentValidator
         var schemaErrors = new List<string>();
         var problems = new List<string>();
         var (schemaErrorCount, problemCount) = (0, 0);
-        var counts = ConfigurationAreas.All.ToDictionary(a => a.Name, _ => 0);
         var keys = ConfigurationAreas.All.ToDictionary(a => a.Name, a => new[] { "id", a.NaturalKey }.Concat(a.AlsoUnique ?? []).ToDictionary(k => k, _ => new DistinctValues(document.RecordsIn(a))));
         // Records are checked against the schema a batch at a time on every core (the check is most of validation's
         // time), then in the document's order for what needs the records before them.
@@ -77,7 +76,6 @@ public static class DocumentValidator
             }
 
             var area = ConfigurationAreas.Named(item.Property)!;
-            counts[area.Name]++;
             batch.Add((area, item.Index, version is null ? throw NotABackup() : Migrated(area, item.Value, version.Value)));
             if (batch.Count == RecordsPerBatch)
             {
@@ -108,7 +106,7 @@ public static class DocumentValidator
         }
 
         document.OriginalSchemaVersion = version;
-        return new DocumentInfo(ExportDocument.SchemaVersion, version.Value, metadata["includeSecrets"]!.GetValue<bool>(), metadata["exportedAt"]?.ToString(), metadata["appVersion"]?.ToString(), Warnings(metadata, counts, limits));
+        return new DocumentInfo(ExportDocument.SchemaVersion, version.Value, metadata["includeSecrets"]!.GetValue<bool>(), metadata["exportedAt"]?.ToString(), metadata["appVersion"]?.ToString(), Warnings(metadata, document, limits));
     }
 
     /// <summary>The schema version the metadata states, if it is one this MetaBackup reads.</summary>
@@ -178,12 +176,12 @@ public static class DocumentValidator
         }
     }
 
-    private static List<string> Warnings(JsonObject metadata, Dictionary<string, int> counts, DocumentLimits limits)
+    private static List<string> Warnings(JsonObject metadata, DocumentSource document, DocumentLimits limits)
     {
         var warnings = new List<string>();
         foreach (var area in ConfigurationAreas.All)
         {
-            var actual = counts[area.Name];
+            var actual = document.RecordsIn(area);
             var stated = (metadata["counts"] as JsonObject)?[area.Name];
             if (stated is not JsonValue value || !value.TryGetValue<long>(out var count) || count != actual)
             {

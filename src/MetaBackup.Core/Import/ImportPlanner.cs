@@ -77,11 +77,10 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
             }
         }
 
-        var entries = _entries;
         var work = new List<PlannedRecord>();
-        PlanRecords(entries, work);
+        PlanRecords(work);
 
-        CheckSettingsTogether(entries, work);
+        CheckSettingsTogether(work);
         ProtectWhatSkippedRecordsStillUse(work);
         foreach (var area in ConfigurationAreas.All.Reverse())
         {
@@ -89,7 +88,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
             {
                 var replacedBy = _replacing.FirstOrDefault(r => r.Key.Area == area.Name && r.Value.Id == record.Id).Key.BackupId;
                 var reason = replacedBy is null ? "not in the backup (full mode)" : $"replaced by the backup's {area.Singular} {replacedBy} of the same {area.NaturalKey} (full mode)";
-                entries.Add(new PlanEntry(area.Name, record.Id, null, KeyOf(area, record), PlanAction.Delete, [], reason, []));
+                _entries.Add(new PlanEntry(area.Name, record.Id, null, KeyOf(area, record), PlanAction.Delete, [], reason, []));
                 work.Add(new PlannedRecord(area, PlanAction.Delete, record, null, NoSecrets));
             }
         }
@@ -98,7 +97,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
         CheckFinalUniqueness(work);
         // Shown in dependency order, deletions last in the order they were planned in.
         var position = ConfigurationAreas.All.Select((a, i) => (a.Name, i)).ToDictionary(p => p.Name, p => p.i);
-        entries.SortBy(position.Count + 1, (area, action) => action == PlanAction.Delete ? position.Count : position[area]);
+        _entries.SortBy(position.Count + 1, (area, action) => action == PlanAction.Delete ? position.Count : position[area]);
         if (_problems.Count > 0)
         {
             throw new ImportRefusedException(
@@ -107,7 +106,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
                 _problems);
         }
 
-        return new ImportPlan(options, info, entries, work, [.. info.Warnings, .. _warnings], keptUnreadable, Creations);
+        return new ImportPlan(options, info, _entries, work, [.. info.Warnings, .. _warnings], keptUnreadable, Creations);
     }
 
     private void CheckOptions()
@@ -134,14 +133,14 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
     /// document's order, each area whose predecessors are all planned; an area that comes too early waits for the next
     /// pass. An export writes the areas in dependency order, settings first: two passes.
     /// </summary>
-    private void PlanRecords(PlanEntries entries, List<PlannedRecord> work)
+    private void PlanRecords(List<PlannedRecord> work)
     {
         foreach (var record in InPlanningOrder())
         {
             if (InScope(record.Area, record.Json))
             {
-                var (entry, plannedRecord) = PlanRecord(record, entries.Count);
-                entries.Add(entry);
+                var (entry, plannedRecord) = PlanRecord(record, _entries.Count);
+                _entries.Add(entry);
                 work.Add(plannedRecord);
             }
         }
@@ -531,7 +530,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
     /// missing one is skipped — and, should a stored setting then still need one that a full import would
     /// delete, that one is kept.
     /// </summary>
-    private void CheckSettingsTogether(PlanEntries entries, List<PlannedRecord> work)
+    private void CheckSettingsTogether(List<PlannedRecord> work)
     {
         var settings = ConfigurationAreas.Settings.Name;
         Dictionary<string, string> Final()
@@ -552,8 +551,8 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
             {
                 var reason = $"it breaks a rule: {broken.Message.TrimEnd('.')} ({broken.Needs} is not set)";
                 _warnings.Add($"Skipped setting '{broken.Key}': {reason}.");
-                _backup.SetImported(settings, entries[index].BackupId!, false);
-                entries[index] = entries[index] with { Action = PlanAction.Skip, Changes = [], Reason = reason, NeedsSecret = [] };
+                _backup.SetImported(settings, _entries[index].BackupId!, false);
+                _entries[index] = _entries[index] with { Action = PlanAction.Skip, Changes = [], Reason = reason, NeedsSecret = [] };
                 work[index] = work[index] with { Action = PlanAction.Skip, Incoming = null, Secrets = NoSecrets };
             }
             else if (_db[settings].Cast<Setting>().FirstOrDefault(s => s.Key == broken.Needs) is { } needed && _deleted.Remove((settings, needed.Id)))

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Collections;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -8,7 +9,7 @@ namespace MetaBackup.Core.Import;
 /// <summary>
 /// The entries of a plan, held compactly (docs/performance.md, "Import"): a plan has an entry for every record of the
 /// backup, and nearly all of them — a record created, or one left unchanged, with no note — are only an area, an
-/// action, an id and a natural key. Those are kept as a 16-byte row and their text as UTF-8 in shared blocks, about 90
+/// action, an id and a natural key. Those are kept as a 16-byte row and their text as UTF-8 in shared blocks, about 95
 /// bytes a record instead of the 300 of an entry object and its strings; every other entry is kept as it is. An entry
 /// read back is built again on each read, equal to the one added.
 /// </summary>
@@ -134,7 +135,7 @@ internal sealed class PlanEntries : IReadOnlyList<PlanEntry>
             return null;
         }
 
-        var size = 10 + idBytes + keyBytes;
+        var size = (2 * sizeof(int)) + idBytes + keyBytes;
         if (_blocks.Count == 0 || _used + size > _blocks[^1].Length)
         {
             _blocks.Add(new byte[Math.Max(BlockSize, size)]);
@@ -142,54 +143,24 @@ internal sealed class PlanEntries : IReadOnlyList<PlanEntry>
         }
 
         var start = _used;
-        var span = _blocks[^1].AsSpan(start);
-        var written = WriteText(span, id);
-        written += WriteText(span[written..], key);
-        _used += written;
+        var span = _blocks[^1].AsSpan(start, size);
+        WriteText(span, id, idBytes);
+        WriteText(span[(sizeof(int) + idBytes)..], key, keyBytes);
+        _used += size;
         return (_blocks.Count - 1, start);
     }
 
-    private static int WriteText(Span<byte> into, string text)
+    private static void WriteText(Span<byte> into, string text, int length)
     {
-        var length = Strict.GetBytes(text, into[5..]);
-        var prefix = WriteLength(into, length);
-        if (prefix != 5)
-        {
-            into.Slice(5, length).CopyTo(into[prefix..]);
-        }
-
-        return prefix + length;
-    }
-
-    /// <summary>A length in seven-bit groups, least significant first (at most five bytes).</summary>
-    private static int WriteLength(Span<byte> into, int length)
-    {
-        var i = 0;
-        var value = (uint)length;
-        while (value >= 0x80)
-        {
-            into[i++] = (byte)(value | 0x80);
-            value >>= 7;
-        }
-
-        into[i++] = (byte)value;
-        return i;
+        BinaryPrimitives.WriteInt32LittleEndian(into, length);
+        Strict.GetBytes(text, into[sizeof(int)..]);
     }
 
     private static string ReadText(ref Span<byte> from)
     {
-        var (length, shift, i) = (0, 0, 0);
-        byte part;
-        do
-        {
-            part = from[i++];
-            length |= (part & 0x7F) << shift;
-            shift += 7;
-        }
-        while ((part & 0x80) != 0);
-
-        var text = Strict.GetString(from.Slice(i, length));
-        from = from[(i + length)..];
+        var length = BinaryPrimitives.ReadInt32LittleEndian(from);
+        var text = Strict.GetString(from.Slice(sizeof(int), length));
+        from = from[(sizeof(int) + length)..];
         return text;
     }
 
