@@ -66,6 +66,7 @@ public sealed class ConfigImporter(ConfigurationSession session, DataDirectory d
                         details: new Dictionary<string, string> { ["stalePlan"] = expectedPlan });
                 }
 
+                PhaseBoundary.ReleaseGarbage(plan.Entries.Count);
                 snapshot = await new ConfigExporter(session).ExportSnapshotAsync(dataDirectory.SnapshotsDirectory, cancellationToken);
                 progress($"safety snapshot {snapshot}");
                 await new ImportApplier(session).ApplyAsync(plan, progress, cancellationToken);
@@ -111,6 +112,8 @@ public sealed class ConfigImporter(ConfigurationSession session, DataDirectory d
         progress($"opening {Path.GetFileName(path)} ({size})");
         var source = await new BackupOpener(session, limits).OpenAsync(path, suppliedKey, cancellationToken);
         progress($"checking the document{(source.KeySource is { } key ? $" (opened with {key})" : "")}");
-        return (source, DocumentValidator.Validate(source.Document, limits));
+        var info = DocumentValidator.Validate(source.Document, limits);
+        PhaseBoundary.ReleaseGarbage(source.Document.RecordCount);
+        return (source, info);
     }
 }

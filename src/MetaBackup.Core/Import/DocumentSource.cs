@@ -39,6 +39,9 @@ public sealed class DocumentSource
     /// <summary>How many records of <paramref name="area"/> the document holds, as its first read counted them.</summary>
     internal int RecordsIn(ConfigurationArea area) => _scan.RecordCounts.GetValueOrDefault(area.Name);
 
+    /// <summary>The records of every area, counted by the first read.</summary>
+    internal int RecordCount => _scan.RecordCounts.Values.Sum();
+
     /// <summary>The schema version the document was written in, once validation read it.</summary>
     internal int? OriginalSchemaVersion { get; set; }
 

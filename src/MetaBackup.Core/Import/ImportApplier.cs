@@ -82,6 +82,7 @@ internal sealed class ImportApplier(ConfigurationSession session)
             }
 
             progress("verifying");
+            PhaseBoundary.ReleaseGarbage(plan.Entries.Count);
             await VerifyAsync(plan, cancellationToken);
         }
         finally

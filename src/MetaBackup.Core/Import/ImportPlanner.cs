@@ -39,7 +39,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
     private readonly IncomingRecords _incoming = new(session.Secrets, info.IncludeSecrets);
 
     /// <summary>The plan's entries, in the order they are planned in (until <see cref="PlanAsync"/> sorts them for showing).</summary>
-    private readonly PlanEntries _entries = new();
+    private readonly PlanEntries _entries = new(document.RecordCount);
 
     /// <summary>
     /// The work of a record the plan creates and does not keep (the applier builds it again, see <see cref="Creations"/>):
@@ -77,7 +77,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
             }
         }
 
-        var work = new List<PlannedRecord>();
+        var work = new List<PlannedRecord>(document.RecordCount);
         PlanRecords(work);
 
         CheckSettingsTogether(work);

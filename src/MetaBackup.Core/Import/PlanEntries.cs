@@ -9,13 +9,21 @@ namespace MetaBackup.Core.Import;
 /// <summary>
 /// The entries of a plan, held compactly (docs/performance.md, "Import"): a plan has an entry for every record of the
 /// backup, and nearly all of them — a record created, or one left unchanged, with no note — are only an area, an
-/// action, an id and a natural key. Those are kept as a 16-byte row and their text as UTF-8 in shared blocks, about 95
-/// bytes a record instead of the 300 of an entry object and its strings; every other entry is kept as it is. An entry
-/// read back is built again on each read, equal to the one added.
+/// action, an id and a natural key. Those are kept as an 8-byte row and their text in shared 64 KiB blocks: an id as
+/// the 16 bytes of its UUID when it is one written as MetaBackup writes ids (<see cref="RecordIds"/>), any other id and
+/// the key as UTF-8 after a 2-byte length — about 40 bytes a record instead of the 300 of an entry object and its
+/// strings. Every other entry, and any whose text does not fit a block, is kept as it is. An entry read back is built
+/// again on each read, equal to the one added.
 /// </summary>
 internal sealed class PlanEntries : IReadOnlyList<PlanEntry>
 {
-    private const int BlockSize = 64 * 1024;
+    private const int BlockBits = 16;
+    private const int BlockSize = 1 << BlockBits;
+
+    /// <summary>A row's text position is the block's number and the offset in it in one non-negative int.</summary>
+    private const int MaxBlocks = int.MaxValue >> BlockBits;
+
+    private const int GuidBytes = 16;
 
     /// <summary>Refuses text that UTF-8 cannot hold exactly (a lone surrogate): such an entry is kept as it is.</summary>
     private static readonly UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
@@ -23,10 +31,13 @@ internal sealed class PlanEntries : IReadOnlyList<PlanEntry>
     private static readonly Dictionary<string, byte> AreaIndex =
         ConfigurationAreas.All.Select((a, i) => (a.Name, Index: (byte)i)).ToDictionary(a => a.Name, a => a.Index, StringComparer.Ordinal);
 
-    private List<Row> _rows = [];
+    private List<Row> _rows;
     private readonly List<PlanEntry> _whole = [];
     private readonly List<byte[]> _blocks = [];
     private int _used;
+
+    /// <param name="expected">How many entries the plan will likely hold (the backup's records): the rows are sized for them once.</param>
+    public PlanEntries(int expected = 0) => _rows = new List<Row>(expected);
 
     public int Count => _rows.Count;
 
@@ -82,7 +93,7 @@ internal sealed class PlanEntries : IReadOnlyList<PlanEntry>
     }
 
     private (string Area, PlanAction Action) KindOf(Row row) =>
-        row.Whole >= 0 ? (_whole[row.Whole].Area, _whole[row.Whole].Action) : (ConfigurationAreas.All[row.Area].Name, (PlanAction)row.Action);
+        row.Where < 0 ? (_whole[~row.Where].Area, _whole[~row.Where].Action) : (ConfigurationAreas.All[row.Area].Name, (PlanAction)row.Action);
 
     public IEnumerator<PlanEntry> GetEnumerator()
     {
@@ -99,35 +110,50 @@ internal sealed class PlanEntries : IReadOnlyList<PlanEntry>
         if (entry.Changes.Count == 0 && entry.NeedsSecret.Count == 0 && entry.Reason is null
             && (entry.BackupId is null || entry.BackupId == entry.Id)
             && AreaIndex.TryGetValue(entry.Area, out var area)
-            && TryStore(entry.Id, entry.Key) is var (block, offset))
+            && TryStore(entry.Id, entry.Key) is var (position, idIsGuid))
         {
-            return new Row(block, offset, Whole: -1, area, (byte)entry.Action, entry.BackupId is not null);
+            var flags = (entry.BackupId is null ? RowFlags.None : RowFlags.HasBackupId) | (idIsGuid ? RowFlags.IdIsGuid : RowFlags.None);
+            return new Row(position, area, (byte)entry.Action, flags);
         }
 
         _whole.Add(entry);
-        return new Row(0, 0, _whole.Count - 1, 0, (byte)entry.Action, false);
+        return new Row(~(_whole.Count - 1), 0, (byte)entry.Action, RowFlags.None);
     }
 
     private PlanEntry Read(Row row)
     {
-        if (row.Whole >= 0)
+        if (row.Where < 0)
         {
-            return _whole[row.Whole];
+            return _whole[~row.Where];
         }
 
-        var text = _blocks[row.Block].AsSpan(row.Offset);
-        var id = ReadText(ref text);
+        ReadOnlySpan<byte> text = _blocks[row.Where >> BlockBits].AsSpan(row.Where & (BlockSize - 1));
+        string id;
+        if (row.Flags.HasFlag(RowFlags.IdIsGuid))
+        {
+            id = new Guid(text[..GuidBytes]).ToString("N");
+            text = text[GuidBytes..];
+        }
+        else
+        {
+            id = ReadText(ref text);
+        }
+
         var key = ReadText(ref text);
-        return new PlanEntry(ConfigurationAreas.All[row.Area].Name, id, row.HasBackupId ? id : null, key, (PlanAction)row.Action, [], null, []);
+        return new PlanEntry(ConfigurationAreas.All[row.Area].Name, id, row.Flags.HasFlag(RowFlags.HasBackupId) ? id : null, key, (PlanAction)row.Action, [], null, []);
     }
 
-    /// <summary>Both texts, each after its length, in the current block or a new one; null when UTF-8 cannot hold them.</summary>
-    private (int Block, int Offset)? TryStore(string id, string key)
+    /// <summary>
+    /// Both texts in the current block or a new one: where they are, and whether the id is kept as a UUID's bytes;
+    /// null when UTF-8 cannot hold them exactly, or they do not fit a block.
+    /// </summary>
+    private (int Position, bool IdIsGuid)? TryStore(string id, string key)
     {
+        var idIsGuid = IsGuidAsMetaBackupWritesIt(id, out var guid);
         int idBytes, keyBytes;
         try
         {
-            idBytes = Strict.GetByteCount(id);
+            idBytes = idIsGuid ? GuidBytes : sizeof(ushort) + Strict.GetByteCount(id);
             keyBytes = Strict.GetByteCount(key);
         }
         catch (EncoderFallbackException)
@@ -135,35 +161,75 @@ internal sealed class PlanEntries : IReadOnlyList<PlanEntry>
             return null;
         }
 
-        var size = (2 * sizeof(int)) + idBytes + keyBytes;
-        if (_blocks.Count == 0 || _used + size > _blocks[^1].Length)
+        var size = idBytes + sizeof(ushort) + keyBytes;
+        if (idBytes > sizeof(ushort) + ushort.MaxValue || keyBytes > ushort.MaxValue || size > BlockSize)
         {
-            _blocks.Add(new byte[Math.Max(BlockSize, size)]);
+            return null;
+        }
+
+        if (_blocks.Count == 0 || _used + size > BlockSize)
+        {
+            if (_blocks.Count == MaxBlocks)
+            {
+                return null;
+            }
+
+            _blocks.Add(new byte[BlockSize]);
             _used = 0;
         }
 
         var start = _used;
         var span = _blocks[^1].AsSpan(start, size);
-        WriteText(span, id, idBytes);
-        WriteText(span[(sizeof(int) + idBytes)..], key, keyBytes);
+        if (idIsGuid)
+        {
+            guid.TryWriteBytes(span);
+        }
+        else
+        {
+            WriteText(span, id, idBytes - sizeof(ushort));
+        }
+
+        WriteText(span[idBytes..], key, keyBytes);
         _used += size;
-        return (_blocks.Count - 1, start);
+        return (((_blocks.Count - 1) << BlockBits) | start, idIsGuid);
+    }
+
+    /// <summary>32 lower-case hex digits, which its 16 bytes give back exactly (<see cref="RecordIds.New"/>).</summary>
+    private static bool IsGuidAsMetaBackupWritesIt(string id, out Guid guid)
+    {
+        guid = default;
+        Span<char> written = stackalloc char[32];
+        return id.Length == 32
+            && Guid.TryParseExact(id, "N", out guid)
+            && guid.TryFormat(written, out _, "N")
+            && written.SequenceEqual(id);
     }
 
     private static void WriteText(Span<byte> into, string text, int length)
     {
-        BinaryPrimitives.WriteInt32LittleEndian(into, length);
-        Strict.GetBytes(text, into[sizeof(int)..]);
+        BinaryPrimitives.WriteUInt16LittleEndian(into, (ushort)length);
+        Strict.GetBytes(text, into[sizeof(ushort)..]);
     }
 
-    private static string ReadText(ref Span<byte> from)
+    private static string ReadText(ref ReadOnlySpan<byte> from)
     {
-        var length = BinaryPrimitives.ReadInt32LittleEndian(from);
-        var text = Strict.GetString(from.Slice(sizeof(int), length));
-        from = from[(sizeof(int) + length)..];
+        var length = BinaryPrimitives.ReadUInt16LittleEndian(from);
+        var text = Strict.GetString(from.Slice(sizeof(ushort), length));
+        from = from[(sizeof(ushort) + length)..];
         return text;
     }
 
-    /// <summary>An entry: where its text is, or (<see cref="Whole"/> ≥ 0) which entry kept whole it is. 16 bytes.</summary>
-    private readonly record struct Row(int Block, int Offset, int Whole, byte Area, byte Action, bool HasBackupId);
+    [Flags]
+    private enum RowFlags : byte
+    {
+        None = 0,
+        HasBackupId = 1,
+        IdIsGuid = 2,
+    }
+
+    /// <summary>
+    /// An entry: where its text is (block and offset, see <see cref="BlockBits"/>), or, when negative, the complement
+    /// of which entry kept whole it is. 8 bytes.
+    /// </summary>
+    private readonly record struct Row(int Where, byte Area, byte Action, RowFlags Flags);
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using MetaBackup.Core.Configuration;
 using MetaBackup.Core.Import;
 
 namespace MetaBackup.Core.Tests.Import;
@@ -43,6 +44,33 @@ public sealed class PlanEntriesTests
         Assert.Equal(added.Count, entries.Count());
         AssertSame(added[^1], entries.Last());
         Assert.Equal(added.Select(e => (e.Area, e.Action)), entries.Kinds());
+    }
+
+    [Fact]
+    public void Ids_as_MetaBackup_writes_them_and_ids_that_only_look_like_them_read_back_exactly()
+    {
+        var guid = RecordIds.New();
+        var added = Enumerable.Range(0, 20_000).Select(i => new PlanEntry("users", RecordIds.New(), i % 2 == 0 ? null : "", $"user{i}@example.com", PlanAction.Create, [], null, []))
+            .Select(e => e with { BackupId = e.BackupId is null ? null : e.Id })
+            .Concat([
+                new PlanEntry("users", guid.ToUpperInvariant(), guid.ToUpperInvariant(), "upper-case hex", PlanAction.Create, [], null, []),
+                new PlanEntry("users", Guid.Parse(guid).ToString("D"), null, "with dashes", PlanAction.Unchanged, [], null, []),
+                new PlanEntry("users", $"{guid[..31]}g", null, "not hex", PlanAction.Unchanged, [], null, []),
+                new PlanEntry("users", $"{guid}0", null, "33 digits", PlanAction.Unchanged, [], null, []),
+                new PlanEntry("users", guid, guid, new string('k', ushort.MaxValue - 16 - sizeof(ushort)), PlanAction.Create, [], null, []),
+                new PlanEntry("users", guid, guid, new string('k', ushort.MaxValue - 16 - sizeof(ushort) + 1), PlanAction.Create, [], null, []),
+                new PlanEntry("users", new string('i', ushort.MaxValue), null, "", PlanAction.Create, [], null, []),
+            ]).ToList();
+        var entries = new PlanEntries(added.Count);
+        foreach (var entry in added)
+        {
+            entries.Add(entry);
+        }
+
+        for (var i = 0; i < added.Count; i++)
+        {
+            AssertSame(added[i], entries[i]);
+        }
     }
 
     [Fact]
