@@ -33,6 +33,9 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
     private readonly HashSet<(string Area, string Id)> _deleted = [];
     private readonly List<string> _warnings = [];
     private readonly List<string> _problems = [];
+
+    /// <summary>How many of <see cref="_problems"/> are between two records of the backup alone, none stored.</summary>
+    private int _problemsWithinBackup;
     private readonly HashSet<StoredSecret> _unreadable = [];
     private readonly HashSet<StoredSecret> _replaced = [];
 
@@ -100,10 +103,16 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
         _entries.SortBy(position.Count + 1, (area, action) => action == PlanAction.Delete ? position.Count : position[area]);
         if (_problems.Count > 0)
         {
-            throw new ImportRefusedException(
-                $"The backup conflicts with this database: {string.Join("; ", _problems.Take(5))}{(_problems.Count > 5 ? $"; and {_problems.Count - 5} more" : "")}.",
-                "Nothing was changed. A full import replaces the records in the way; or rename them first.",
-                _problems);
+            var listed = $"{string.Join("; ", _problems.Take(5))}{(_problems.Count > 5 ? $"; and {_problems.Count - 5} more" : "")}.";
+            throw _problemsWithinBackup == _problems.Count
+                ? new ImportRefusedException(
+                    $"Records of the backup would be one record once imported: {listed}",
+                    "Nothing was changed. Their values differ in the file only as the import normalises them (surrounding spaces, letter case of an email address): correct one of them in the file, or leave one out with a selective import.",
+                    _problems)
+                : new ImportRefusedException(
+                    $"The backup conflicts with this database: {listed}",
+                    "Nothing was changed. A full import replaces the records in the way; or rename them first.",
+                    _problems);
         }
 
         return new ImportPlan(options, info, _entries, work, [.. info.Warnings, .. _warnings], keptUnreadable, Creations);
@@ -609,6 +618,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
             if (!seen.TryAdd(ValueHash.Of(value), position))
             {
                 _problems.Add($"{area.Name}: after the import, {_entries[seen[ValueHash.Of(value)]].Id} and {incoming.Id} would share the {field} '{value}'");
+                _problemsWithinBackup++;
             }
         }
     }

@@ -224,6 +224,9 @@ public sealed partial class HostileDocumentTests : IDisposable
         var refusal = await Assert.ThrowsAsync<ImportRefusedException>(() => _import.PlanAsync(document.ToJsonString()));
 
         Assert.Contains($"groups: after the import, {firstId} and {twinId} would share the name '{name}'", refusal.Problems);
+        // Two records of the file, none stored: the refusal says so, rather than blame the database.
+        Assert.StartsWith("Records of the backup would be one record once imported", refusal.Message);
+        Assert.Contains("correct one of them in the file", refusal.Hint);
     }
 
     private static byte[] InsideFirstGroupName(string text, byte[] sequence)
