@@ -66,12 +66,8 @@ public static class ImportCommands
             view["applied"] = result.Applied;
             view["safetySnapshot"] = result.SafetySnapshot;
             view["planDigest"] = result.Plan.Digest;
-            if (cli.Print.Json)
-            {
-                view["plan"] = SecretMasking.ToJson(result.Plan.Entries);
-            }
-
-            cli.Print.Object(view);
+            // With --json, the plan's entries follow as they are read (Printer.Object with a list).
+            cli.Print.Object(view, "plan", result.Plan.Entries.Select(e => SecretMasking.ToJson(e)));
             if (result.Applied)
             {
                 cli.Print.Line($"Applied. To roll back: metabackup import {result.SafetySnapshot} --mode full");

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MetaBackup.Core.Secrets;
@@ -25,6 +27,75 @@ public sealed class Printer(TextWriter stdout, TextWriter stderr, bool json, boo
         foreach (var (name, text) in Flatten(value, ""))
         {
             stdout.WriteLine($"{name}: {text}");
+        }
+    }
+
+    /// <summary>
+    /// One object and, in JSON only, a list as its last property, written as the list is read: a plan of a million
+    /// entries is never one JSON tree (docs/performance.md, "Import"). The same text as <see cref="Object(JsonObject)"/>
+    /// would print with the list set as that property.
+    /// </summary>
+    public void Object(JsonObject value, string listName, IEnumerable<JsonNode?> list)
+    {
+        if (!Json)
+        {
+            Object(value);
+            return;
+        }
+
+        const int FlushAt = 16 * 1024;
+        var buffer = new ArrayBufferWriter<byte>();
+        // Text goes out through one reused array: a string per flush would be garbage the size of the output.
+        var chars = new char[Encoding.UTF8.GetMaxCharCount(2 * FlushAt)];
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = SecretMasking.Options.Encoder, Indented = SecretMasking.Options.WriteIndented }))
+        {
+            void Flush()
+            {
+                writer.Flush();
+                if (chars.Length < Encoding.UTF8.GetMaxCharCount(buffer.WrittenCount))
+                {
+                    chars = new char[Encoding.UTF8.GetMaxCharCount(buffer.WrittenCount)];
+                }
+
+                stdout.Write(chars, 0, Encoding.UTF8.GetChars(buffer.WrittenSpan, chars));
+                buffer.ResetWrittenCount();
+            }
+
+            writer.WriteStartObject();
+            foreach (var (name, node) in value)
+            {
+                writer.WritePropertyName(name);
+                WriteNode(writer, node);
+            }
+
+            writer.WriteStartArray(listName);
+            foreach (var item in list)
+            {
+                WriteNode(writer, item);
+                // What the writer holds is pending until it is flushed: the buffer alone would not show it growing.
+                if (writer.BytesPending + buffer.WrittenCount > FlushAt)
+                {
+                    Flush();
+                }
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+            Flush();
+        }
+
+        stdout.WriteLine();
+    }
+
+    private static void WriteNode(Utf8JsonWriter writer, JsonNode? node)
+    {
+        if (node is null)
+        {
+            writer.WriteNullValue();
+        }
+        else
+        {
+            node.WriteTo(writer, SecretMasking.Options);
         }
     }
 
