@@ -6,10 +6,11 @@ namespace MetaBackup.Core.Import;
 
 /// <summary>
 /// What the planner knows of every record of a backup without holding the record (docs/performance.md, "Import"):
-/// that it is in the backup, its kind (adapters), the id it will have, and whether the import brings it in. Keyed by
-/// a 128-bit hash of the record's id, 32 bytes a record (and the id, for the few that take a stored record's): the
-/// validator refused a document where two ids of an area hash alike, so within a validated document a hash names one
-/// record.
+/// that it is in the backup, its kind (adapters), the id it will have, and whether the import brings it in; and
+/// whether a record of the same id is stored (and its kind), so that importing onto the same records does not index
+/// them twice (<see cref="StoredRecordIndex"/> holds only the stored records of other ids). Keyed by a 128-bit hash of
+/// the record's id, 32 bytes a record (and the id, for the few that take a stored record's): the validator refused a
+/// document where two ids of an area hash alike, so within a validated document a hash names one record.
 /// </summary>
 /// <param name="expected">How many records each area will hold: each area's index is sized for them once.</param>
 internal sealed class BackupRecordIndex(Func<ConfigurationArea, int> expected)
@@ -49,18 +50,50 @@ internal sealed class BackupRecordIndex(Func<ConfigurationArea, int> expected)
     }
 
     /// <summary>Whether the import brings the record in (false until it was planned, and for a skipped one).</summary>
-    public bool Imported(string area, string backupId) =>
-        _areas[area].TryGetValue(ValueHash.Of(backupId), out var entry) && entry.Imported;
+    public bool Imported(string area, string backupId) => Has(area, backupId, Flags.Imported);
 
-    public void SetImported(string area, string backupId, bool imported) => Ref(area, backupId).Imported = imported;
+    public void SetImported(string area, string backupId, bool imported) => Set(area, backupId, Flags.Imported, imported);
 
     /// <summary>Whether the plan creates the record: the applier reads such records from the document again rather than keep them.</summary>
-    public bool Creates(string area, string backupId) =>
-        _areas[area].TryGetValue(ValueHash.Of(backupId), out var entry) && entry.Creates;
+    public bool Creates(string area, string backupId) => Has(area, backupId, Flags.Creates);
 
-    public void SetCreates(string area, string backupId) => Ref(area, backupId).Creates = true;
+    public void SetCreates(string area, string backupId) => Set(area, backupId, Flags.Creates, true);
 
-    private ushort KindCode(string? kind)
+    /// <summary>Whether the record updates the stored record of its final id (matched by id or by natural key).</summary>
+    public bool Matched(string area, string backupId) => Has(area, backupId, Flags.Matched);
+
+    public void SetMatched(string area, string backupId) => Set(area, backupId, Flags.Matched, true);
+
+    /// <summary>Whether a record of this id is stored (one of the backup's ids, not necessarily the backup's record's final id).</summary>
+    public bool Stored(string area, string id) => Has(area, id, Flags.Stored);
+
+    /// <summary>The stored record of this id's kind, as <see cref="KindOf"/> gives the backup's.</summary>
+    public string? StoredKindOf(string area, string id) =>
+        _areas[area][ValueHash.Of(id)].StoredKind is var code and > 0 ? _kinds[code - 1] : null;
+
+    /// <summary>A record of this id is stored: it is the backup's record's, which updates it.</summary>
+    public void SetStored(string area, string id, string? kind)
+    {
+        ref var entry = ref Ref(area, id);
+        if ((entry.Flags & Flags.Stored) != 0)
+        {
+            throw StoredRecordIndex.Indistinct(area, id);
+        }
+
+        entry.StoredKind = KindCode(kind);
+        entry.Flags |= Flags.Stored | Flags.Matched;
+    }
+
+    private bool Has(string area, string backupId, Flags flag) =>
+        _areas[area].TryGetValue(ValueHash.Of(backupId), out var entry) && (entry.Flags & flag) != 0;
+
+    private void Set(string area, string backupId, Flags flag, bool value)
+    {
+        ref var entry = ref Ref(area, backupId);
+        entry.Flags = value ? entry.Flags | flag : entry.Flags & ~flag;
+    }
+
+    private byte KindCode(string? kind)
     {
         if (kind is null)
         {
@@ -74,7 +107,7 @@ internal sealed class BackupRecordIndex(Func<ConfigurationArea, int> expected)
             index = _kinds.Count - 1;
         }
 
-        return checked((ushort)(index + 1));
+        return checked((byte)(index + 1));
     }
 
     private ref Entry Ref(string area, string backupId)
@@ -90,8 +123,17 @@ internal sealed class BackupRecordIndex(Func<ConfigurationArea, int> expected)
 
     private struct Entry
     {
-        public ushort Kind;
-        public bool Imported;
-        public bool Creates;
+        public byte Kind;
+        public byte StoredKind;
+        public Flags Flags;
+    }
+
+    [Flags]
+    private enum Flags : byte
+    {
+        Imported = 1,
+        Creates = 2,
+        Matched = 4,
+        Stored = 8,
     }
 }

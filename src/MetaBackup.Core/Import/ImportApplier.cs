@@ -97,7 +97,8 @@ internal sealed class ImportApplier(ConfigurationSession session)
 
     /// <summary>
     /// The planner read the stored records without tracking them (every save would otherwise scan them all): those this
-    /// import updates or deletes are read again here, tracked, a few hundred ids to a query.
+    /// import updates or deletes are read again here, tracked, a few hundred ids to a query (the ids as one parameter,
+    /// as the planner reads them: see ImportPlanner.ReadStoredAsync).
     /// </summary>
     private async Task TrackWhatChangesAsync(ImportPlan plan, CancellationToken cancellationToken)
     {
@@ -105,7 +106,7 @@ internal sealed class ImportApplier(ConfigurationSession session)
         {
             foreach (var ids in items.Select(w => w.Existing!.Id).Distinct().Chunk(SaveBatch))
             {
-                foreach (var record in await session.Db.RecordsOf(items.Key).Where(r => ids.Contains(r.Id)).ToListAsync(cancellationToken))
+                foreach (var record in await session.Db.RecordsOf(items.Key).Where(r => EF.Parameter(ids).Contains(r.Id)).ToListAsync(cancellationToken))
                 {
                     _tracked[(record.GetType(), record.Id)] = record;
                 }

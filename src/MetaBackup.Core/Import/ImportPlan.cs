@@ -118,7 +118,7 @@ public sealed class ImportPlan
         return string.Join(", ", Enum.GetValues<PlanAction>().Where(a => counts[(int)a] > 0).Select(a => $"{counts[(int)a]} {a}"));
     }
 
-    /// <summary>The work of every entry; a created record's is only its action (see <see cref="Creations"/>).</summary>
+    /// <summary>The work of the entries that have some (see <see cref="PlannedRecord"/>).</summary>
     internal IReadOnlyList<PlannedRecord> Work { get; }
 
     /// <summary>
@@ -142,10 +142,16 @@ internal sealed record StoredSecret(ConfigurationArea Area, string Id, System.Re
     public override int GetHashCode() => HashCode.Combine(Area.Name, Id, Property.Name);
 }
 
-/// <summary>The work behind one plan entry: the record as stored now, and as it will be (but for a created record, see <see cref="ImportPlan.Creations"/>).</summary>
+/// <summary>
+/// The work behind one plan entry: the record as stored now, and as it will be. A record the plan creates (but a
+/// setting) has none — the applier builds it again, see <see cref="ImportPlan.Creations"/> —, nor has one it leaves
+/// unchanged (but a setting): nothing is applied to it.
+/// </summary>
+/// <param name="Position">Where its entry is in the plan's entries as they were planned, before they are sorted for showing.</param>
 internal sealed record PlannedRecord(
     ConfigurationArea Area,
     PlanAction Action,
     ConfigRecord? Existing,
     ConfigRecord? Incoming,
-    IReadOnlyDictionary<string, SecretText?> Secrets);
+    IReadOnlyDictionary<string, SecretText?> Secrets,
+    int Position);

@@ -19,18 +19,20 @@ namespace MetaBackup.Core.Import;
 /// </summary>
 internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource document, DocumentInfo info, ImportOptions options)
 {
-    private readonly Dictionary<string, List<ConfigRecord>> _db = [];
-    private readonly Dictionary<string, Dictionary<string, ConfigRecord>> _dbById = [];
+    /// <summary>The stored records, as an index: the records themselves are read as the plan reaches them (<see cref="PlanRecordsAsync"/>).</summary>
+    private StoredRecordIndex _stored = null!;
+
+    /// <summary>The stored settings, few: kept whole, as <see cref="CheckSettingsTogether"/> reads them all.</summary>
+    private readonly List<Setting> _storedSettings = [];
+
     /// <summary>The secrets of an entry that sets none: one shared instance, as a plan may hold a million entries.</summary>
     private static readonly IReadOnlyDictionary<string, SecretText?> NoSecrets = new Dictionary<string, SecretText?>();
 
     private readonly BackupRecordIndex _backup = new(document.RecordsIn);
     private readonly Dictionary<string, int> _countInBackup = ConfigurationAreas.All.ToDictionary(a => a.Name, _ => 0);
-    private readonly Dictionary<(string Area, string BackupId), ConfigRecord> _matched = [];
 
     /// <summary>Full mode: database records that a backup record of the same natural key but another id replaces.</summary>
     private readonly Dictionary<(string Area, string BackupId), ConfigRecord> _replacing = [];
-    private readonly HashSet<(string Area, string Id)> _deleted = [];
     private readonly List<string> _warnings = [];
     private readonly List<string> _problems = [];
 
@@ -44,12 +46,8 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
     /// <summary>The plan's entries, in the order they are planned in (until <see cref="PlanAsync"/> sorts them for showing).</summary>
     private readonly PlanEntries _entries = new(document.RecordCount);
 
-    /// <summary>
-    /// The work of a record the plan creates and does not keep (the applier builds it again, see <see cref="Creations"/>):
-    /// the same for every record of an area, so one instance an area.
-    /// </summary>
-    private static readonly Dictionary<ConfigurationArea, PlannedRecord> CreatedLater =
-        ConfigurationAreas.All.ToDictionary(a => a, a => new PlannedRecord(a, PlanAction.Create, null, null, NoSecrets));
+    /// <summary>How many stored records the planner reads with one query.</summary>
+    private const int StoredBatch = 1000;
 
     /// <summary>
     /// Dependency order, except that settings come last: a few settings name records of other areas
@@ -62,42 +60,19 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
     public async Task<ImportPlan> PlanAsync(CancellationToken cancellationToken)
     {
         CheckOptions();
-        foreach (var area in ConfigurationAreas.All)
-        {
-            var records = await session.Db.RecordsOf(area).AsNoTracking().ToListAsync(cancellationToken);
-            _db[area.Name] = records;
-            _dbById[area.Name] = records.ToDictionary(r => r.Id);
-            FindUnreadableSecrets(area, records);
-        }
+        IndexBackup();
+        await IndexStoredRecordsAsync(cancellationToken);
+        await MatchByNaturalKeyAsync(cancellationToken);
 
-        Match();
-        if (options.Mode == ImportMode.Full)
-        {
-            foreach (var area in ConfigurationAreas.All)
-            {
-                var targeted = _matched.Where(m => m.Key.Area == area.Name).Select(m => m.Value.Id).ToHashSet();
-                _deleted.UnionWith(_db[area.Name].Where(r => !targeted.Contains(r.Id)).Select(r => (area.Name, r.Id)));
-            }
-        }
-
-        var work = new List<PlannedRecord>(document.RecordCount);
-        PlanRecords(work);
+        var work = new List<PlannedRecord>();
+        await PlanRecordsAsync(work, cancellationToken);
 
         CheckSettingsTogether(work);
-        ProtectWhatSkippedRecordsStillUse(work);
-        foreach (var area in ConfigurationAreas.All.Reverse())
-        {
-            foreach (var record in _db[area.Name].Where(r => _deleted.Contains((area.Name, r.Id))))
-            {
-                var replacedBy = _replacing.FirstOrDefault(r => r.Key.Area == area.Name && r.Value.Id == record.Id).Key.BackupId;
-                var reason = replacedBy is null ? "not in the backup (full mode)" : $"replaced by the backup's {area.Singular} {replacedBy} of the same {area.NaturalKey} (full mode)";
-                _entries.Add(new PlanEntry(area.Name, record.Id, null, KeyOf(area, record), PlanAction.Delete, [], reason, []));
-                work.Add(new PlannedRecord(area, PlanAction.Delete, record, null, NoSecrets));
-            }
-        }
+        await ProtectWhatSkippedRecordsStillUseAsync(work, cancellationToken);
+        await PlanDeletionsAsync(work, cancellationToken);
 
         var keptUnreadable = ReportUnreadableSecrets();
-        CheckFinalUniqueness(work);
+        await CheckFinalUniquenessAsync(work, cancellationToken);
         // Shown in dependency order, deletions last in the order they were planned in.
         var position = ConfigurationAreas.All.Select((a, i) => (a.Name, i)).ToDictionary(p => p.Name, p => p.i);
         _entries.SortBy(position.Count + 1, (area, action) => action == PlanAction.Delete ? position.Count : position[area]);
@@ -117,6 +92,87 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
 
         return new ImportPlan(options, info, _entries, work, [.. info.Warnings, .. _warnings], keptUnreadable, Creations);
     }
+
+    /// <summary>The stored records of these ids, untracked, read a batch at a time; a missing one is an error.</summary>
+    private async Task<Dictionary<string, ConfigRecord>> ReadStoredAsync(ConfigurationArea area, IEnumerable<string> ids, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<string, ConfigRecord>(StringComparer.Ordinal);
+        foreach (var batch in ids.Distinct().Chunk(StoredBatch))
+        {
+            // The ids as one array-like parameter: expanded into a parameter each, EF Core processed the SQL again at
+            // every batch — more time than reading the records.
+            foreach (var record in await session.Db.RecordsOf(area).AsNoTracking().Where(r => EF.Parameter(batch).Contains(r.Id)).ToListAsync(cancellationToken))
+            {
+                found[record.Id] = record;
+            }
+
+            if (batch.FirstOrDefault(id => !found.ContainsKey(id)) is { } missing)
+            {
+                // The index said it was stored: only an id made to hash as a stored one's gets here.
+                throw new MetaBackupException($"The {area.Singular} {missing} of the backup has an id this import cannot tell from a stored record's; nothing was changed. Change its id in the file before importing.");
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>How many records each area stores, as the planning began.</summary>
+    private IReadOnlyDictionary<string, int> _storedCounts = null!;
+
+    /// <summary>One pass over the document: every record into the index.</summary>
+    private void IndexBackup()
+    {
+        foreach (var (area, _, record) in document.Records())
+        {
+            _backup.Add(area.Name, record["id"]!.GetValue<string>(), area == ConfigurationAreas.Adapters ? record["kind"]?.GetValue<string>() : null);
+            _countInBackup[area.Name]++;
+        }
+    }
+
+    /// <summary>
+    /// One pass over every stored record: one whose id is the backup's is the record it updates (matched by id), any
+    /// other goes into <see cref="_stored"/>; and the secrets it holds that do not open under the system key — damaged,
+    /// or sealed under another key. Those must not stop the import that may be what repairs them (docs/recovery.md,
+    /// "Damaged secrets").
+    /// </summary>
+    private async Task IndexStoredRecordsAsync(CancellationToken cancellationToken)
+    {
+        _storedCounts = await session.Db.CountRecordsAsync(cancellationToken);
+        _stored = new StoredRecordIndex(a => Math.Max(0, _storedCounts.GetValueOrDefault(a.Name) - _countInBackup[a.Name]), options.Mode == ImportMode.Full);
+        foreach (var area in ConfigurationAreas.All)
+        {
+            await foreach (var record in session.Db.RecordsOf(area).AsNoTracking().AsAsyncEnumerable().WithCancellation(cancellationToken))
+            {
+                if (_backup.Contains(area.Name, record.Id))
+                {
+                    _backup.SetStored(area.Name, record.Id, record is Adapter adapter ? Kinds.Name(adapter.Kind) : null);
+                }
+                else
+                {
+                    _stored.Add(area, record);
+                }
+
+                if (record is Setting setting)
+                {
+                    _storedSettings.Add(setting);
+                }
+
+                foreach (var property in area.SecretProperties)
+                {
+                    if (property.GetValue(record) is EncryptedSecret secret && session.Secrets.TryOpen(secret) is null)
+                    {
+                        _unreadable.Add(new StoredSecret(area, record.Id, property) { Key = KeyOf(area, record) });
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Whether a record of this id is stored.</summary>
+    private bool IsStored(string area, string id) => _backup.Stored(area, id) || _stored.Contains(area, id);
+
+    /// <summary>Whether the import deletes the stored record of this id (one of the backup's ids is never deleted: its record updates it).</summary>
+    private bool Deletes(string area, string id) => !_backup.Stored(area, id) && _stored.Deleted(area, id);
 
     private void CheckOptions()
     {
@@ -140,22 +196,39 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
     /// <summary>
     /// Plans every record in <see cref="PlanningOrder"/>, reading the document as a stream: a pass plans, in the
     /// document's order, each area whose predecessors are all planned; an area that comes too early waits for the next
-    /// pass. An export writes the areas in dependency order, settings first: two passes.
+    /// pass. An export writes the areas in dependency order, settings first: two passes. The stored records the
+    /// records update are read a batch at a time, as the plan reaches them.
     /// </summary>
-    private void PlanRecords(List<PlannedRecord> work)
+    private async Task PlanRecordsAsync(List<PlannedRecord> work, CancellationToken cancellationToken)
     {
-        foreach (var record in InPlanningOrder())
+        foreach (var batch in InPlanningOrder().Where(r => InScope(r.Area, r.Json)).Chunk(StoredBatch))
         {
-            if (InScope(record.Area, record.Json))
+            var updated = new Dictionary<string, ConfigRecord>(StringComparer.Ordinal);
+            foreach (var area in batch.Select(r => r.Area).Distinct())
             {
-                var (entry, plannedRecord) = PlanRecord(record, _entries.Count);
+                var ids = batch.Where(r => r.Area == area && _backup.Matched(area.Name, IdOf(r))).Select(r => _backup.FinalIdOf(area.Name, IdOf(r)));
+                foreach (var (id, record) in await ReadStoredAsync(area, ids, cancellationToken))
+                {
+                    updated[id] = record;
+                }
+            }
+
+            foreach (var record in batch)
+            {
+                var existing = _backup.Matched(record.Area.Name, IdOf(record)) ? updated[_backup.FinalIdOf(record.Area.Name, IdOf(record))] : null;
+                var (entry, plannedRecord) = PlanRecord(record, existing, _entries.Count);
                 _entries.Add(entry);
-                work.Add(plannedRecord);
+                if (plannedRecord is not null)
+                {
+                    work.Add(plannedRecord);
+                }
             }
         }
     }
 
-    /// <summary>The document's records in <see cref="PlanningOrder"/>, a pass at a time (see <see cref="PlanRecords"/>).</summary>
+    private static string IdOf(BackupRecord record) => record.Json["id"]!.GetValue<string>();
+
+    /// <summary>The document's records in <see cref="PlanningOrder"/>, a pass at a time (see <see cref="PlanRecordsAsync"/>).</summary>
     private IEnumerable<BackupRecord> InPlanningOrder()
     {
         var order = PlanningOrder.ToList();
@@ -189,41 +262,49 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
         || (options.Areas!.Contains(area.Name) && (options.Ids is not { Count: > 0 } || options.Ids.Contains(record["id"]!.GetValue<string>())));
 
     /// <summary>
-    /// Pairs every record of the backup with the database record it will update: by id first; then,
-    /// for the rest, by natural key among the database records no backup record claimed by id. A
-    /// record whose name another record of the backup takes over by id is renamed by it, so the
-    /// newcomer is created rather than merged into it.
+    /// Pairs every record of the backup with the database record it will update: by id first (as the stored records
+    /// were indexed); then, for the rest, by natural key among the database records no backup record claimed by id. A
+    /// record whose name another record of the backup takes over by id is renamed by it, so the newcomer is created
+    /// rather than merged into it. In full mode, the stored records no backup record updates are deleted.
     /// </summary>
-    private void Match()
+    private async Task MatchByNaturalKeyAsync(CancellationToken cancellationToken)
     {
-        // One pass: every record into the index, and those that may match a stored record (by id, or by a natural
-        // key the database holds) kept aside, in the document's order — at most as many as the database has records.
-        var keysInDb = ConfigurationAreas.All.ToDictionary(a => a.Name, a => _db[a.Name].Select(r => KeyOf(a, r)).ToHashSet(StringComparer.Ordinal));
-        var candidates = new List<(ConfigurationArea Area, string BackupId, string Key, bool ById)>();
+        var areas = ConfigurationAreas.All.Where(a => _stored.CountIn(a) > 0).ToList();
+        if (areas.Count == 0)
+        {
+            return;
+        }
+
+        // A pass over the document for the records of those areas that no stored record matched by id, their keys as
+        // hashes — at most as many as the database has records.
+        var byKey = new List<(ConfigurationArea Area, string BackupId, ValueHash Key)>();
         foreach (var (area, _, record) in document.Records())
         {
             var backupId = record["id"]!.GetValue<string>();
-            _backup.Add(area.Name, backupId, area == ConfigurationAreas.Adapters ? record["kind"]?.GetValue<string>() : null);
-            _countInBackup[area.Name]++;
-            var byId = _dbById[area.Name].ContainsKey(backupId);
-            var key = keysInDb[area.Name].Count > 0 || byId ? area.NaturalKeyOf(record) : null;
-            if (byId || (key is not null && keysInDb[area.Name].Contains(key)))
+            if (areas.Contains(area) && !_backup.Stored(area.Name, backupId))
             {
-                candidates.Add((area, backupId, key!, byId));
+                byKey.Add((area, backupId, ValueHash.Of(area.NaturalKeyOf(record))));
             }
         }
 
-        foreach (var area in ConfigurationAreas.All)
+        foreach (var area in areas.Where(a => byKey.Any(c => c.Area == a)))
         {
-            var inArea = candidates.Where(c => c.Area == area).ToList();
-            var claimedById = inArea.Where(c => c.ById).Select(c => c.BackupId).ToHashSet();
-            var byKey = _db[area.Name].Where(r => !claimedById.Contains(r.Id)).GroupBy(r => KeyOf(area, r)).ToDictionary(g => g.Key, g => g.First());
-            var claimed = new Dictionary<string, string>();
-            foreach (var (_, backupId, key, byId) in inArea)
+            // The stored records no backup record claimed by id, by natural key (the first of a key), read one at a time.
+            var unclaimed = new Dictionary<ValueHash, (string Id, string Key)>();
+            await foreach (var stored in session.Db.RecordsOf(area).AsNoTracking().AsAsyncEnumerable().WithCancellation(cancellationToken))
             {
-                var match = byId ? _dbById[area.Name][backupId] : byKey.GetValueOrDefault(key);
-                _backup.SetFinalId(area.Name, backupId, match?.Id ?? backupId);
-                if (match is null)
+                if (_stored.Contains(area.Name, stored.Id))
+                {
+                    var key = KeyOf(area, stored);
+                    unclaimed.TryAdd(ValueHash.Of(key), (stored.Id, key));
+                }
+            }
+
+            var claimed = new Dictionary<string, string>();
+            var replacing = new List<(string BackupId, string StoredId)>();
+            foreach (var (_, backupId, key) in byKey.Where(c => c.Area == area))
+            {
+                if (!unclaimed.TryGetValue(key, out var match))
                 {
                     continue;
                 }
@@ -231,33 +312,41 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
                 // Unreachable while the validator refuses duplicate natural keys in a file; kept so a gap there cannot merge two records into one.
                 if (claimed.TryGetValue(match.Id, out var other))
                 {
-                    _problems.Add($"{area.Name}: backup records {other} and {backupId} both match the database's {area.Singular} {KeyOf(area, match)}");
+                    _problems.Add($"{area.Name}: backup records {other} and {backupId} both match the database's {area.Singular} {match.Key}");
                     continue;
                 }
 
                 claimed[match.Id] = backupId;
-                if (options.Mode == ImportMode.Full && match.Id != backupId)
+                if (options.Mode == ImportMode.Full)
                 {
                     // Afterwards the configuration equals the backup's, ids included (docs/recovery.md, "Conflict resolution").
-                    _replacing[(area.Name, backupId)] = match;
-                    _backup.SetFinalId(area.Name, backupId, backupId);
+                    replacing.Add((backupId, match.Id));
                     continue;
                 }
 
-                _matched[(area.Name, backupId)] = match;
+                _stored.SetMatched(area.Name, match.Id);
+                _backup.SetMatched(area.Name, backupId);
+                _backup.SetFinalId(area.Name, backupId, match.Id);
+            }
+
+            var replaced = await ReadStoredAsync(area, replacing.Select(r => r.StoredId), cancellationToken);
+            foreach (var (backupId, storedId) in replacing)
+            {
+                _replacing[(area.Name, backupId)] = replaced[storedId];
             }
         }
     }
 
     /// <param name="backupRecord">The record.</param>
+    /// <param name="existing">The stored record it updates, if any.</param>
     /// <param name="position">Where its entry will be in the plan's entries, until they are sorted.</param>
-    private (PlanEntry, PlannedRecord) PlanRecord(BackupRecord backupRecord, int position)
+    /// <returns>The entry, and its work — none for a record created or left unchanged (see <see cref="PlannedRecord"/>).</returns>
+    private (PlanEntry, PlannedRecord?) PlanRecord(BackupRecord backupRecord, ConfigRecord? existing, int position)
     {
         var (area, _, record) = backupRecord;
         var backupId = record["id"]!.GetValue<string>();
         var key = area.NaturalKeyOf(record);
         var finalId = _backup.FinalIdOf(area.Name, backupId);
-        var existing = _matched.GetValueOrDefault((area.Name, backupId));
         var replacing = _replacing.GetValueOrDefault((area.Name, backupId));
         var remapNote = existing is not null && existing.Id != backupId ? $"matched the existing {area.Singular} {existing.Id} by {area.NaturalKey}; references to {backupId} now point to it"
             : replacing is not null ? $"replaces the existing {area.Singular} {replacing.Id} of the same {area.NaturalKey}, which is deleted; its secrets are kept where the backup has none"
@@ -269,14 +358,14 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
             if (replacing is not null)
             {
                 // The backup's record cannot take its place: the existing one stays as it is.
-                _deleted.Remove((area.Name, replacing.Id));
+                _stored.Keep(area.Name, replacing.Id);
                 existing = replacing;
             }
 
             _backup.SetImported(area.Name, backupId, false);
             _warnings.Add($"Skipped {area.Singular} '{key}': {skipReason}.");
             return (new PlanEntry(area.Name, finalId, backupId, key, PlanAction.Skip, [], skipReason, []),
-                new PlannedRecord(area, PlanAction.Skip, existing, null, NoSecrets));
+                new PlannedRecord(area, PlanAction.Skip, existing, null, NoSecrets, position));
         }
 
         _backup.SetImported(area.Name, backupId, true);
@@ -304,28 +393,32 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
                 CarrySecrets(area, replacing, secrets, needsSecret);
             }
 
+            Brings(area, incoming, position);
             if (area == ConfigurationAreas.Settings)
             {
                 // Settings are few, and checked together once all are planned (CheckSettingsTogether): kept.
                 return (new PlanEntry(area.Name, finalId, backupId, key, PlanAction.Create, [], remapNote, needsSecret),
-                    new PlannedRecord(area, PlanAction.Create, null, incoming, secrets));
+                    new PlannedRecord(area, PlanAction.Create, null, incoming, secrets, position));
             }
 
             // Not kept: the applier builds it again from the document (docs/performance.md, "Import").
             _backup.SetCreates(area.Name, backupId);
-            CreatedKeys(area, incoming, position);
-            return (new PlanEntry(area.Name, finalId, backupId, key, PlanAction.Create, [], remapNote, needsSecret.Count == 0 ? [] : needsSecret),
-                CreatedLater[area]);
+            return (new PlanEntry(area.Name, finalId, backupId, key, PlanAction.Create, [], remapNote, needsSecret.Count == 0 ? [] : needsSecret), null);
         }
 
         var changes = _incoming.Compare(area, existing, incoming, secrets);
         var action = changes.Count == 0 ? PlanAction.Unchanged : PlanAction.Update;
         var entry = new PlanEntry(area.Name, finalId, backupId, key, action, changes.Count == 0 ? [] : changes, remapNote, needsSecret.Count == 0 ? [] : needsSecret);
-        // Nothing is applied to a record left as it is, so its incoming form is not kept — but a setting's, which
+        if (action == PlanAction.Update)
+        {
+            Brings(area, incoming, position);
+        }
+
+        // Nothing is applied to a record left as it is, so neither form is kept — but a setting's, which
         // CheckSettingsTogether reads: importing onto the same million records kept a million records twice.
         return action == PlanAction.Unchanged && area != ConfigurationAreas.Settings
-            ? (entry, new PlannedRecord(area, action, existing, null, NoSecrets))
-            : (entry, new PlannedRecord(area, action, existing, incoming, secrets));
+            ? (entry, null)
+            : (entry, new PlannedRecord(area, action, existing, incoming, secrets, position));
     }
 
     /// <summary>
@@ -426,24 +519,6 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
         }
     }
 
-    /// <summary>
-    /// Stored secrets that do not open under the system key (damaged, or sealed under another key). They
-    /// must not stop the import that may be what repairs them (docs/recovery.md, "Damaged secrets").
-    /// </summary>
-    private void FindUnreadableSecrets(ConfigurationArea area, List<ConfigRecord> records)
-    {
-        foreach (var record in records)
-        {
-            foreach (var property in area.SecretProperties)
-            {
-                if (property.GetValue(record) is EncryptedSecret secret && session.Secrets.TryOpen(secret) is null)
-                {
-                    _unreadable.Add(new StoredSecret(area, record.Id, property) { Key = KeyOf(area, record) });
-                }
-            }
-        }
-    }
-
     /// <summary>Says what becomes of every unreadable secret; returns those that stay as they are.</summary>
     private HashSet<StoredSecret> ReportUnreadableSecrets()
     {
@@ -455,7 +530,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
             {
                 _warnings.Add($"Replaces {what}.");
             }
-            else if (_deleted.Contains((secret.Area.Name, secret.Id)))
+            else if (Deletes(secret.Area.Name, secret.Id))
             {
                 _warnings.Add($"Deletes the record holding {what}.");
             }
@@ -512,7 +587,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
             }
 
             var finalId = _backup.FinalIdOf(areaName, backupId);
-            if (_backup.Imported(areaName, backupId) || (_dbById[areaName].ContainsKey(finalId) && !_deleted.Contains((areaName, finalId))))
+            if (_backup.Imported(areaName, backupId) || (IsStored(areaName, finalId) && !Deletes(areaName, finalId)))
             {
                 return (finalId, null);
             }
@@ -520,17 +595,17 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
             return (null, "this import skips (see its warning)");
         }
 
-        if (_dbById[areaName].GetValueOrDefault(backupId) is not { } stored)
+        if (!IsStored(areaName, backupId))
         {
             return (null, "is in neither the backup nor the database");
         }
 
-        if (_deleted.Contains((areaName, backupId)))
+        if (Deletes(areaName, backupId))
         {
             return (null, "this full import deletes (it is not in the backup)");
         }
 
-        return WrongKind(stored is Adapter adapter ? Kinds.Name(adapter.Kind) : null) is { } wrongStored ? (null, wrongStored) : (backupId, null);
+        return WrongKind(_stored.KindOf(areaName, backupId)) is { } wrongStored ? (null, wrongStored) : (backupId, null);
     }
 
     /// <summary>
@@ -544,7 +619,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
         var settings = ConfigurationAreas.Settings.Name;
         Dictionary<string, string> Final()
         {
-            var final = _db[settings].Cast<Setting>().Where(s => !_deleted.Contains((settings, s.Id))).ToDictionary(s => s.Key, s => s.Value);
+            var final = _storedSettings.Where(s => !Deletes(settings, s.Id)).ToDictionary(s => s.Key, s => s.Value);
             foreach (var item in work.Where(w => w.Area == ConfigurationAreas.Settings && w.Action is PlanAction.Create or PlanAction.Update or PlanAction.Unchanged))
             {
                 final[((Setting)item.Incoming!).Key] = ((Setting)item.Incoming!).Value;
@@ -560,11 +635,12 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
             {
                 var reason = $"it breaks a rule: {broken.Message.TrimEnd('.')} ({broken.Needs} is not set)";
                 _warnings.Add($"Skipped setting '{broken.Key}': {reason}.");
-                _backup.SetImported(settings, _entries[index].BackupId!, false);
-                _entries[index] = _entries[index] with { Action = PlanAction.Skip, Changes = [], Reason = reason, NeedsSecret = [] };
+                var position = work[index].Position;
+                _backup.SetImported(settings, _entries[position].BackupId!, false);
+                _entries[position] = _entries[position] with { Action = PlanAction.Skip, Changes = [], Reason = reason, NeedsSecret = [] };
                 work[index] = work[index] with { Action = PlanAction.Skip, Incoming = null, Secrets = NoSecrets };
             }
-            else if (_db[settings].Cast<Setting>().FirstOrDefault(s => s.Key == broken.Needs) is { } needed && _deleted.Remove((settings, needed.Id)))
+            else if (_storedSettings.FirstOrDefault(s => s.Key == broken.Needs) is { } needed && _stored.Keep(settings, needed.Id))
             {
                 _warnings.Add($"Kept setting '{broken.Needs}': the stored {broken.Key} needs it.");
             }
@@ -576,7 +652,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
     }
 
     /// <summary>In full mode, a skipped record that stays keeps what it references from being deleted (and so on, transitively).</summary>
-    private void ProtectWhatSkippedRecordsStillUse(List<PlannedRecord> work)
+    private async Task ProtectWhatSkippedRecordsStillUseAsync(List<PlannedRecord> work, CancellationToken cancellationToken)
     {
         var kept = new Queue<(ConfigurationArea Area, ConfigRecord Record)>(
             work.Where(w => w.Action == PlanAction.Skip && w.Existing is not null).Select(w => (w.Area, w.Existing!)));
@@ -587,34 +663,58 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
             {
                 foreach (var target in reference.TargetsIn(json))
                 {
-                    if (_deleted.Remove((reference.Target, target)))
+                    if (_stored.Keep(reference.Target, target))
                     {
                         _warnings.Add($"Kept {reference.Target} record {target}: the {item.Area.Singular} {KeyOf(item.Area, item.Record)}, which stays, uses it.");
-                        kept.Enqueue((ConfigurationAreas.All.Single(a => a.Name == reference.Target), _dbById[reference.Target][target]));
+                        var area = ConfigurationAreas.Named(reference.Target)!;
+                        kept.Enqueue((area, (await ReadStoredAsync(area, [target], cancellationToken))[target]));
                     }
                 }
             }
         }
     }
 
+    /// <summary>Full mode: every stored record the import deletes, area by area in reverse dependency order, read one at a time.</summary>
+    private async Task PlanDeletionsAsync(List<PlannedRecord> work, CancellationToken cancellationToken)
+    {
+        var replacedBy = _replacing.ToDictionary(r => (r.Key.Area, r.Value.Id), r => r.Key.BackupId);
+        foreach (var area in ConfigurationAreas.All.Reverse().Where(_stored.DeletesIn))
+        {
+            await foreach (var record in session.Db.RecordsOf(area).AsNoTracking().AsAsyncEnumerable().WithCancellation(cancellationToken))
+            {
+                if (!Deletes(area.Name, record.Id))
+                {
+                    continue;
+                }
+
+                var reason = replacedBy.GetValueOrDefault((area.Name, record.Id)) is { } backupId
+                    ? $"replaced by the backup's {area.Singular} {backupId} of the same {area.NaturalKey} (full mode)"
+                    : "not in the backup (full mode)";
+                work.Add(new PlannedRecord(area, PlanAction.Delete, record, null, NoSecrets, _entries.Count));
+                _entries.Add(new PlanEntry(area.Name, record.Id, null, KeyOf(area, record), PlanAction.Delete, [], reason, []));
+            }
+        }
+    }
+
     /// <summary>
-    /// The unique values of the records the import creates (but settings), as it plans them: hashes, and where the
-    /// entry of the record that holds each is in the plan (its id is read back from there only to report a conflict).
+    /// The unique values of the records the import creates or updates, as it plans them: hashes, and where the entry of
+    /// the record that holds each is in the plan (its id is read back from there only to report a conflict).
     /// </summary>
-    private readonly Dictionary<(string Area, string Field), Dictionary<ValueHash, int>> _createdKeys = [];
+    private readonly Dictionary<(string Area, string Field), Dictionary<ValueHash, int>> _brought = [];
 
     private static IEnumerable<string> UniqueFields(ConfigurationArea area) => new[] { area.NaturalKey }.Concat(area.AlsoUnique ?? []);
 
     private static string UniqueValue(ConfigurationArea area, string field, JsonObject json) =>
         field == area.NaturalKey ? area.NaturalKeyOf(json) : json[field]?.ToString() ?? "";
 
-    private void CreatedKeys(ConfigurationArea area, ConfigRecord incoming, int position)
+    /// <summary>A record the import creates or updates brings its unique values; two records of the backup must not bring the same.</summary>
+    private void Brings(ConfigurationArea area, ConfigRecord incoming, int position)
     {
         var json = View(area, incoming);
         foreach (var field in UniqueFields(area))
         {
             var value = UniqueValue(area, field, json);
-            var seen = _createdKeys.TryGetValue((area.Name, field), out var known) ? known : _createdKeys[(area.Name, field)] = new(document.RecordsIn(area));
+            var seen = _brought.TryGetValue((area.Name, field), out var known) ? known : _brought[(area.Name, field)] = new(document.RecordsIn(area));
             if (!seen.TryAdd(ValueHash.Of(value), position))
             {
                 _problems.Add($"{area.Name}: after the import, {_entries[seen[ValueHash.Of(value)]].Id} and {incoming.Id} would share the {field} '{value}'");
@@ -624,44 +724,40 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
     }
 
     /// <summary>
-    /// After the import, every natural key (and other unique field) must still be unique: the values of what is
-    /// created (collected as it was planned), of what is updated, and of the stored records that stay. Before the
-    /// entries are sorted: <see cref="_createdKeys"/> knows them by where they were planned.
+    /// After the import, every natural key (and other unique field) must still be unique. The database's unique
+    /// indexes keep the stored records that stay unique among themselves, and <see cref="Brings"/> the values the
+    /// backup brings: what is left is a value brought that a stored record which stays holds — read one at a time,
+    /// only in the areas the import brings values to. Before the entries are sorted: <see cref="_brought"/> knows them
+    /// by where they were planned.
     /// </summary>
-    private void CheckFinalUniqueness(List<PlannedRecord> work)
+    private async Task CheckFinalUniquenessAsync(List<PlannedRecord> work, CancellationToken cancellationToken)
     {
-        foreach (var area in ConfigurationAreas.All)
+        foreach (var area in ConfigurationAreas.All.Where(a => _storedCounts.GetValueOrDefault(a.Name) > 0 && _brought.Keys.Any(k => k.Area == a.Name)))
         {
-            var replaced = work.Where(w => w.Area == area && w.Existing is not null && w.Action is PlanAction.Update or PlanAction.Delete)
-                .Select(w => w.Existing!.Id).ToHashSet();
-            var final = _db[area.Name].Where(r => !replaced.Contains(r.Id))
-                .Concat(work.Where(w => w.Area == area && w.Incoming is not null && w.Action is PlanAction.Create or PlanAction.Update).Select(w => w.Incoming!));
-            var seen = UniqueFields(area).ToDictionary(f => f, _ => new Dictionary<ValueHash, string>());
-            // A record at a time, each seen as JSON once: a million stored records are never a million JSON trees at once.
-            foreach (var record in final)
+            var updated = work.Where(w => w.Area == area && w.Existing is not null && w.Action == PlanAction.Update).Select(w => w.Existing!.Id).ToHashSet();
+            await foreach (var record in session.Db.RecordsOf(area).AsNoTracking().AsAsyncEnumerable().WithCancellation(cancellationToken))
             {
+                if (updated.Contains(record.Id) || Deletes(area.Name, record.Id))
+                {
+                    continue;
+                }
+
                 var json = View(area, record);
                 foreach (var field in UniqueFields(area))
                 {
                     var value = UniqueValue(area, field, json);
-                    var hash = ValueHash.Of(value);
-                    var other = _createdKeys.GetValueOrDefault((area.Name, field))?.TryGetValue(hash, out var position) == true
-                        ? _entries[position].Id
-                        : seen[field].GetValueOrDefault(hash);
-                    if (other is not null)
+                    if (_brought.GetValueOrDefault((area.Name, field))?.TryGetValue(ValueHash.Of(value), out var position) == true
+                        && _entries[position].Action != PlanAction.Skip)
                     {
-                        _problems.Add($"{area.Name}: after the import, {other} and {record.Id} would share the {field} '{value}'");
-                    }
-                    else
-                    {
-                        seen[field][hash] = record.Id;
+                        // The record that stays first, then the backup's.
+                        _problems.Add($"{area.Name}: after the import, {record.Id} and {_entries[position].Id} would share the {field} '{value}'");
                     }
                 }
             }
         }
 
         // Checked: the plan, which lives as long as the import, does not need them.
-        _createdKeys.Clear();
+        _brought.Clear();
     }
 
     private static JsonObject View(ConfigurationArea area, ConfigRecord record) =>
