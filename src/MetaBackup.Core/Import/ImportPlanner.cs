@@ -22,6 +22,9 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
     /// <summary>The stored records, as an index: the records themselves are read as the plan reaches them (<see cref="PlanRecordsAsync"/>).</summary>
     private StoredRecordIndex _stored = null!;
 
+    /// <summary>How many records each area stores, as the planning began.</summary>
+    private IReadOnlyDictionary<string, int> _storedCounts = null!;
+
     /// <summary>The stored settings, few: kept whole, as <see cref="CheckSettingsTogether"/> reads them all.</summary>
     private readonly List<Setting> _storedSettings = [];
 
@@ -116,9 +119,6 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
         return found;
     }
 
-    /// <summary>How many records each area stores, as the planning began.</summary>
-    private IReadOnlyDictionary<string, int> _storedCounts = null!;
-
     /// <summary>One pass over the document: every record into the index.</summary>
     private void IndexBackup()
     {
@@ -203,20 +203,22 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
     {
         foreach (var batch in InPlanningOrder().Where(r => InScope(r.Area, r.Json)).Chunk(StoredBatch))
         {
-            var updated = new Dictionary<string, ConfigRecord>(StringComparer.Ordinal);
+            // The id of the stored record each one updates; by area and id, as records of two areas may share an id.
+            var storedIds = batch.Select(r => _backup.Matched(r.Area.Name, IdOf(r)) ? _backup.FinalIdOf(r.Area.Name, IdOf(r)) : null).ToArray();
+            var updated = new Dictionary<(ConfigurationArea Area, string Id), ConfigRecord>();
             foreach (var area in batch.Select(r => r.Area).Distinct())
             {
-                var ids = batch.Where(r => r.Area == area && _backup.Matched(area.Name, IdOf(r))).Select(r => _backup.FinalIdOf(area.Name, IdOf(r)));
+                var ids = batch.Select((r, i) => r.Area == area ? storedIds[i] : null).OfType<string>();
                 foreach (var (id, record) in await ReadStoredAsync(area, ids, cancellationToken))
                 {
-                    updated[id] = record;
+                    updated[(area, id)] = record;
                 }
             }
 
-            foreach (var record in batch)
+            for (var i = 0; i < batch.Length; i++)
             {
-                var existing = _backup.Matched(record.Area.Name, IdOf(record)) ? updated[_backup.FinalIdOf(record.Area.Name, IdOf(record))] : null;
-                var (entry, plannedRecord) = PlanRecord(record, existing, _entries.Count);
+                var existing = storedIds[i] is { } storedId ? updated[(batch[i].Area, storedId)] : null;
+                var (entry, plannedRecord) = PlanRecord(batch[i], existing, _entries.Count);
                 _entries.Add(entry);
                 if (plannedRecord is not null)
                 {

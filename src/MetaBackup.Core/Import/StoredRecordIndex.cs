@@ -41,7 +41,7 @@ internal sealed class StoredRecordIndex(Func<ConfigurationArea, int> expected, b
         _areas[area][ValueHash.Of(id)].Kind is var code and > 0 ? Kinds.Name((AdapterKind)(code - 1)) : null;
 
     /// <summary>A record of the backup updates it (matched by natural key): it stays, even in full mode.</summary>
-    public void SetMatched(string area, string id) => Ref(area, id).Deleted = false;
+    public void SetMatched(string area, string id) => Keep(area, id);
 
     public bool Deleted(string area, string id) => _areas[area].TryGetValue(ValueHash.Of(id), out var entry) && entry.Deleted;
 
@@ -59,17 +59,6 @@ internal sealed class StoredRecordIndex(Func<ConfigurationArea, int> expected, b
 
         entry.Deleted = false;
         return true;
-    }
-
-    private ref Entry Ref(string area, string id)
-    {
-        ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(_areas[area], ValueHash.Of(id));
-        if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref entry))
-        {
-            throw new InvalidOperationException($"{area} record {id} is not stored.");
-        }
-
-        return ref entry;
     }
 
     private struct Entry
