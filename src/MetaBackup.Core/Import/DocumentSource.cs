@@ -42,6 +42,9 @@ public sealed class DocumentSource
     /// <summary>The records of every area, counted by the first read.</summary>
     internal int RecordCount => _scan.RecordCounts.Values.Sum();
 
+    /// <summary>How many times the document was read since it was opened and checked, whole or in part (each pass costs a decryption and a parse of it).</summary>
+    internal int Passes { get; private set; }
+
     /// <summary>The schema version the document was written in, once validation read it.</summary>
     internal int? OriginalSchemaVersion { get; set; }
 
@@ -51,6 +54,7 @@ public sealed class DocumentSource
     /// </summary>
     internal IEnumerable<DocumentItem> Items()
     {
+        Passes++;
         using var stream = new DocumentStream(_open(), _limits.MaxDocumentBytes, _scan.Hash);
         var blocks = new JsonBlocks(stream, new JsonReaderOptions { MaxDepth = _limits.MaxDepth }, DocumentReader.MaxValueBytes(_limits));
         foreach (var item in new DocumentItems(blocks).Read())

@@ -194,10 +194,9 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
     }
 
     /// <summary>
-    /// Plans every record in <see cref="PlanningOrder"/>, reading the document as a stream: a pass plans, in the
-    /// document's order, each area whose predecessors are all planned; an area that comes too early waits for the next
-    /// pass. An export writes the areas in dependency order, settings first: two passes. The stored records the
-    /// records update are read a batch at a time, as the plan reaches them.
+    /// Plans every record in <see cref="PlanningOrder"/>, reading the document as a stream (see
+    /// <see cref="InPlanningOrder"/>: one pass for a document an export wrote). The stored records the records update
+    /// are read a batch at a time, as the plan reaches them.
     /// </summary>
     private async Task PlanRecordsAsync(List<PlannedRecord> work, CancellationToken cancellationToken)
     {
@@ -259,26 +258,67 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
 
     private static string IdOf(BackupRecord record) => record.Json["id"]!.GetValue<string>();
 
-    /// <summary>The document's records in <see cref="PlanningOrder"/>, a pass at a time (see <see cref="PlanRecordsAsync"/>).</summary>
+    /// <summary>How many records that come too early in the document a pass holds for its end rather than read again.</summary>
+    private const int HeldAtMost = 1_000;
+
+    /// <summary>
+    /// The document's records in <see cref="PlanningOrder"/>. A pass yields, in the document's order, the records of
+    /// each area whose predecessors are all planned. An area that comes too early — the settings, which an export
+    /// writes first and which are planned last — is held while the pass goes on, when its records are few, and yielded
+    /// once the pass has read the document to its end (so that what it yields is what the first read checked);
+    /// else another pass reads it. An area's records are one array of the document, never split.
+    /// </summary>
     private IEnumerable<BackupRecord> InPlanningOrder()
     {
         var order = PlanningOrder.ToList();
         var read = ConfigurationAreas.All.ToDictionary(a => a.Name, _ => 0);
         bool Complete(ConfigurationArea area) => read[area.Name] == _countInBackup[area.Name];
+        bool Ready(ConfigurationArea area) => order.TakeWhile(a => a != area).All(Complete);
         while (!order.All(Complete))
         {
             var progressed = false;
+            List<BackupRecord>? held = [];
             foreach (var record in document.Records())
             {
                 var area = record.Area;
-                if (Complete(area) || !order.TakeWhile(a => a != area).All(Complete))
+                if (Complete(area))
                 {
+                    continue;
+                }
+
+                if (!Ready(area))
+                {
+                    if (held is { Count: < HeldAtMost })
+                    {
+                        held.Add(record);
+                    }
+                    else
+                    {
+                        held = null;
+                    }
+
                     continue;
                 }
 
                 read[area.Name]++;
                 progressed = true;
                 yield return record;
+            }
+
+            foreach (var area in held is null ? [] : order)
+            {
+                var itsRecords = held!.Where(r => r.Area == area).ToList();
+                if (Complete(area) || !Ready(area) || itsRecords.Count != _countInBackup[area.Name] - read[area.Name])
+                {
+                    continue;
+                }
+
+                foreach (var record in itsRecords)
+                {
+                    read[area.Name]++;
+                    progressed = true;
+                    yield return record;
+                }
             }
 
             if (!progressed)
