@@ -8,8 +8,20 @@ namespace MetaBackup.Core.Configuration;
 /// </summary>
 public abstract class ConfigRecord
 {
+    /// <summary>
+    /// A new record's id is made when it is first read, not when the record is constructed: a record loaded from the
+    /// database is constructed first and given its stored id after (straight into <see cref="_id"/>, see
+    /// ConfigurationDbContext), and made an id for nothing every time — a tenth of reading a million records back
+    /// (docs/performance.md, "Import").
+    /// </summary>
     [JsonPropertyOrder(-1)]
-    public string Id { get; set; } = RecordIds.New();
+    public string Id
+    {
+        get => _id ??= RecordIds.New();
+        set => _id = value;
+    }
+
+    private string? _id;
 
     [JsonPropertyOrder(1)]
     public DateTimeOffset CreatedAt { get; set; }

@@ -252,7 +252,10 @@ public sealed class ConfigurationDbContext : DbContext
 
         foreach (var area in ConfigurationAreas.All)
         {
-            model.Entity(area.EntityType).Property(nameof(ConfigRecord.Id)).HasMaxLength(64);
+            // Loading writes the stored id into the field; everything else goes through the property, which makes a
+            // new record's id when it is first read (ConfigRecord.Id).
+            model.Entity(area.EntityType).Property(nameof(ConfigRecord.Id)).HasMaxLength(64)
+                .UsePropertyAccessMode(PropertyAccessMode.PreferFieldDuringConstruction);
 
             // A record's version (docs/api.md, "Versions"): every update and delete checks it has not moved.
             model.Entity(area.EntityType).Property(nameof(ConfigRecord.UpdatedAt)).IsConcurrencyToken();

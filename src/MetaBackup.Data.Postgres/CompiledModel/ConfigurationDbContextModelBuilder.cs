@@ -12,7 +12,7 @@ namespace MetaBackup.Data.Postgres.CompiledModel
     public partial class ConfigurationDbContextModel
     {
         private ConfigurationDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("98fc5dd0-bf29-4407-97bd-6d434377d346"), entityTypeCount: 17)
+            : base(skipDetectChanges: false, modelId: new Guid("539c4700-9100-4deb-9075-8020b21d79f9"), entityTypeCount: 17)
         {
         }
 

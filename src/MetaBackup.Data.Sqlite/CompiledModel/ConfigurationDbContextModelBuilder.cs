@@ -11,7 +11,7 @@ namespace MetaBackup.Data.Sqlite.CompiledModel
     public partial class ConfigurationDbContextModel
     {
         private ConfigurationDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("a556ba1e-461d-4caf-aa1e-a8ceb40b4a58"), entityTypeCount: 17)
+            : base(skipDetectChanges: false, modelId: new Guid("6b034627-09d4-438d-9085-33018271ec1b"), entityTypeCount: 17)
         {
         }
 

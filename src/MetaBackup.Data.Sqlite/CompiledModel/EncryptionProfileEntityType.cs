@@ -5,6 +5,7 @@ using MetaBackup.Core.Configuration;
 using MetaBackup.Core.Persistence;
 using MetaBackup.Core.Secrets;
 using MetaBackup.Core.Vault;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 
@@ -30,7 +31,8 @@ namespace MetaBackup.Data.Sqlite.CompiledModel
                 "Id",
                 typeof(string),
                 propertyInfo: typeof(ConfigRecord).GetProperty("Id", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(ConfigRecord).GetField("<Id>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(ConfigRecord).GetField("_id", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                propertyAccessMode: PropertyAccessMode.PreferFieldDuringConstruction,
                 afterSaveBehavior: PropertySaveBehavior.Throw,
                 maxLength: 64);
 
