@@ -112,7 +112,6 @@ public sealed class ConfigExporter(ConfigurationSession session)
     private async Task<ExportResult> WriteAsync(PreparedExport prepared, Stream output, CancellationToken cancellationToken)
     {
         var options = prepared.Options;
-        var exporter = new RecordExporter(session.Secrets, options.IncludeSecrets);
 
         // One read transaction: the counts, the check and the records all see the same snapshot. Inside an
         // import's transaction (its safety snapshot) that transaction is the snapshot: it sees what the import will change.
@@ -128,28 +127,29 @@ public sealed class ConfigExporter(ConfigurationSession session)
         if (output.CanSeek)
         {
             var start = output.Position;
-            failures = await WriteDocumentAsync(prepared, exporter, output, counts, [], cancellationToken);
+            failures = await WriteDocumentAsync(prepared, output, counts, [], cancellationToken);
             if (failures.Count > 0)
             {
                 output.SetLength(start);
                 output.Position = start;
                 Refuse(failures, options);
-                await WriteDocumentAsync(prepared, exporter, output, counts, Warnings(failures), cancellationToken);
+                await WriteDocumentAsync(prepared, output, counts, Warnings(failures), cancellationToken);
             }
         }
         else
         {
-            failures = [];
+            var check = new RecordExporter(session.Secrets, options.IncludeSecrets);
             foreach (var area in ConfigurationAreas.All.Where(a => a.SecretProperties.Count > 0))
             {
                 await foreach (var record in Records(area, cancellationToken))
                 {
-                    exporter.Check(area, record, failures);
+                    check.Check(area, record);
                 }
             }
 
+            failures = check.Failures;
             Refuse(failures, options);
-            await WriteDocumentAsync(prepared, exporter, output, counts, Warnings(failures), cancellationToken);
+            await WriteDocumentAsync(prepared, output, counts, Warnings(failures), cancellationToken);
         }
 
         session.Logger<ConfigExporter>().LogInformation(
@@ -176,9 +176,9 @@ public sealed class ConfigExporter(ConfigurationSession session)
     /// (docs/performance.md, "Export"). Memory stays flat: the queue holds at most <see cref="RecordsInFlight"/> records.
     /// </summary>
     private async Task<List<SecretFailure>> WriteDocumentAsync(
-        PreparedExport prepared, RecordExporter exporter, Stream output, Dictionary<string, int> counts, List<string> warnings, CancellationToken cancellationToken)
+        PreparedExport prepared, Stream output, Dictionary<string, int> counts, List<string> warnings, CancellationToken cancellationToken)
     {
-        var failures = new List<SecretFailure>();
+        var exporter = new RecordExporter(session.Secrets, prepared.Options.IncludeSecrets);
         var queue = Channel.CreateBounded<ConfigRecord?>(new BoundedChannelOptions(RecordsInFlight) { SingleReader = true, SingleWriter = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var writing = Task.Run(
@@ -186,7 +186,7 @@ public sealed class ConfigExporter(ConfigurationSession session)
             {
                 try
                 {
-                    await WriteRecordsAsync(queue.Reader, prepared, exporter, output, counts, warnings, failures, stop.Token);
+                    await WriteRecordsAsync(queue.Reader, prepared, exporter, output, counts, warnings, stop.Token);
                 }
                 catch
                 {
@@ -241,7 +241,7 @@ public sealed class ConfigExporter(ConfigurationSession session)
             ExceptionDispatchInfo.Throw(readFailure);
         }
 
-        return failures;
+        return exporter.Failures;
     }
 
     /// <summary>How many records the reader may be ahead of the writer.</summary>
@@ -250,7 +250,7 @@ public sealed class ConfigExporter(ConfigurationSession session)
     /// <summary>The document, with the records taken from <paramref name="records"/>: each area's records, then null.</summary>
     private static async Task WriteRecordsAsync(
         ChannelReader<ConfigRecord?> records, PreparedExport prepared, RecordExporter exporter, Stream output,
-        Dictionary<string, int> counts, List<string> warnings, List<SecretFailure> failures, CancellationToken cancellationToken)
+        Dictionary<string, int> counts, List<string> warnings, CancellationToken cancellationToken)
     {
         var body = prepared.Key is { } key
             ? EncryptedBackup.Create(new NonClosingStream(output), [key.Bytes.ToArray()], prepared.Options.Compression)
@@ -268,7 +268,7 @@ public sealed class ConfigExporter(ConfigurationSession session)
                 json.WriteStartArray(area.Name);
                 while (await records.ReadAsync(cancellationToken) is { } record)
                 {
-                    exporter.Export(area, record, failures).WriteTo(json, SecretMasking.Options);
+                    exporter.Write(json, area, record);
                     if (json.BytesPending + pending.WrittenCount > 32 * 1024)
                     {
                         await HandOnAsync(json, pending, body, cancellationToken);

@@ -37,6 +37,13 @@ public static class SecretMasking
         return options;
     }
 
+    /// <summary>
+    /// <see cref="Options"/> with one more <paramref name="modifier"/>, run on each type after its secret properties are
+    /// dropped: how the export writes them back, each as its own JSON field (docs/performance.md, "Export").
+    /// </summary>
+    public static JsonSerializerOptions OptionsWith(Action<JsonTypeInfo> modifier) =>
+        new(Options) { TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { DropSecrets, modifier } } };
+
     /// <summary>Any result as JSON, the way every front end shows it (<see cref="ViewOptions"/>).</summary>
     public static JsonNode ToJson<T>(T value) => JsonSerializer.SerializeToNode(value, ViewOptions)!;
 
