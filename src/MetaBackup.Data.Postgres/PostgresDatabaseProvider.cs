@@ -1,5 +1,6 @@
 using System.Data;
 using MetaBackup.Core.Persistence;
+using MetaBackup.Core.Persistence.Queries;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using IDbContextTransaction = Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction;
@@ -97,7 +98,8 @@ public sealed class PostgresDatabaseProvider(PostgresConnectionSettings settings
     {
         var options = new DbContextOptionsBuilder<ConfigurationDbContext>()
             .UseNpgsql(connectionString, npgsql => npgsql.MigrationsAssembly(typeof(PostgresDatabaseProvider).Assembly.GetName().Name))
-            .AddInterceptors(new SerializedWriters(), new UnavailableDatabase(description));
+            .AddInterceptors(new SerializedWriters(), new UnavailableDatabase(description))
+            .CompilingNestedLambdasOnce();
         // As on SQLite, the compiled model (CompiledModel/, docs/development.md) spares every command building the model.
         return (compiledModel ? options.UseModel(CompiledModel.ConfigurationDbContextModel.Instance) : options).Options;
     }

@@ -1,5 +1,6 @@
 using MetaBackup.Core.IO;
 using MetaBackup.Core.Persistence;
+using MetaBackup.Core.Persistence.Queries;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using IDbContextTransaction = Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction;
@@ -164,6 +165,7 @@ public sealed class SqliteDatabaseProvider : IDatabaseProvider
                 .MigrationsAssembly(typeof(SqliteDatabaseProvider).Assembly.GetName().Name)
                 .UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery))
             .UseModel(CompiledModel.ConfigurationDbContextModel.Instance)
+            .CompilingNestedLambdasOnce()
             .Options;
     }
 }
