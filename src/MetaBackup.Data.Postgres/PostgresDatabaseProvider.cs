@@ -94,6 +94,9 @@ public sealed class PostgresDatabaseProvider(PostgresConnectionSettings settings
     public bool IsBusy(System.Data.Common.DbException error) =>
         error is PostgresException { SqlState: PostgresErrorCodes.LockNotAvailable or PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected };
 
+    /// <summary>Asynchronously: Npgsql waits on the network, and a thread must not be held while it does.</summary>
+    public IAsyncEnumerable<T> Stream<T>(IQueryable<T> query) => query.AsAsyncEnumerable();
+
     internal static DbContextOptions<ConfigurationDbContext> OptionsFor(string connectionString, string description, bool compiledModel = true)
     {
         var options = new DbContextOptionsBuilder<ConfigurationDbContext>()

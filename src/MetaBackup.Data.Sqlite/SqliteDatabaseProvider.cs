@@ -143,6 +143,9 @@ public sealed class SqliteDatabaseProvider : IDatabaseProvider
         _ = db.Settings.Where(setting => setting.Key == "").ToQueryString();
     }
 
+    /// <summary>Synchronously: Microsoft.Data.Sqlite's async methods run synchronously anyway, and EF Core's synchronous enumeration costs less per row (reading a million records 7.1 → 6.5 s, docs/performance.md).</summary>
+    public IAsyncEnumerable<T> Stream<T>(IQueryable<T> query) => query.AsEnumerable().ToAsyncEnumerable();
+
     private static DbContextOptions<ConfigurationDbContext> OptionsFor(string path)
     {
         var connection = new SqliteConnectionStringBuilder

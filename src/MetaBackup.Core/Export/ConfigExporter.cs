@@ -308,7 +308,7 @@ public sealed class ConfigExporter(ConfigurationSession session)
     }
 
     private ConfiguredCancelableAsyncEnumerable<ConfigRecord> Records(ConfigurationArea area, CancellationToken cancellationToken) =>
-        Db.RecordsOf(area).AsNoTracking().OrderBy(r => r.Id).AsAsyncEnumerable().WithCancellation(cancellationToken);
+        session.Records(area, cancellationToken, byId: true);
 
     private static void WriteMetadata(Utf8JsonWriter json, PreparedExport prepared, Dictionary<string, int> counts, List<string> warnings)
     {

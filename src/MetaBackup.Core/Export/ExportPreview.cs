@@ -31,7 +31,7 @@ public sealed class ExportPreviewer(ConfigurationSession session)
                 set[SecretFields.NameOf(property)] = 0;
             }
 
-            await foreach (var record in session.Db.RecordsOf(area).AsNoTracking().AsAsyncEnumerable().WithCancellation(cancellationToken))
+            await foreach (var record in session.Records(area, cancellationToken))
             {
                 count++;
                 foreach (var field in SetSecretFields(area, record))

@@ -205,7 +205,7 @@ internal sealed class ImportApplier(ConfigurationSession session)
         foreach (var area in ConfigurationAreas.All.Where(a => ReferencedAreas.Contains(a.Name)))
         {
             ids[area.Name] = new HashSet<ValueHash>(await session.Db.RecordsOf(area).CountAsync(cancellationToken));
-            await foreach (var id in session.Db.RecordsOf(area).Select(r => r.Id).AsAsyncEnumerable().WithCancellation(cancellationToken))
+            await foreach (var id in session.IdsOf(area, cancellationToken))
             {
                 ids[area.Name].Add(ValueHash.Of(id));
             }
@@ -213,7 +213,7 @@ internal sealed class ImportApplier(ConfigurationSession session)
 
         foreach (var area in ConfigurationAreas.All)
         {
-            await foreach (var record in session.Db.RecordsOf(area).AsNoTracking().AsAsyncEnumerable().WithCancellation(cancellationToken))
+            await foreach (var record in session.Records(area, cancellationToken))
             {
                 foreach (var property in area.SecretProperties)
                 {

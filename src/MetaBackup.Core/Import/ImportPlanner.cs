@@ -141,7 +141,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
         _stored = new StoredRecordIndex(a => Math.Max(0, _storedCounts.GetValueOrDefault(a.Name) - _countInBackup[a.Name]), options.Mode == ImportMode.Full);
         foreach (var area in ConfigurationAreas.All)
         {
-            await foreach (var record in session.Db.RecordsOf(area).AsNoTracking().AsAsyncEnumerable().WithCancellation(cancellationToken))
+            await foreach (var record in session.Records(area, cancellationToken))
             {
                 if (_backup.Contains(area.Name, record.Id))
                 {
@@ -362,7 +362,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
         {
             // The stored records no backup record claimed by id, by natural key (the first of a key), read one at a time.
             var unclaimed = new Dictionary<ValueHash, (string Id, string Key)>();
-            await foreach (var stored in session.Db.RecordsOf(area).AsNoTracking().AsAsyncEnumerable().WithCancellation(cancellationToken))
+            await foreach (var stored in session.Records(area, cancellationToken))
             {
                 if (_stored.Contains(area.Name, stored.Id))
                 {
@@ -751,7 +751,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
         var replacedBy = _replacing.ToDictionary(r => (r.Key.Area, r.Value.Id), r => r.Key.BackupId);
         foreach (var area in ConfigurationAreas.All.Reverse().Where(_stored.DeletesIn))
         {
-            await foreach (var record in session.Db.RecordsOf(area).AsNoTracking().AsAsyncEnumerable().WithCancellation(cancellationToken))
+            await foreach (var record in session.Records(area, cancellationToken))
             {
                 if (!Deletes(area.Name, record.Id))
                 {
@@ -806,7 +806,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
         foreach (var area in ConfigurationAreas.All.Where(a => _storedCounts.GetValueOrDefault(a.Name) > 0 && _brought.Keys.Any(k => k.Area == a.Name)))
         {
             var updated = work.Where(w => w.Area == area && w.Existing is not null && w.Action == PlanAction.Update).Select(w => w.Existing!.Id).ToHashSet();
-            await foreach (var record in session.Db.RecordsOf(area).AsNoTracking().AsAsyncEnumerable().WithCancellation(cancellationToken))
+            await foreach (var record in session.Records(area, cancellationToken))
             {
                 if (updated.Contains(record.Id) || Deletes(area.Name, record.Id))
                 {

@@ -1,6 +1,9 @@
 using MetaBackup.Core.Access;
 using MetaBackup.Core.Auditing;
+using System.Runtime.CompilerServices;
+using MetaBackup.Core.Configuration;
 using MetaBackup.Core.Secrets;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -49,6 +52,20 @@ public sealed class ConfigurationSession(
     /// transaction, such as renewing a run's lease while the run reads its snapshot (<see cref="Scheduling.RunLease"/>).
     /// </summary>
     public ConfigurationDbContext NewContext() => new(database.ContextOptions);
+
+    /// <summary>
+    /// Every record of <paramref name="area"/>, untracked, one at a time (in the order of their ids when
+    /// <paramref name="byId"/>), read the way the database reads fastest (<see cref="IDatabaseProvider.Stream"/>).
+    /// </summary>
+    public ConfiguredCancelableAsyncEnumerable<ConfigRecord> Records(ConfigurationArea area, CancellationToken cancellationToken, bool byId = false)
+    {
+        var records = Db.RecordsOf(area).AsNoTracking();
+        return database.Stream(byId ? records.OrderBy(r => r.Id) : records).WithCancellation(cancellationToken);
+    }
+
+    /// <summary>The ids of every record of <paramref name="area"/>, read as <see cref="Records"/> reads records.</summary>
+    public ConfiguredCancelableAsyncEnumerable<string> IdsOf(ConfigurationArea area, CancellationToken cancellationToken) =>
+        database.Stream(Db.RecordsOf(area).Select(r => r.Id)).WithCancellation(cancellationToken);
 
     /// <summary>The failure as a conflict when it means someone else held or changed the database (<see cref="DatabaseErrors"/>), else null.</summary>
     public Configuration.ConflictException? AsConflict(Exception failure) => DatabaseErrors.AsConflict(failure, database);

@@ -54,6 +54,14 @@ public interface IDatabaseProvider
     /// </summary>
     Task<DateTimeOffset> NowAsync(ConfigurationDbContext context, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The rows of <paramref name="query"/>, one at a time, read the way this database reads fastest: Microsoft.Data.Sqlite
+    /// does its I/O synchronously even in its async methods, and EF Core's synchronous enumeration costs less per row, so
+    /// SQLite enumerates synchronously; Npgsql really waits on the network, so PostgreSQL enumerates asynchronously
+    /// (docs/performance.md, "Export").
+    /// </summary>
+    IAsyncEnumerable<T> Stream<T>(IQueryable<T> query);
+
     /// <summary>Whether an error means the database was held by another writer for longer than this one waits (or, where the database says so, a serialisation failure).</summary>
     bool IsBusy(System.Data.Common.DbException error);
 }
