@@ -29,7 +29,7 @@ public static class ImportMeasurement
         GC.Collect();
         var rssBefore = ExportMeasurement.PeakRss(reset: true);
         var watch = Stopwatch.StartNew();
-        var result = await new ConfigImporter(into, new Core.Configuration.DataDirectory(target)).ImportConfigAsync(backup, new ImportOptions(ImportMode.Full), key, step => Console.Error.WriteLine($"  {watch.Elapsed.TotalSeconds,6:F2} s  heap {GC.GetTotalMemory(false) / 1048576,5} MiB  peak RSS +{(ExportMeasurement.PeakRss(reset: false) - rssBefore) / 1048576,5} MiB  {step}"));
+        var result = await new ConfigImporter(into, new Core.Configuration.DataDirectory(target)).ImportConfigAsync(backup, new ImportOptions(ImportMode.Full), key, step => Console.Error.WriteLine($"  {watch.Elapsed.TotalSeconds,6:F2} s  CPU {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds,6:F2} s  heap {GC.GetTotalMemory(false) / 1048576,5} MiB  peak RSS +{(ExportMeasurement.PeakRss(reset: false) - rssBefore) / 1048576,5} MiB  GC pauses {GC.GetTotalPauseDuration().TotalSeconds,5:F2} s ({GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)})  {step}"));
         watch.Stop();
         return new Measurement("import", watch.Elapsed.TotalSeconds, ExportMeasurement.PeakRss(reset: false) - rssBefore, 0, new FileInfo(backup).Length, new FileInfo(backup).Length, result.Plan.Entries.Count);
     }
