@@ -30,8 +30,11 @@ public static class DocumentSchema
         [1] = new(() => (Load(V1, "flag"), Load(V1, "detail"))),
     };
 
-    /// <summary>Per version, the schema of one record of each area (the item schema the document's schema names for the area's array), twice as above.</summary>
-    private static readonly Dictionary<int, Lazy<IReadOnlyDictionary<string, (JsonSchema Flag, JsonSchema Detail)>>> RecordSchemas = new()
+    /// <summary>
+    /// Per version, the schema of one record of each area (the item schema the document's schema names for the area's
+    /// array), twice as above — and compiled into a quick yes (<see cref="SchemaCompiler"/>).
+    /// </summary>
+    private static readonly Dictionary<int, Lazy<IReadOnlyDictionary<string, RecordSchema>>> RecordSchemas = new()
     {
         [1] = new(() => LoadRecordSchemas(V1)),
     };
@@ -53,12 +56,27 @@ public static class DocumentSchema
     /// (<c>$.jobs[2]</c>). A document is valid exactly when its records are and the rest of it is (its arrays emptied):
     /// the schema says nothing of an area's array but the schema of its items.
     /// </summary>
-    public static IReadOnlyList<SchemaError> ValidateRecord(JsonElement record, string areaName, string path, int schemaVersion) =>
-        Validate(RecordSchemas[schemaVersion].Value[areaName], record, path);
+    public static IReadOnlyList<SchemaError> ValidateRecord(JsonElement record, string areaName, string path, int schemaVersion)
+    {
+        var schema = RecordSchemas[schemaVersion].Value[areaName];
+        return schema.Matches(record) ? [] : Validate((schema.Flag, schema.Detail), record, path);
+    }
 
-    /// <summary>Whether one record of <paramref name="areaName"/> matches the schema: the quick check alone, safe on several threads at once.</summary>
+    /// <summary>Whether one record of <paramref name="areaName"/> matches the schema: the quick checks alone, safe on several threads at once.</summary>
     public static bool IsValidRecord(JsonElement record, string areaName, int schemaVersion) =>
-        RecordSchemas[schemaVersion].Value[areaName].Flag.Evaluate(record, Flag).IsValid;
+        RecordSchemas[schemaVersion].Value[areaName].Matches(record);
+
+    /// <summary>Whether the records of <paramref name="areaName"/> have the compiled check (else the library checks each of them, slower).</summary>
+    internal static bool IsCompiled(string areaName, int schemaVersion) => RecordSchemas[schemaVersion].Value[areaName].Compiled is not null;
+
+    /// <summary>
+    /// A record schema: the library's, built for each output format; and compiled, when it can be. The compiled check
+    /// is trusted only to say yes; a record it refuses is asked of the library, whose answer stands.
+    /// </summary>
+    private sealed record RecordSchema(JsonSchema Flag, JsonSchema Detail, Func<JsonElement, bool>? Compiled)
+    {
+        public bool Matches(JsonElement record) => Compiled?.Invoke(record) == true || Flag.Evaluate(record, DocumentSchema.Flag).IsValid;
+    }
 
     private static IReadOnlyList<SchemaError> Validate((JsonSchema Flag, JsonSchema Detail) schema, JsonElement instance, string path)
     {
@@ -111,10 +129,10 @@ public static class DocumentSchema
     /// For each area, the document's schema with the area's item schema as its root — the same definitions, so
     /// every <c>$ref</c> inside resolves as it does in the whole document — once per output format.
     /// </summary>
-    private static IReadOnlyDictionary<string, (JsonSchema Flag, JsonSchema Detail)> LoadRecordSchemas(string name)
+    private static IReadOnlyDictionary<string, RecordSchema> LoadRecordSchemas(string name)
     {
         var document = System.Text.Json.Nodes.JsonNode.Parse(Text(name))!.AsObject();
-        var schemas = new Dictionary<string, (JsonSchema, JsonSchema)>(StringComparer.Ordinal);
+        var schemas = new Dictionary<string, RecordSchema>(StringComparer.Ordinal);
         foreach (var (area, property) in document["properties"]!.AsObject())
         {
             if (property?["items"]?["$ref"]?.GetValue<string>() is not { } itemRef)
@@ -122,17 +140,31 @@ public static class DocumentSchema
                 continue;
             }
 
-            JsonSchema Build(string use) => JsonSchema.FromText(SchemaInlining.Inline(new System.Text.Json.Nodes.JsonObject
+            System.Text.Json.Nodes.JsonObject Inlined(string use) => SchemaInlining.Inline(new System.Text.Json.Nodes.JsonObject
             {
                 ["$schema"] = document["$schema"]?.DeepClone(),
                 ["$id"] = $"{document["$id"]}/records/{area}/{use}",
                 ["$ref"] = itemRef,
                 ["$defs"] = document["$defs"]!.DeepClone(),
-            }).ToJsonString());
-            schemas[area] = (Build("flag"), Build("detail"));
+            });
+            JsonSchema Build(string use) => JsonSchema.FromText(Inlined(use).ToJsonString());
+            schemas[area] = new RecordSchema(Build("flag"), Build("detail"), Compiled(Inlined("compiled")));
         }
 
         return schemas;
+    }
+
+    /// <summary>The schema compiled; none when it uses what <see cref="SchemaCompiler"/> does not compile — the library then checks every record.</summary>
+    private static Func<JsonElement, bool>? Compiled(System.Text.Json.Nodes.JsonObject schema)
+    {
+        try
+        {
+            return SchemaCompiler.Compile(schema);
+        }
+        catch (NotSupportedException)
+        {
+            return null;
+        }
     }
 
     private static string Text(string name)

@@ -1,0 +1,185 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Json.Schema;
+using MetaBackup.Core.Configuration;
+using MetaBackup.Core.Export;
+using MetaBackup.Core.Import;
+using MetaBackup.Testing;
+
+namespace MetaBackup.Core.Tests.Import;
+
+/// <summary>
+/// Records are checked by the schema compiled into closures (<see cref="SchemaCompiler"/>), trusted to say yes: it must
+/// never accept what the library refuses — and, to be worth having, refuse only what the library refuses.
+/// </summary>
+public sealed class SchemaCompilerTests : IDisposable
+{
+    /// <summary>
+    /// Values chosen to sit on the schema's edges: types, integers written as decimals, lengths counted in text elements,
+    /// patterns, formats. Numbers only as the first read of a document admits them (a decimal: 1e400 is refused before).
+    /// </summary>
+    private static readonly string[] Values =
+    [
+        "null", "true", "false", "0", "-1", "12", "1.0", "1.5", "1e20", "-0.0", "2147483647", "2147483648", "\"\"", "\"x\"", "\"X\"",
+        $"\"{new string('a', 64)}\"", $"\"{new string('a', 65)}\"", $"\"{new string('a', 200)}\"", $"\"{new string('a', 201)}\"",
+        $"\"{string.Concat(Enumerable.Repeat("e\\u0301", 200))}\"", "\"a\\r\\nb\"", "\" \"", "\"\\u0000\"",
+        "\"2026-12-04T10:00:00Z\"", "\"2026-12-04T10:00:00.123+01:00\"", "\"2026-13-04T10:00:00Z\"", "\"2026-12-04\"",
+        $"\"{new string('0', 32)}\"", $"\"{new string('f', 64)}\"", $"\"{new string('F', 64)}\"", "\"a.b-c_d\"", "\"-a\"",
+        "\"manual\"", "\"sqlite\"", "\"storage\"", "\"admin\"", "[]", "[\"x\"]", "[\"x\",\"x\"]", "[null]", "[1]", "{}", "{\"a\":1}",
+    ];
+
+    private readonly TestStore _test = new();
+
+    public void Dispose() => _test.Dispose();
+
+    [Fact]
+    public void Every_area_has_its_record_schema_compiled()
+    {
+        Assert.All(ConfigurationAreas.All, area => Assert.True(DocumentSchema.IsCompiled(area.Name, ExportDocument.SchemaVersion), area.Name));
+    }
+
+    [Fact]
+    public async Task Every_value_at_every_place_in_every_record_is_judged_as_the_library_judges_it()
+    {
+        await using var session = await _test.InitializeAndOpenAsync();
+        await SampleConfiguration.SeedAsync(session);
+        using var output = new MemoryStream();
+        await new ConfigExporter(session).ExportAsync(new ExportOptions(Compression: Format.BackupCompression.None), output);
+        var document = JsonNode.Parse(output.ToArray())!.AsObject();
+        var published = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(Repository.Root, "docs", "schema", $"config-backup.v{ExportDocument.SchemaVersion}.schema.json")))!.AsObject();
+        var (judged, invalid) = (0, 0);
+
+        foreach (var (area, records) in document.Where(p => p.Key != "metadata"))
+        {
+            var itemSchema = new JsonObject
+            {
+                ["$schema"] = published["$schema"]?.DeepClone(),
+                ["$id"] = $"https://metabackup.test/compiled/{area}/{Guid.NewGuid():N}",
+                ["$ref"] = published["properties"]![area]!["items"]!["$ref"]!.DeepClone(),
+                ["$defs"] = published["$defs"]!.DeepClone(),
+            };
+            var library = JsonSchema.FromText(itemSchema.ToJsonString());
+            // Compiled from the published schema as it is (references not written out): those are compiled too.
+            var compiled = SchemaCompiler.Compile(itemSchema);
+            foreach (var record in records!.AsArray().Select(r => r!.AsObject()))
+            {
+                foreach (var variant in Variants(record))
+                {
+                    var element = JsonSerializer.SerializeToElement(variant);
+                    var expected = library.Evaluate(element, new EvaluationOptions { RequireFormatValidation = true }).IsValid;
+                    Assert.True(expected == compiled(element), $"{area}: {variant.ToJsonString()} is {(expected ? "valid" : "invalid")} for the library");
+                    Assert.Equal(expected, DocumentSchema.IsValidRecord(element, area, ExportDocument.SchemaVersion));
+                    judged++;
+                    invalid += expected ? 0 : 1;
+                }
+            }
+        }
+
+        // Both answers came up many times: the comparison means something.
+        Assert.True(invalid > 1_000 && judged - invalid > 1_000, $"{judged} records judged, {invalid} invalid");
+    }
+
+    [Theory]
+    [InlineData("""{ "not": { "type": "string" } }""")]
+    [InlineData("""{ "$ref": "https://elsewhere.example/schema" }""")]
+    [InlineData("""{ "$schema": "http://json-schema.org/draft-07/schema#", "type": "string" }""")]
+    public void A_schema_with_what_it_does_not_know_is_not_compiled(string schema)
+    {
+        Assert.Throws<NotSupportedException>(() => SchemaCompiler.Compile(JsonNode.Parse(schema)!.AsObject()));
+    }
+
+    [Fact]
+    public void A_definition_that_refers_to_itself_is_compiled()
+    {
+        var check = SchemaCompiler.Compile(JsonNode.Parse("""
+            {
+              "$defs": { "node": { "type": "object", "additionalProperties": false, "properties": { "name": { "type": "string" }, "child": { "$ref": "#/$defs/node" } } } },
+              "$ref": "#/$defs/node"
+            }
+            """)!.AsObject());
+
+        Assert.True(check(JsonElement.Parse("""{ "name": "a", "child": { "name": "b", "child": {} } }""")));
+        Assert.False(check(JsonElement.Parse("""{ "name": "a", "child": { "child": { "name": 1 } } }""")));
+        Assert.False(check(JsonElement.Parse("""{ "child": { "extra": true } }""")));
+    }
+
+    /// <summary>The record; then, at every place in it (a property, nested or not, or an array's item), each value put there, or the place removed; and a property it does not have.</summary>
+    private static IEnumerable<JsonNode> Variants(JsonObject record)
+    {
+        yield return record;
+        foreach (var path in Places(record, []))
+        {
+            foreach (var value in Values)
+            {
+                yield return Replaced(record, path, JsonNode.Parse(value));
+            }
+
+            yield return Removed(record, path);
+        }
+    }
+
+    private static IEnumerable<object[]> Places(JsonNode? node, object[] path)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (name, child) in obj)
+                {
+                    yield return [.. path, name];
+                    foreach (var inner in Places(child, [.. path, name]))
+                    {
+                        yield return inner;
+                    }
+                }
+
+                yield return [.. path, "surprise"];
+                break;
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++)
+                {
+                    yield return [.. path, i];
+                    foreach (var inner in Places(array[i], [.. path, i]))
+                    {
+                        yield return inner;
+                    }
+                }
+
+                break;
+        }
+    }
+
+    private static JsonNode Replaced(JsonObject record, object[] path, JsonNode? value)
+    {
+        var copy = record.DeepClone();
+        var parent = Walk(copy, path[..^1]);
+        if (path[^1] is string name)
+        {
+            parent!.AsObject()[name] = value;
+        }
+        else
+        {
+            parent!.AsArray()[(int)path[^1]] = value;
+        }
+
+        return copy;
+    }
+
+    private static JsonNode Removed(JsonObject record, object[] path)
+    {
+        var copy = record.DeepClone();
+        var parent = Walk(copy, path[..^1]);
+        if (path[^1] is string name)
+        {
+            parent!.AsObject().Remove(name);
+        }
+        else
+        {
+            parent!.AsArray().RemoveAt((int)path[^1]);
+        }
+
+        return copy;
+    }
+
+    private static JsonNode? Walk(JsonNode? node, object[] path) =>
+        path.Aggregate(node, (current, step) => step is string name ? current![name] : current![(int)step]);
+}
