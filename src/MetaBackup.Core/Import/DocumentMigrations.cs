@@ -49,6 +49,19 @@ public static class DocumentMigrations
         }
     }
 
+    /// <summary>One record of a document of <paramref name="version"/> at the current version: as it is, when it is of that version.</summary>
+    public static System.Text.Json.JsonElement MigrateRecord(ConfigurationArea area, System.Text.Json.JsonElement record, int version)
+    {
+        if (version == ExportDocument.SchemaVersion || record.ValueKind != System.Text.Json.JsonValueKind.Object)
+        {
+            return record;
+        }
+
+        var json = JsonObject.Create(record)!;
+        MigrateRecord(area, json, version);
+        return System.Text.Json.JsonSerializer.SerializeToElement(json);
+    }
+
     private static IEnumerable<IDocumentMigration> Steps(int version)
     {
         for (var current = version; current < ExportDocument.SchemaVersion; current++)

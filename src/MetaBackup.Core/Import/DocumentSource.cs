@@ -85,10 +85,28 @@ public sealed class DocumentSource
     /// <summary>Whether the metadata comes before the records (as an export writes it), so one pass can read both.</summary>
     internal bool MetadataFirst => _scan.MetadataFirst;
 
+    /// <summary>
+    /// Every record of the document, in the document's order, brought to the current schema version, as the document
+    /// holds it: for a pass that reads a few fields of each, no tree is built.
+    /// </summary>
+    internal IEnumerable<(ConfigurationArea Area, JsonElement Json)> RecordElements()
+    {
+        var version = ValidatedVersion;
+        foreach (var item in Items())
+        {
+            if (item.Index >= 0 && ConfigurationAreas.Named(item.Property) is { } area)
+            {
+                yield return (area, DocumentMigrations.MigrateRecord(area, item.Value, version));
+            }
+        }
+    }
+
+    private int ValidatedVersion => OriginalSchemaVersion ?? throw new InvalidOperationException("The document is read for its records once it was validated.");
+
     /// <summary>Every record of the document, in the document's order, brought to the current schema version.</summary>
     internal IEnumerable<BackupRecord> Records()
     {
-        var version = OriginalSchemaVersion ?? throw new InvalidOperationException("The document is read for its records once it was validated.");
+        var version = ValidatedVersion;
         foreach (var item in Items())
         {
             if (item.Index >= 0 && ConfigurationAreas.Named(item.Property) is { } area)

@@ -53,7 +53,7 @@ public static class DocumentValidator
                     continue;
                 }
 
-                var found = Contradictions(area, index, JsonObject.Create(record)!, keys[area.Name], path).ToList();
+                var found = Contradictions(area, index, record, keys[area.Name], path).ToList();
                 problemCount += found.Count;
                 problems.AddRange(found.Take(ProblemsKept - problems.Count));
             }
@@ -76,7 +76,7 @@ public static class DocumentValidator
             }
 
             var area = ConfigurationAreas.Named(item.Property)!;
-            batch.Add((area, item.Index, version is null ? throw NotABackup() : Migrated(area, item.Value, version.Value)));
+            batch.Add((area, item.Index, version is null ? throw NotABackup() : DocumentMigrations.MigrateRecord(area, item.Value, version.Value)));
             if (batch.Count == RecordsPerBatch)
             {
                 Check();
@@ -143,25 +143,12 @@ public static class DocumentValidator
         "Import a file written by a MetaBackup export (or recovered from one).",
         ["$.metadata.format: not \"metabackup-config\""]);
 
-    /// <summary>A record brought to the current schema version (as it is, when it is of that version).</summary>
-    private static JsonElement Migrated(ConfigurationArea area, JsonElement record, int version)
-    {
-        if (version == ExportDocument.SchemaVersion || record.ValueKind != JsonValueKind.Object)
-        {
-            return record;
-        }
-
-        var json = JsonObject.Create(record)!;
-        DocumentMigrations.MigrateRecord(area, json, version);
-        return JsonSerializer.SerializeToElement(json);
-    }
-
     /// <summary>Ids and unique keys taken by an earlier record of the file; a profile key that does not match its fingerprint.</summary>
-    private static IEnumerable<string> Contradictions(ConfigurationArea area, int index, JsonObject record, Dictionary<string, DistinctValues> seen, string path)
+    private static IEnumerable<string> Contradictions(ConfigurationArea area, int index, JsonElement record, Dictionary<string, DistinctValues> seen, string path)
     {
         foreach (var (field, values) in seen)
         {
-            var value = field == "id" ? record["id"]!.GetValue<string>() : field == area.NaturalKey ? area.NaturalKeyOf(record) : record[field]?.ToString() ?? "";
+            var value = field == "id" ? record.GetProperty("id").GetString()! : field == area.NaturalKey ? area.NaturalKeyOf(record) : ConfigurationArea.FieldText(record, field) ?? "";
             if (values.Add(value, index) is { } first)
             {
                 yield return $"{path}: {field} '{value}' is also that of $.{area.Name}[{first}]";
@@ -169,8 +156,8 @@ public static class DocumentValidator
         }
 
         if (area == ConfigurationAreas.EncryptionProfiles
-            && record["key"]?.GetValue<string>() is { Length: > 0 } hex
-            && Format.KeyFingerprint.ComputeHex(Convert.FromHexString(hex)) != record["fingerprint"]!.GetValue<string>())
+            && ConfigurationArea.FieldText(record, "key") is { Length: > 0 } hex
+            && Format.KeyFingerprint.ComputeHex(Convert.FromHexString(hex)) != record.GetProperty("fingerprint").GetString())
         {
             yield return $"{path}.key: the key does not match the profile's fingerprint";
         }

@@ -37,8 +37,10 @@ internal sealed class ImportApplier(ConfigurationSession session)
             // Area by area in dependency order: the area's updates (and settings) from the plan, then the records it
             // creates as the document is read again; saved a batch at a time inside the one transaction, and what was
             // created no longer tracked: every later save would otherwise scan it again (docs/performance.md, "Import").
+            // The records created are built, and their secrets sealed, on another thread while those before them are
+            // inserted (ReadAhead).
             var created = new List<ConfigRecord>();
-            foreach (var (area, record, secrets) in plan.Creations())
+            await foreach (var (area, record, _) in ReadAhead.Of(Sealed(plan.Creations()), BuildBatch, BuildBatchesAhead, cancellationToken))
             {
                 if (record is null)
                 {
@@ -61,7 +63,6 @@ internal sealed class ImportApplier(ConfigurationSession session)
                     continue;
                 }
 
-                SetSecrets(record, secrets);
                 created.Add(record);
                 if (created.Count == SaveBatch)
                 {
@@ -92,6 +93,26 @@ internal sealed class ImportApplier(ConfigurationSession session)
     }
 
     private const int SaveBatch = 500;
+
+    /// <summary>How many records built ahead are handed over at once, and how many such batches may wait (<see cref="ReadAhead"/>).</summary>
+    private const int BuildBatch = 256;
+
+    private const int BuildBatchesAhead = 4;
+
+    /// <summary>The records created, each with its secrets sealed.</summary>
+    private IEnumerable<(ConfigurationArea Area, ConfigRecord? Record, IReadOnlyDictionary<string, SecretText?> Secrets)> Sealed(
+        IEnumerable<(ConfigurationArea Area, ConfigRecord? Record, IReadOnlyDictionary<string, SecretText?> Secrets)> creations)
+    {
+        foreach (var creation in creations)
+        {
+            if (creation.Record is not null)
+            {
+                SetSecrets(creation.Record, creation.Secrets);
+            }
+
+            yield return creation;
+        }
+    }
 
     private readonly Dictionary<(Type, string), ConfigRecord> _tracked = [];
 

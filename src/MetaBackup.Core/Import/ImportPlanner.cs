@@ -122,9 +122,9 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
     /// <summary>One pass over the document: every record into the index.</summary>
     private void IndexBackup()
     {
-        foreach (var (area, _, record) in document.Records())
+        foreach (var (area, record) in document.RecordElements())
         {
-            _backup.Add(area.Name, record["id"]!.GetValue<string>(), area == ConfigurationAreas.Adapters ? record["kind"]?.GetValue<string>() : null);
+            _backup.Add(area.Name, record.GetProperty("id").GetString()!, area == ConfigurationAreas.Adapters ? ConfigurationArea.FieldText(record, "kind") : null);
             _countInBackup[area.Name]++;
         }
     }
@@ -349,9 +349,9 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
         // A pass over the document for the records of those areas that no stored record matched by id, their keys as
         // hashes — at most as many as the database has records.
         var byKey = new List<(ConfigurationArea Area, string BackupId, ValueHash Key)>();
-        foreach (var (area, _, record) in document.Records())
+        foreach (var (area, record) in document.RecordElements())
         {
-            var backupId = record["id"]!.GetValue<string>();
+            var backupId = record.GetProperty("id").GetString()!;
             if (areas.Contains(area) && !_backup.Stored(area.Name, backupId))
             {
                 byKey.Add((area, backupId, ValueHash.Of(area.NaturalKeyOf(record))));
@@ -775,13 +775,13 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
 
     private static IEnumerable<string> UniqueFields(ConfigurationArea area) => new[] { area.NaturalKey }.Concat(area.AlsoUnique ?? []);
 
-    private static string UniqueValue(ConfigurationArea area, string field, JsonObject json) =>
-        field == area.NaturalKey ? area.NaturalKeyOf(json) : json[field]?.ToString() ?? "";
+    private static string UniqueValue(ConfigurationArea area, string field, JsonElement json) =>
+        field == area.NaturalKey ? area.NaturalKeyOf(json) : ConfigurationArea.FieldText(json, field) ?? "";
 
     /// <summary>A record the import creates or updates brings its unique values; two records of the backup must not bring the same.</summary>
     private void Brings(ConfigurationArea area, ConfigRecord incoming, int position)
     {
-        var json = View(area, incoming);
+        var json = SecretMasking.ElementWithoutSecrets(area, incoming);
         foreach (var field in UniqueFields(area))
         {
             var value = UniqueValue(area, field, json);
@@ -813,7 +813,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
                     continue;
                 }
 
-                var json = View(area, record);
+                var json = SecretMasking.ElementWithoutSecrets(area, record);
                 foreach (var field in UniqueFields(area))
                 {
                     var value = UniqueValue(area, field, json);
@@ -834,5 +834,5 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
     private static JsonObject View(ConfigurationArea area, ConfigRecord record) =>
         SecretMasking.WithoutSecrets(area, record);
 
-    private static string KeyOf(ConfigurationArea area, ConfigRecord record) => area.NaturalKeyOf(View(area, record));
+    private static string KeyOf(ConfigurationArea area, ConfigRecord record) => area.NaturalKeyOf(SecretMasking.ElementWithoutSecrets(area, record));
 }

@@ -1,0 +1,74 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+
+namespace MetaBackup.Core.Import;
+
+/// <summary>
+/// A sequence enumerated on another thread, a few batches ahead of whoever consumes it: the applier's records are built
+/// from the document (read, parsed, turned into entities, their secrets sealed) while the records before them are
+/// inserted — each about half of applying (docs/performance.md, "Import"). At most <c>batchesInFlight</c> batches wait,
+/// so memory stays flat. What the sequence throws is thrown to the consumer, as it was thrown, where the sequence
+/// stopped; a consumer that stops (a failure, a cancellation) stops the sequence, and waits for it to have stopped.
+/// </summary>
+internal static class ReadAhead
+{
+    public static async IAsyncEnumerable<T> Of<T>(IEnumerable<T> source, int batch, int batchesInFlight, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var queue = Channel.CreateBounded<List<T>>(new BoundedChannelOptions(batchesInFlight) { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var producing = Task.Run(
+            async () =>
+            {
+                Exception? failure = null;
+                try
+                {
+                    var items = new List<T>(batch);
+                    foreach (var item in source)
+                    {
+                        stop.Token.ThrowIfCancellationRequested();
+                        items.Add(item);
+                        if (items.Count == batch)
+                        {
+                            await queue.Writer.WriteAsync(items, stop.Token);
+                            items = new List<T>(batch);
+                        }
+                    }
+
+                    if (items.Count > 0)
+                    {
+                        await queue.Writer.WriteAsync(items, stop.Token);
+                    }
+                }
+                catch (Exception e)
+                {
+                    failure = e;
+                }
+                finally
+                {
+                    queue.Writer.TryComplete(failure);
+                }
+            },
+            CancellationToken.None);
+
+        try
+        {
+            while (await queue.Reader.WaitToReadAsync(cancellationToken))
+            {
+                while (queue.Reader.TryRead(out var items))
+                {
+                    foreach (var item in items)
+                    {
+                        yield return item;
+                    }
+                }
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            // Never left running behind its consumer (it reads the document, and seals with the session's key); what it
+            // threw reached the consumer through the queue, or does not matter once the consumer stopped.
+            await producing;
+        }
+    }
+}

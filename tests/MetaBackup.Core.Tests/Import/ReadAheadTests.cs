@@ -1,0 +1,113 @@
+using MetaBackup.Core.Import;
+
+namespace MetaBackup.Core.Tests.Import;
+
+/// <summary>The applier's records are built on another thread, ahead of their inserts (<see cref="ReadAhead"/>).</summary>
+public sealed class ReadAheadTests
+{
+    [Fact]
+    public async Task Every_item_arrives_once_and_in_order()
+    {
+        var received = new List<int>();
+        await foreach (var item in ReadAhead.Of(Enumerable.Range(0, 10_000), batch: 7, batchesInFlight: 3))
+        {
+            received.Add(item);
+        }
+
+        Assert.Equal(Enumerable.Range(0, 10_000), received);
+    }
+
+    [Fact]
+    public async Task The_sequence_runs_ahead_of_its_consumer()
+    {
+        var producedAhead = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        IEnumerable<int> Source()
+        {
+            for (var i = 0; i < 100; i++)
+            {
+                if (i == 20)
+                {
+                    // Two batches of ten made before the consumer took anything.
+                    producedAhead.TrySetResult();
+                }
+
+                yield return i;
+            }
+        }
+
+        // Enumerated where it is consumed, the sequence would wait for the consumer, which waits for it: a timeout.
+        var received = 0;
+        await foreach (var _ in ReadAhead.Of(Source(), batch: 10, batchesInFlight: 2))
+        {
+            if (received++ == 0)
+            {
+                await producedAhead.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            }
+        }
+
+        Assert.Equal(100, received);
+    }
+
+    [Fact]
+    public async Task What_the_sequence_throws_reaches_the_consumer_as_it_was_thrown_after_the_items_before_it()
+    {
+        IEnumerable<int> Source()
+        {
+            for (var i = 0; i < 25; i++)
+            {
+                yield return i;
+            }
+
+            throw new ImportRefusedException("The backup file changed while it was being imported.", "Import it again.");
+        }
+
+        var received = new List<int>();
+        var thrown = await Assert.ThrowsAsync<ImportRefusedException>(async () =>
+        {
+            await foreach (var item in ReadAhead.Of(Source(), batch: 10, batchesInFlight: 2))
+            {
+                received.Add(item);
+            }
+        });
+
+        Assert.Contains("changed", thrown.Message, StringComparison.Ordinal);
+        Assert.Equal(Enumerable.Range(0, 20), received);
+    }
+
+    [Fact]
+    public async Task A_consumer_that_stops_stops_the_sequence_before_it_goes_on()
+    {
+        var produced = 0;
+        var finished = false;
+        IEnumerable<int> Source()
+        {
+            try
+            {
+                for (var i = 0; i < 1_000_000; i++)
+                {
+                    Interlocked.Increment(ref produced);
+                    yield return i;
+                }
+            }
+            finally
+            {
+                finished = true;
+            }
+        }
+
+        await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+        {
+            await foreach (var item in ReadAhead.Of(Source(), batch: 10, batchesInFlight: 2))
+            {
+                if (item == 5)
+                {
+                    throw new InvalidOperationException("the insert failed");
+                }
+            }
+        });
+
+        // Stopped and left (its finally ran) by the time the consumer's loop is left: a few batches made, not a million.
+        Assert.True(finished);
+        Assert.InRange(Volatile.Read(ref produced), 6, 100);
+    }
+}
