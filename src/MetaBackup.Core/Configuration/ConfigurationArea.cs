@@ -50,21 +50,29 @@ public sealed record ConfigurationArea(
             : References;
 
     /// <summary>The natural key of a record in its JSON form, e.g. "database/prod"; emails compare case-insensitively.</summary>
-    public string NaturalKeyOf(System.Text.Json.Nodes.JsonObject record) =>
-        string.Join("/", NaturalKeyFields.Select(f => record[f]?.ToString() is { } v ? (f == "email" ? v.ToLowerInvariant() : v) : ""));
+    public string NaturalKeyOf(System.Text.Json.Nodes.JsonObject record) => NaturalKeyFrom(f => record[f]?.ToString());
+
+    /// <summary>The natural key made of its fields' values as text, however they are read (null: absent or null).</summary>
+    internal string NaturalKeyFrom(Func<string, string?> fieldText) =>
+        string.Join("/", NaturalKeyFields.Select(f => fieldText(f) is { } v ? (f == "email" ? v.ToLowerInvariant() : v) : ""));
 
     /// <summary>
     /// The same natural key, of a record as a document holds it: read where it is, without building the record's tree
     /// (an import reads a million records this way: docs/performance.md, "Import").
     /// </summary>
-    public string NaturalKeyOf(System.Text.Json.JsonElement record) =>
-        string.Join("/", NaturalKeyFields.Select(f => FieldText(record, f) is { } v ? (f == "email" ? v.ToLowerInvariant() : v) : ""));
+    public string NaturalKeyOf(System.Text.Json.JsonElement record) => NaturalKeyFrom(f => FieldText(record, f));
 
     /// <summary>A field of a record as text, as its tree gives it (<c>record[field]?.ToString()</c>): a string as it is, any other value as JSON; null when absent or null.</summary>
     public static string? FieldText(System.Text.Json.JsonElement record, string field) =>
-        record.TryGetProperty(field, out var value) && value.ValueKind != System.Text.Json.JsonValueKind.Null
-            ? value.ValueKind == System.Text.Json.JsonValueKind.String ? value.GetString() : System.Text.Json.Nodes.JsonNode.Parse(value.GetRawText())!.ToString()
-            : null;
+        record.TryGetProperty(field, out var value) ? ValueText(value) : null;
+
+    /// <summary>A value as text, as its tree gives it (<c>node?.ToString()</c>): a string as it is, any other value as JSON; null for null.</summary>
+    public static string? ValueText(System.Text.Json.JsonElement value) => value.ValueKind switch
+    {
+        System.Text.Json.JsonValueKind.Null => null,
+        System.Text.Json.JsonValueKind.String => value.GetString(),
+        _ => System.Text.Json.Nodes.JsonNode.Parse(value.GetRawText())!.ToString(),
+    };
 
     public override string ToString() => Name;
 

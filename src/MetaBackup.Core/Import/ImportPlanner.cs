@@ -423,7 +423,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
             : replacing is not null ? $"replaces the existing {area.Singular} {replacing.Id} of the same {area.NaturalKey}, which is deleted; its secrets are kept where the backup has none"
             : null;
 
-        var (built, secrets, needsSecret, skipReason) = Build(backupRecord, existing ?? replacing);
+        var (incoming, secrets, needsSecret, skipReason) = Build(backupRecord, existing ?? replacing);
         if (skipReason is not null)
         {
             if (replacing is not null)
@@ -440,8 +440,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
         }
 
         _backup.SetImported(area.Name, backupId, true);
-        var incoming = built!;
-        incoming.Id = finalId;
+        incoming!.Id = finalId;
         if (existing is not null)
         {
             foreach (var property in area.SecretProperties.Where(p => _unreadable.Contains(new StoredSecret(area, existing.Id, p))))
@@ -496,7 +495,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
     /// The record as the import would store it, and its secrets — or why it is skipped. Deterministic for a given
     /// state of the planning, so the applier builds a created record again from the document rather than keep it.
     /// </summary>
-    private (ConfigRecord? Built, Dictionary<string, SecretText?> Secrets, List<string> NeedsSecret, string? SkipReason) Build(BackupRecord backupRecord, ConfigRecord? existing)
+    private BuiltRecord Build(BackupRecord backupRecord, ConfigRecord? existing)
     {
         var (area, _, record) = backupRecord;
         var skipReason = ResolveReferences(area, record);
@@ -527,8 +526,11 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
             }
         }
 
-        return (built, secrets, needsSecret, skipReason);
+        return new BuiltRecord(built, secrets, needsSecret, skipReason);
     }
+
+    /// <summary>A record as the import would store it, and its secrets — or why it is skipped.</summary>
+    private sealed record BuiltRecord(ConfigRecord? Record, Dictionary<string, SecretText?> Secrets, List<string> NeedsSecret, string? SkipReason);
 
     /// <summary>
     /// The records the plan creates (but settings, which the plan keeps), built again from the document in the order
@@ -775,16 +777,15 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
 
     private static IEnumerable<string> UniqueFields(ConfigurationArea area) => new[] { area.NaturalKey }.Concat(area.AlsoUnique ?? []);
 
-    private static string UniqueValue(ConfigurationArea area, string field, JsonElement json) =>
-        field == area.NaturalKey ? area.NaturalKeyOf(json) : ConfigurationArea.FieldText(json, field) ?? "";
+    private static string UniqueValue(ConfigurationArea area, string field, ConfigRecord record) =>
+        field == area.NaturalKey ? RecordFields.NaturalKeyOf(area, record) : RecordFields.Text(area, record, field) ?? "";
 
     /// <summary>A record the import creates or updates brings its unique values; two records of the backup must not bring the same.</summary>
     private void Brings(ConfigurationArea area, ConfigRecord incoming, int position)
     {
-        var json = SecretMasking.ElementWithoutSecrets(area, incoming);
         foreach (var field in UniqueFields(area))
         {
-            var value = UniqueValue(area, field, json);
+            var value = UniqueValue(area, field, incoming);
             var seen = _brought.TryGetValue((area.Name, field), out var known) ? known : _brought[(area.Name, field)] = new(document.RecordsIn(area));
             if (!seen.TryAdd(ValueHash.Of(value), position))
             {
@@ -813,10 +814,9 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
                     continue;
                 }
 
-                var json = SecretMasking.ElementWithoutSecrets(area, record);
                 foreach (var field in UniqueFields(area))
                 {
-                    var value = UniqueValue(area, field, json);
+                    var value = UniqueValue(area, field, record);
                     if (_brought.GetValueOrDefault((area.Name, field))?.TryGetValue(ValueHash.Of(value), out var position) == true
                         && _entries[position].Action != PlanAction.Skip)
                     {
@@ -834,5 +834,5 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
     private static JsonObject View(ConfigurationArea area, ConfigRecord record) =>
         SecretMasking.WithoutSecrets(area, record);
 
-    private static string KeyOf(ConfigurationArea area, ConfigRecord record) => area.NaturalKeyOf(SecretMasking.ElementWithoutSecrets(area, record));
+    private static string KeyOf(ConfigurationArea area, ConfigRecord record) => RecordFields.NaturalKeyOf(area, record);
 }

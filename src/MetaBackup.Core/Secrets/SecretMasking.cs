@@ -51,10 +51,6 @@ public static class SecretMasking
     public static JsonObject WithoutSecrets(ConfigurationArea area, ConfigRecord record) =>
         JsonSerializer.SerializeToNode(record, area.EntityType, Options)!.AsObject();
 
-    /// <summary>The same JSON, to read a few fields of: no tree of nodes is built (docs/performance.md, "Import").</summary>
-    public static JsonElement ElementWithoutSecrets(ConfigurationArea area, ConfigRecord record) =>
-        JsonSerializer.SerializeToElement(record, area.EntityType, Options);
-
     private static void ShowWhichSecretsAreSet(JsonTypeInfo type)
     {
         if (type.Kind != JsonTypeInfoKind.Object || !type.Type.IsSubclassOf(typeof(ConfigRecord)) || type.Type.IsAbstract)
