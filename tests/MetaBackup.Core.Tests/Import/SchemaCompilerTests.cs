@@ -42,22 +42,13 @@ public sealed class SchemaCompilerTests : IDisposable
     public async Task Every_value_at_every_place_in_every_record_is_judged_as_the_library_judges_it()
     {
         await using var session = await _test.InitializeAndOpenAsync();
-        await SampleConfiguration.SeedAsync(session);
-        using var output = new MemoryStream();
-        await new ConfigExporter(session).ExportAsync(new ExportOptions(Compression: Format.BackupCompression.None), output);
-        var document = JsonNode.Parse(output.ToArray())!.AsObject();
-        var published = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(Repository.Root, "docs", "schema", $"config-backup.v{ExportDocument.SchemaVersion}.schema.json")))!.AsObject();
+        var document = await PublishedSchema.SampleDocumentAsync(session);
+        var published = await PublishedSchema.LoadAsync();
         var (judged, invalid) = (0, 0);
 
         foreach (var (area, records) in document.Where(p => p.Key != "metadata"))
         {
-            var itemSchema = new JsonObject
-            {
-                ["$schema"] = published["$schema"]?.DeepClone(),
-                ["$id"] = $"https://metabackup.test/compiled/{area}/{Guid.NewGuid():N}",
-                ["$ref"] = published["properties"]![area]!["items"]!["$ref"]!.DeepClone(),
-                ["$defs"] = published["$defs"]!.DeepClone(),
-            };
+            var itemSchema = PublishedSchema.RecordSchema(published, area);
             var library = JsonSchema.FromText(itemSchema.ToJsonString());
             // Compiled from the published schema as it is (references not written out): those are compiled too.
             var compiled = SchemaCompiler.Compile(itemSchema);

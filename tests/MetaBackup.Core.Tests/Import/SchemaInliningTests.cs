@@ -23,16 +23,13 @@ public sealed class SchemaInliningTests : IDisposable
     public async Task Every_record_and_every_field_set_wrong_is_judged_as_the_published_schema_judges_it()
     {
         await using var session = await _test.InitializeAndOpenAsync();
-        await SampleConfiguration.SeedAsync(session);
-        using var output = new MemoryStream();
-        await new ConfigExporter(session).ExportAsync(new ExportOptions(Compression: Format.BackupCompression.None), output);
-        var document = JsonNode.Parse(output.ToArray())!.AsObject();
-        var published = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(Repository.Root, "docs", "schema", $"config-backup.v{ExportDocument.SchemaVersion}.schema.json")))!.AsObject();
+        var document = await PublishedSchema.SampleDocumentAsync(session);
+        var published = await PublishedSchema.LoadAsync();
         var (judged, invalid) = (0, 0);
 
         foreach (var (area, records) in document.Where(p => p.Key != "metadata"))
         {
-            var schema = PublishedRecordSchema(published, area);
+            var schema = JsonSchema.FromText(PublishedSchema.RecordSchema(published, area).ToJsonString());
             foreach (var record in records!.AsArray().Select(r => r!.AsObject()))
             {
                 foreach (var variant in new[] { record }.Concat(WithOneFieldWrong(record)))
@@ -77,15 +74,6 @@ public sealed class SchemaInliningTests : IDisposable
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{ "$ref": "#/$defs/name", "maxLength": 3 }"""), inlined["properties"]!["tagged"]));
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""[{ "$ref": "#/$defs/name" }]"""), inlined["properties"]!["values"]!["enum"]));
     }
-
-    /// <summary>The published schema as it is, with the area's item schema as its root.</summary>
-    private static JsonSchema PublishedRecordSchema(JsonObject published, string area) => JsonSchema.FromText(new JsonObject
-    {
-        ["$schema"] = published["$schema"]?.DeepClone(),
-        ["$id"] = $"https://metabackup.test/published/{area}/{Guid.NewGuid():N}",
-        ["$ref"] = published["properties"]![area]!["items"]!["$ref"]!.DeepClone(),
-        ["$defs"] = published["$defs"]!.DeepClone(),
-    }.ToJsonString());
 
     private static IEnumerable<JsonObject> WithOneFieldWrong(JsonObject record)
     {
