@@ -131,12 +131,24 @@ public sealed class Printer(TextWriter stdout, TextWriter stderr, bool json, boo
             return;
         }
 
-        stdout.WriteLine(string.Join("  ", columns.Select((c, i) => c.ToUpperInvariant().PadRight(widths[i]))).TrimEnd());
+        // Written a block of lines at a time: the console writes each line at once, a system call a line.
+        var block = new StringBuilder();
+        block.AppendLine(string.Join("  ", columns.Select((c, i) => c.ToUpperInvariant().PadRight(widths[i]))).TrimEnd());
         foreach (var row in rows())
         {
-            stdout.WriteLine(string.Join("  ", columns.Select((c, i) => Text(Lookup(row, c)).PadRight(widths[i]))).TrimEnd());
+            block.AppendLine(string.Join("  ", columns.Select((c, i) => Text(Lookup(row, c)).PadRight(widths[i]))).TrimEnd());
+            if (block.Length >= TableBlock)
+            {
+                stdout.Write(block);
+                block.Clear();
+            }
         }
+
+        stdout.Write(block);
     }
+
+    /// <summary>How many characters of a table are written at once.</summary>
+    private const int TableBlock = 32 * 1024;
 
     /// <summary>A sentence for a person (stdout in text mode; nothing in JSON mode, where the object says it).</summary>
     public void Line(string text)
