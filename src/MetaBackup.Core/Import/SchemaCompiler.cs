@@ -21,7 +21,10 @@ namespace MetaBackup.Core.Import;
 internal static class SchemaCompiler
 {
     /// <summary>Keywords that do not constrain an instance.</summary>
-    private static readonly HashSet<string> Annotations = ["$schema", "$id", "$defs", "$comment", "title", "description", "examples", "default"];
+    private static readonly HashSet<string> Annotations = ["$comment", "title", "description", "examples", "default"];
+
+    /// <summary>Keywords of the root alone: an identifier deeper down would change what a reference under it resolves to.</summary>
+    private static readonly HashSet<string> RootOnly = ["$schema", "$id", "$defs"];
 
     private const string LocalDefinition = "#/$defs/";
 
@@ -41,16 +44,16 @@ internal static class SchemaCompiler
             {
                 // Entered before it is compiled, so that a definition that refers back to itself finds itself.
                 compiled[name] = box = new StrongBox<Func<JsonElement, bool>>();
-                box.Value = Compile(definitions[name] ?? throw new NotSupportedException($"No definition {name}."), Definition);
+                box.Value = Compile(definitions[name] ?? throw new NotSupportedException($"No definition {name}."), Definition, root: false);
             }
 
             return instance => box.Value!(instance);
         }
 
-        return Compile(schema, Definition);
+        return Compile(schema, Definition, root: true);
     }
 
-    private static Func<JsonElement, bool> Compile(JsonNode node, Func<string, Func<JsonElement, bool>> definition)
+    private static Func<JsonElement, bool> Compile(JsonNode node, Func<string, Func<JsonElement, bool>> definition, bool root = false)
     {
         if (node is JsonValue boolean && boolean.GetValueKind() is JsonValueKind.True or JsonValueKind.False)
         {
@@ -64,7 +67,7 @@ internal static class SchemaCompiler
         Func<JsonElement, bool>? additional = null;
         foreach (var (keyword, value) in schema)
         {
-            if (Annotations.Contains(keyword) || keyword is "properties" or "additionalProperties")
+            if (Annotations.Contains(keyword) || (root && RootOnly.Contains(keyword)) || keyword is "properties" or "additionalProperties")
             {
                 continue;
             }
@@ -75,7 +78,7 @@ internal static class SchemaCompiler
                 "type" => Type(value!),
                 "required" => Required([.. value!.AsArray().Select(n => n!.GetValue<string>())]),
                 "items" => Items(Compile(value!, definition)),
-                "minItems" => instance => instance.ValueKind != JsonValueKind.Array || instance.GetArrayLength() >= value!.GetValue<long>(),
+                "minItems" => MinItems(value!.GetValue<long>()),
                 "uniqueItems" => value!.GetValue<bool>() ? UniqueItems : _ => true,
                 "minLength" => Length(value!.GetValue<long>(), (length, limit) => length >= limit),
                 "maxLength" => Length(value!.GetValue<long>(), (length, limit) => length <= limit),
@@ -180,6 +183,9 @@ internal static class SchemaCompiler
 
             return true;
         };
+
+    private static Func<JsonElement, bool> MinItems(long least) =>
+        instance => instance.ValueKind != JsonValueKind.Array || instance.GetArrayLength() >= least;
 
     private static bool UniqueItems(JsonElement instance)
     {

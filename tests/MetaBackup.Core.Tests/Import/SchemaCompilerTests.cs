@@ -74,6 +74,7 @@ public sealed class SchemaCompilerTests : IDisposable
     [InlineData("""{ "not": { "type": "string" } }""")]
     [InlineData("""{ "$ref": "https://elsewhere.example/schema" }""")]
     [InlineData("""{ "$schema": "http://json-schema.org/draft-07/schema#", "type": "string" }""")]
+    [InlineData("""{ "properties": { "a": { "$id": "https://elsewhere.example/a", "$ref": "#/$defs/b" } }, "$defs": { "b": true } }""")]
     public void A_schema_with_what_it_does_not_know_is_not_compiled(string schema)
     {
         Assert.Throws<NotSupportedException>(() => SchemaCompiler.Compile(JsonNode.Parse(schema)!.AsObject()));
