@@ -49,6 +49,12 @@ public sealed record ConfigurationArea(
             ? [setting]
             : References;
 
+    /// <summary>The same references, of a record as a document holds it.</summary>
+    public IEnumerable<RecordReference> ReferencesOf(System.Text.Json.JsonElement record) =>
+        Name == "settings" && FieldText(record, "key") is { } key && Settings.SettingKeys.References.TryGetValue(key, out var setting)
+            ? [setting]
+            : References;
+
     /// <summary>The natural key of a record in its JSON form, e.g. "database/prod"; emails compare case-insensitively.</summary>
     public string NaturalKeyOf(System.Text.Json.Nodes.JsonObject record) => NaturalKeyFrom(f => record[f]?.ToString());
 

@@ -23,6 +23,12 @@ public sealed record RecordReference(string Path, string Target, AdapterKind? Ki
     public IEnumerable<JsonObject> HoldersIn(JsonObject record) =>
         List is { } list ? record[list]?.AsArray().Select(i => i!.AsObject()) ?? [] : [record];
 
+    /// <summary>The same holders, in a record as a document holds it.</summary>
+    public IEnumerable<System.Text.Json.JsonElement> HoldersIn(System.Text.Json.JsonElement record) =>
+        List is not { } list ? [record]
+        : record.TryGetProperty(list, out var items) && items.ValueKind == System.Text.Json.JsonValueKind.Array ? items.EnumerateArray()
+        : [];
+
     /// <summary>The ids this reference holds in a record (none when the optional field is null or empty).</summary>
     public IEnumerable<string> TargetsIn(JsonObject record) =>
         HoldersIn(record).Select(h => h[Field]?.GetValue<string>()).OfType<string>().Where(id => id.Length > 0);

@@ -8,9 +8,31 @@ namespace MetaBackup.Core.Import;
 /// <summary>A record of a backup, as the import reads it.</summary>
 /// <param name="Area">Its area.</param>
 /// <param name="Index">Its position in the area's array.</param>
-/// <param name="Json">The record, brought to the current schema version.</param>
-internal sealed record BackupRecord(ConfigurationArea Area, int Index, JsonObject Json)
+/// <param name="Element">The record, brought to the current schema version, as the document holds it.</param>
+internal sealed class BackupRecord(ConfigurationArea Area, int Index, JsonElement Element)
 {
+    private JsonObject? _tree;
+
+    public ConfigurationArea Area { get; } = Area;
+
+    public int Index { get; } = Index;
+
+    /// <summary>The record as the document holds it; what <see cref="Tree"/> was made from, if it was.</summary>
+    public JsonElement Element { get; } = Element;
+
+    /// <summary>
+    /// The record as a tree, to change before it is built (an adapter's configuration is taken apart; a reference is
+    /// rewritten to the id it will have): made from <see cref="Element"/> the first time it is asked for. Most records
+    /// never need it — making a tree of each record was a fifth of planning (docs/performance.md, "Import").
+    /// </summary>
+    public JsonObject Tree => _tree ??= JsonObject.Create(Element)!;
+
+    /// <summary>Whether <see cref="Tree"/> was made: then it, not <see cref="Element"/>, is the record.</summary>
+    public bool HasTree => _tree is not null;
+
+    /// <summary>Its id: the record's "id" field, which the schema requires.</summary>
+    public string Id => Element.GetProperty("id").GetString()!;
+
     /// <summary>Where it is in the document, for messages: <c>$.jobs[2]</c>.</summary>
     public string Path => $"$.{Area.Name}[{Index}]";
 }
@@ -111,9 +133,7 @@ public sealed class DocumentSource
         {
             if (item.Index >= 0 && ConfigurationAreas.Named(item.Property) is { } area)
             {
-                var record = JsonObject.Create(item.Value)!;
-                DocumentMigrations.MigrateRecord(area, record, version);
-                yield return new BackupRecord(area, item.Index, record);
+                yield return new BackupRecord(area, item.Index, DocumentMigrations.MigrateRecord(area, item.Value, version));
             }
         }
     }

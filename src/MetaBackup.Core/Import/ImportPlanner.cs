@@ -204,7 +204,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
         var reached = ConfigurationAreas.All.ToDictionary(a => a.Name, _ => 0);
         foreach (var read in InPlanningOrder().Chunk(StoredBatch))
         {
-            var batch = read.Where(r => InScope(r.Area, r.Json)).ToArray();
+            var batch = read.Where(InScope).ToArray();
             // The id of the stored record each one updates; by area and id, as records of two areas may share an id.
             var storedIds = batch.Select(r => _backup.Matched(r.Area.Name, IdOf(r)) ? _backup.FinalIdOf(r.Area.Name, IdOf(r)) : null).ToArray();
             var updated = new Dictionary<(ConfigurationArea Area, string Id), ConfigRecord>();
@@ -256,7 +256,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
         }
     }
 
-    private static string IdOf(BackupRecord record) => record.Json["id"]!.GetValue<string>();
+    private static string IdOf(BackupRecord record) => record.Id;
 
     /// <summary>How many records that come too early in the document a pass holds for its end rather than read again.</summary>
     private const int HeldAtMost = 1_000;
@@ -328,9 +328,9 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
         }
     }
 
-    private bool InScope(ConfigurationArea area, JsonObject record) =>
+    private bool InScope(BackupRecord record) =>
         options.Mode != ImportMode.Selective
-        || (options.Areas!.Contains(area.Name) && (options.Ids is not { Count: > 0 } || options.Ids.Contains(record["id"]!.GetValue<string>())));
+        || (options.Areas!.Contains(record.Area.Name) && (options.Ids is not { Count: > 0 } || options.Ids.Contains(record.Id)));
 
     /// <summary>
     /// Pairs every record of the backup with the database record it will update: by id first (as the stored records
@@ -414,9 +414,9 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
     /// <returns>The entry, and its work — none for a record created or left unchanged (see <see cref="PlannedRecord"/>).</returns>
     private (PlanEntry, PlannedRecord?) PlanRecord(BackupRecord backupRecord, ConfigRecord? existing, int position)
     {
-        var (area, _, record) = backupRecord;
-        var backupId = record["id"]!.GetValue<string>();
-        var key = area.NaturalKeyOf(record);
+        var area = backupRecord.Area;
+        var backupId = backupRecord.Id;
+        var key = area.NaturalKeyOf(backupRecord.Element);
         var finalId = _backup.FinalIdOf(area.Name, backupId);
         var replacing = _replacing.GetValueOrDefault((area.Name, backupId));
         var remapNote = existing is not null && existing.Id != backupId ? $"matched the existing {area.Singular} {existing.Id} by {area.NaturalKey}; references to {backupId} now point to it"
@@ -497,8 +497,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
     /// </summary>
     private BuiltRecord Build(BackupRecord backupRecord, ConfigRecord? existing)
     {
-        var (area, _, record) = backupRecord;
-        var skipReason = ResolveReferences(area, record);
+        var skipReason = ResolveReferences(backupRecord);
         ConfigRecord? built = null;
         Dictionary<string, SecretText?> secrets = [];
         List<string> needsSecret = [];
@@ -506,7 +505,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
         {
             try
             {
-                (built, secrets, needsSecret) = _incoming.Build(area, record, existing);
+                (built, secrets, needsSecret) = _incoming.Build(backupRecord, existing);
                 // The same rules as for a record added by hand (docs/recovery.md, "Records that break a rule").
                 built.Normalize();
             }
@@ -547,8 +546,8 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
                 yield return (record.Area, null, NoSecrets);
             }
 
-            var backupId = record.Json["id"]!.GetValue<string>();
-            if (record.Area == ConfigurationAreas.Settings || !_backup.Creates(record.Area.Name, backupId) || !InScope(record.Area, record.Json))
+            var backupId = record.Id;
+            if (record.Area == ConfigurationAreas.Settings || !_backup.Creates(record.Area.Name, backupId) || !InScope(record))
             {
                 continue;
             }
@@ -617,7 +616,47 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
         return kept;
     }
 
-    /// <summary>Rewrites the record's references to the ids they will have, or says why one cannot be kept.</summary>
+    /// <summary>
+    /// Rewrites the record's references to the ids they will have, or says why one cannot be kept. They are read where
+    /// the document holds them; the record's tree is made only when one of them points to another id than it names.
+    /// </summary>
+    private string? ResolveReferences(BackupRecord backupRecord)
+    {
+        var (area, record) = (backupRecord.Area, backupRecord.Element);
+        if (backupRecord.HasTree)
+        {
+            return ResolveReferences(area, backupRecord.Tree);
+        }
+
+        foreach (var reference in area.ReferencesOf(record))
+        {
+            foreach (var holder in reference.HoldersIn(record))
+            {
+                if ((holder.TryGetProperty(reference.Field, out var field) ? field.GetString() : null) is not { Length: > 0 } target)
+                {
+                    continue;
+                }
+
+                var (resolved, problem) = Resolve(reference.Target, target, reference.Kind);
+                if (resolved is null)
+                {
+                    return Unresolved(area, reference, target, problem);
+                }
+
+                if (resolved != target)
+                {
+                    return ResolveReferences(area, backupRecord.Tree);
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static string Unresolved(ConfigurationArea area, RecordReference reference, string target, string? problem) =>
+        $"its {(area == ConfigurationAreas.Settings ? "value" : reference.Path)} points to {reference.Target} record '{target}', which {problem}";
+
+    /// <summary>As <see cref="ResolveReferences(BackupRecord)"/>, in the record's tree, which it rewrites.</summary>
     private string? ResolveReferences(ConfigurationArea area, JsonObject record)
     {
         foreach (var reference in area.ReferencesOf(record))
@@ -632,8 +671,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
                 var (resolved, problem) = Resolve(reference.Target, target, reference.Kind);
                 if (resolved is null)
                 {
-                    var field = area == ConfigurationAreas.Settings ? "value" : reference.Path;
-                    return $"its {field} points to {reference.Target} record '{target}', which {problem}";
+                    return Unresolved(area, reference, target, problem);
                 }
 
                 holder[reference.Field] = resolved;

@@ -17,35 +17,38 @@ internal sealed class IncomingRecords(SecretCipher cipher, bool includeSecrets)
     /// The record as it will be stored, and its secrets: with secrets, a value sets the secret and null
     /// clears it; "" (not exported) — and anything in a backup without secrets — keeps what the database holds.
     /// </summary>
-    public (ConfigRecord Incoming, Dictionary<string, SecretText?> Secrets, List<string> NeedsSecret) Build(ConfigurationArea area, JsonObject json, ConfigRecord? existing)
+    public (ConfigRecord Incoming, Dictionary<string, SecretText?> Secrets, List<string> NeedsSecret) Build(BackupRecord record, ConfigRecord? existing)
     {
+        var area = record.Area;
         var secrets = new Dictionary<string, SecretText?>();
         var needsSecret = new List<string>();
-        JsonObject? config = null;
         if (area == ConfigurationAreas.Adapters)
         {
-            config = json["config"]!.AsObject();
+            // The configuration is taken apart into its plain and secret keys: on the record's tree.
+            var json = record.Tree;
+            var config = json["config"]!.AsObject();
             json.Remove("config");
             // A key given as null is not set, exactly as an absent one (docs/schema/README.md).
             foreach (var unset in config.Where(c => c.Value is null).Select(c => c.Key).ToList())
             {
                 config.Remove(unset);
             }
+
+            var adapter = (Adapter)Read(json.Deserialize(area.EntityType, SecretMasking.Options)!);
+            BuildAdapterConfig(adapter, config, existing as Adapter, secrets, needsSecret);
+            return (adapter, secrets, needsSecret);
         }
 
-        var incoming = (ConfigRecord)json.Deserialize(area.EntityType, SecretMasking.Options)!;
-        incoming.CreatedAt = StoredTime.Of(incoming.CreatedAt);
-        incoming.UpdatedAt = StoredTime.Of(incoming.UpdatedAt);
-        if (incoming is Adapter adapter)
-        {
-            BuildAdapterConfig(adapter, config!, existing as Adapter, secrets, needsSecret);
-            return (incoming, secrets, needsSecret);
-        }
-
+        // Straight from the document's bytes, unless a reference was rewritten in the record's tree.
+        var incoming = Read(record.HasTree
+            ? record.Tree.Deserialize(area.EntityType, SecretMasking.Options)!
+            : record.Element.Deserialize(area.EntityType, SecretMasking.Options)!);
         foreach (var property in area.SecretProperties)
         {
             var field = SecretFields.NameOf(property);
-            var value = json[field]?.GetValue<string>();
+            var value = record.HasTree ? record.Tree[field]?.GetValue<string>()
+                : record.Element.TryGetProperty(field, out var element) ? element.GetString()
+                : null;
             var held = existing is not null && property.GetValue(existing) is not null;
             if (includeSecrets && value is { Length: > 0 })
             {
@@ -62,6 +65,15 @@ internal sealed class IncomingRecords(SecretCipher cipher, bool includeSecrets)
         }
 
         return (incoming, secrets, needsSecret);
+    }
+
+    /// <summary>A record read from a backup, its times as the database stores them.</summary>
+    private static ConfigRecord Read(object deserialized)
+    {
+        var incoming = (ConfigRecord)deserialized;
+        incoming.CreatedAt = StoredTime.Of(incoming.CreatedAt);
+        incoming.UpdatedAt = StoredTime.Of(incoming.UpdatedAt);
+        return incoming;
     }
 
     private void BuildAdapterConfig(Adapter adapter, JsonObject config, Adapter? existing, Dictionary<string, SecretText?> secrets, List<string> needsSecret)
