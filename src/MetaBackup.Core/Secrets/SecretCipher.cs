@@ -31,7 +31,7 @@ public sealed class SecretCipher(AesKey key)
         var prefix = $"{Version}.{Key.Fingerprint}";
         var payload = new byte[NonceSize + plaintext.Length + TagSize];
         var nonce = payload.AsSpan(0, NonceSize);
-        RandomNumberGenerator.Fill(nonce);
+        RandomNonces.Fill(nonce);
         lock (_aes)
         {
             _aes.Value.Encrypt(nonce, plaintext, payload.AsSpan(NonceSize, plaintext.Length), payload.AsSpan(NonceSize + plaintext.Length), Encoding.ASCII.GetBytes(prefix));
