@@ -45,13 +45,14 @@ public sealed record ConfigurationArea(
     /// names a record (<see cref="Settings.SettingKeys.References"/>), its value.
     /// </summary>
     public IEnumerable<RecordReference> ReferencesOf(System.Text.Json.Nodes.JsonObject record) =>
-        Name == "settings" && record["key"]?.GetValue<string>() is { } key && Settings.SettingKeys.References.TryGetValue(key, out var setting)
-            ? [setting]
-            : References;
+        ReferencesFrom(field => record[field]?.GetValue<string>());
 
     /// <summary>The same references, of a record as a document holds it.</summary>
-    public IEnumerable<RecordReference> ReferencesOf(System.Text.Json.JsonElement record) =>
-        Name == "settings" && FieldText(record, "key") is { } key && Settings.SettingKeys.References.TryGetValue(key, out var setting)
+    public IEnumerable<RecordReference> ReferencesOf(System.Text.Json.JsonElement record) => ReferencesFrom(field => FieldText(record, field));
+
+    /// <summary>The references of a record whose fields read as text this way (see <see cref="ReferencesOf(System.Text.Json.JsonElement)"/>).</summary>
+    internal IEnumerable<RecordReference> ReferencesFrom(Func<string, string?> fieldText) =>
+        Name == "settings" && fieldText("key") is { } key && Settings.SettingKeys.References.TryGetValue(key, out var setting)
             ? [setting]
             : References;
 

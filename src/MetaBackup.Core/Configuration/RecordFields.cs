@@ -15,17 +15,37 @@ public static class RecordFields
 {
     private static readonly ConcurrentDictionary<(Type, string), JsonPropertyInfo?> Properties = new();
 
+    /// <summary>The contract's property of <paramref name="type"/> named <paramref name="field"/> in JSON, if it is written.</summary>
+    private static JsonPropertyInfo? Property(Type type, string field) =>
+        Properties.GetOrAdd((type, field), key => SecretMasking.Options.GetTypeInfo(key.Item1).Properties.FirstOrDefault(p => p.Name == key.Item2 && p.Get is not null));
+
     /// <summary>The field as text: a string as it is, any other value as JSON; null when the record has no such field, or it is null.</summary>
     public static string? Text(ConfigurationArea area, ConfigRecord record, string field)
     {
-        var property = Properties.GetOrAdd((area.EntityType, field), key =>
-            SecretMasking.Options.GetTypeInfo(key.Item1).Properties.FirstOrDefault(p => p.Name == key.Item2 && p.Get is not null));
+        var property = Property(area.EntityType, field);
         return property?.Get!(record) switch
         {
             null => null,
             string text => text,
             var value => ConfigurationArea.ValueText(JsonSerializer.SerializeToElement(value, property.PropertyType, SecretMasking.Options)),
         };
+    }
+
+    /// <summary>The references the record holds, as <see cref="ConfigurationArea.ReferencesOf(System.Text.Json.JsonElement)"/> finds them in its JSON.</summary>
+    public static IEnumerable<RecordReference> ReferencesOf(ConfigurationArea area, ConfigRecord record) =>
+        area.ReferencesFrom(field => Text(area, record, field));
+
+    /// <summary>The ids a reference holds in the record (none when the optional field is null or empty), as <see cref="RecordReference.TargetsIn"/> reads them from its JSON.</summary>
+    public static IEnumerable<string> TargetsIn(ConfigurationArea area, ConfigRecord record, RecordReference reference)
+    {
+        if (reference.List is not { } list)
+        {
+            return Text(area, record, reference.Field) is { Length: > 0 } id ? [id] : [];
+        }
+
+        return Property(area.EntityType, list)?.Get!(record) is System.Collections.IEnumerable items
+            ? items.Cast<object?>().Select(item => item is null ? null : Property(item.GetType(), reference.Field)?.Get!(item) as string).OfType<string>().Where(id => id.Length > 0)
+            : [];
     }
 
     /// <summary>The record's natural key, as <see cref="ConfigurationArea.NaturalKeyOf(System.Text.Json.JsonElement)"/> reads it from the record's JSON.</summary>

@@ -249,10 +249,10 @@ internal sealed class ImportApplier(ConfigurationSession session)
                     continue;
                 }
 
-                var json = SecretMasking.WithoutSecrets(area, record);
-                foreach (var reference in area.ReferencesOf(json))
+                // Read through the serializer's contract, as the record's JSON would give them (RecordFields).
+                foreach (var reference in RecordFields.ReferencesOf(area, record))
                 {
-                    foreach (var target in reference.TargetsIn(json))
+                    foreach (var target in RecordFields.TargetsIn(area, record, reference))
                     {
                         if (!ids[reference.Target].Contains(ValueHash.Of(target)))
                         {
