@@ -13,6 +13,15 @@ namespace MetaBackup.Core.Import;
 /// </summary>
 internal sealed class IncomingRecords(SecretCipher cipher, bool includeSecrets)
 {
+    /// <summary>An adapter as a backup holds it, but for its configuration, which <see cref="Build"/> takes apart.</summary>
+    private static readonly JsonSerializerOptions AdapterWithoutConfig = SecretMasking.OptionsWith(type =>
+    {
+        if (type.Type == typeof(Adapter))
+        {
+            type.Properties.Remove(type.Properties.Single(p => p.Name == "config"));
+        }
+    });
+
     /// <summary>
     /// The record as it will be stored, and its secrets: with secrets, a value sets the secret and null
     /// clears it; "" (not exported) — and anything in a backup without secrets — keeps what the database holds.
@@ -24,17 +33,17 @@ internal sealed class IncomingRecords(SecretCipher cipher, bool includeSecrets)
         var needsSecret = new List<string>();
         if (area == ConfigurationAreas.Adapters)
         {
-            // The configuration is taken apart into its plain and secret keys: on the record's tree.
-            var json = record.Tree;
-            var config = json["config"]!.AsObject();
-            json.Remove("config");
+            // The configuration (an object in the backup, text in the record) is taken apart into its plain and secret keys.
+            var config = record.HasTree ? record.Tree["config"]!.AsObject() : JsonObject.Create(record.Element.GetProperty("config"))!;
             // A key given as null is not set, exactly as an absent one (docs/schema/README.md).
             foreach (var unset in config.Where(c => c.Value is null).Select(c => c.Key).ToList())
             {
                 config.Remove(unset);
             }
 
-            var adapter = (Adapter)Read(json.Deserialize(area.EntityType, SecretMasking.Options)!);
+            var adapter = (Adapter)Read(record.HasTree
+                ? record.Tree.Deserialize(area.EntityType, AdapterWithoutConfig)!
+                : record.Element.Deserialize(area.EntityType, AdapterWithoutConfig)!);
             BuildAdapterConfig(adapter, config, existing as Adapter, secrets, needsSecret);
             return (adapter, secrets, needsSecret);
         }
