@@ -340,68 +340,74 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
     /// </summary>
     private async Task MatchByNaturalKeyAsync(CancellationToken cancellationToken)
     {
-        var areas = ConfigurationAreas.All.Where(a => _stored.CountIn(a) > 0).ToList();
-        if (areas.Count == 0)
+        // The stored records no backup record claimed by id, by the hash of their natural key (the first of a key),
+        // read one at a time: what is kept grows with the stored configuration, not with the backup — a million
+        // records validated against ten thousand others once kept the id of each of the million (docs/performance.md,
+        // "Memory at a million records").
+        var unclaimed = new Dictionary<ConfigurationArea, Dictionary<ValueHash, string>>();
+        foreach (var area in ConfigurationAreas.All.Where(a => _stored.CountIn(a) > 0))
         {
-            return;
-        }
-
-        // A pass over the document for the records of those areas that no stored record matched by id, their keys as
-        // hashes — at most as many as the database has records.
-        var byKey = new List<(ConfigurationArea Area, string BackupId, ValueHash Key)>();
-        foreach (var (area, record) in document.RecordElements())
-        {
-            var backupId = record.GetProperty("id").GetString()!;
-            if (areas.Contains(area) && !_backup.Stored(area.Name, backupId))
-            {
-                byKey.Add((area, backupId, ValueHash.Of(area.NaturalKeyOf(record))));
-            }
-        }
-
-        foreach (var area in areas.Where(a => byKey.Any(c => c.Area == a)))
-        {
-            // The stored records no backup record claimed by id, by natural key (the first of a key), read one at a time.
-            var unclaimed = new Dictionary<ValueHash, (string Id, string Key)>();
+            var byKey = new Dictionary<ValueHash, string>();
             await foreach (var stored in session.Records(area, cancellationToken))
             {
                 if (_stored.Contains(area.Name, stored.Id))
                 {
-                    var key = KeyOf(area, stored);
-                    unclaimed.TryAdd(ValueHash.Of(key), (stored.Id, key));
+                    byKey.TryAdd(ValueHash.Of(KeyOf(area, stored)), stored.Id);
                 }
             }
 
-            var claimed = new Dictionary<string, string>();
-            var replacing = new List<(string BackupId, string StoredId)>();
-            foreach (var (_, backupId, key) in byKey.Where(c => c.Area == area))
+            if (byKey.Count > 0)
             {
-                if (!unclaimed.TryGetValue(key, out var match))
-                {
-                    continue;
-                }
+                unclaimed[area] = byKey;
+            }
+        }
 
-                // Unreachable while the validator refuses duplicate natural keys in a file; kept so a gap there cannot merge two records into one.
-                if (claimed.TryGetValue(match.Id, out var other))
-                {
-                    _problems.Add($"{area.Name}: backup records {other} and {backupId} both match the database's {area.Singular} {match.Key}");
-                    continue;
-                }
+        if (unclaimed.Count == 0)
+        {
+            return;
+        }
 
-                claimed[match.Id] = backupId;
-                if (options.Mode == ImportMode.Full)
-                {
-                    // Afterwards the configuration equals the backup's, ids included (docs/recovery.md, "Conflict resolution").
-                    replacing.Add((backupId, match.Id));
-                    continue;
-                }
-
-                _stored.SetMatched(area.Name, match.Id);
-                _backup.SetMatched(area.Name, backupId);
-                _backup.SetFinalId(area.Name, backupId, match.Id);
+        // A pass over the document: each record of those areas that no stored record matched by id, by its key.
+        var claimed = new Dictionary<(ConfigurationArea, string StoredId), string>();
+        var replacing = new List<(ConfigurationArea Area, string BackupId, string StoredId)>();
+        foreach (var (area, record) in document.RecordElements())
+        {
+            if (!unclaimed.TryGetValue(area, out var byKey))
+            {
+                continue;
             }
 
-            var replaced = await ReadStoredAsync(area, replacing.Select(r => r.StoredId), cancellationToken);
-            foreach (var (backupId, storedId) in replacing)
+            var backupId = record.GetProperty("id").GetString()!;
+            var key = area.NaturalKeyOf(record);
+            if (_backup.Stored(area.Name, backupId) || !byKey.TryGetValue(ValueHash.Of(key), out var storedId))
+            {
+                continue;
+            }
+
+            // Unreachable while the validator refuses duplicate natural keys in a file; kept so a gap there cannot merge two records into one.
+            if (claimed.TryGetValue((area, storedId), out var other))
+            {
+                _problems.Add($"{area.Name}: backup records {other} and {backupId} both match the database's {area.Singular} {key}");
+                continue;
+            }
+
+            claimed[(area, storedId)] = backupId;
+            if (options.Mode == ImportMode.Full)
+            {
+                // Afterwards the configuration equals the backup's, ids included (docs/recovery.md, "Conflict resolution").
+                replacing.Add((area, backupId, storedId));
+                continue;
+            }
+
+            _stored.SetMatched(area.Name, storedId);
+            _backup.SetMatched(area.Name, backupId);
+            _backup.SetFinalId(area.Name, backupId, storedId);
+        }
+
+        foreach (var area in replacing.Select(r => r.Area).Distinct())
+        {
+            var replaced = await ReadStoredAsync(area, replacing.Where(r => r.Area == area).Select(r => r.StoredId), cancellationToken);
+            foreach (var (_, backupId, storedId) in replacing.Where(r => r.Area == area))
             {
                 _replacing[(area.Name, backupId)] = replaced[storedId];
             }
