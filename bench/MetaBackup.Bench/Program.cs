@@ -6,6 +6,7 @@ using MetaBackup.Bench;
 // Usage: dotnet run -c Release --project bench/MetaBackup.Bench -- --suite [1000,10000,100000,1000000] [--postgres]   (whole processes against sqlite3; with --postgres, also on PostgreSQL against pg_dump and psql)
 //        dotnet run -c Release --project bench/MetaBackup.Bench [-- --records N]
 //        dotnet run -c Release --project bench/MetaBackup.Bench -- --crypto [MiB]   (the AES-GCM streams against openssl speed)
+//        dotnet run -c Release --project bench/MetaBackup.Bench -- --compare SOURCE-DIR IMPORTED-DIR   (an import's result against its source, as the suite compares them)
 // The parent generates a configuration, then measures each export strategy in a child process of its
 // own, so that each peak-memory figure belongs to that strategy alone.
 if (args.Length >= 1 && args[0] == "--suite")
@@ -25,6 +26,13 @@ if (args.Length >= 3 && args[0] == "--generate")
 if (args.Length >= 1 && args[0] == "--crypto")
 {
     return CryptoMeasurement.Run(args.Length >= 2 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 512);
+}
+
+if (args.Length >= 3 && args[0] == "--compare")
+{
+    var difference = await ConfigurationComparison.FirstDifferenceAsync(args[1], args[2]);
+    Console.WriteLine(difference ?? "equal: every record, field and secret");
+    return difference is null ? 0 : 1;
 }
 
 if (args.Length >= 3 && args[0] == "--measure-import")
