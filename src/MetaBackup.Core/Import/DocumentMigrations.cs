@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using MetaBackup.Core.Configuration;
 using MetaBackup.Core.Export;
@@ -50,16 +51,16 @@ public static class DocumentMigrations
     }
 
     /// <summary>One record of a document of <paramref name="version"/> at the current version: as it is, when it is of that version.</summary>
-    public static System.Text.Json.JsonElement MigrateRecord(ConfigurationArea area, System.Text.Json.JsonElement record, int version)
+    public static JsonElement MigrateRecord(ConfigurationArea area, JsonElement record, int version)
     {
-        if (version == ExportDocument.SchemaVersion || record.ValueKind != System.Text.Json.JsonValueKind.Object)
+        if (version == ExportDocument.SchemaVersion || record.ValueKind != JsonValueKind.Object)
         {
             return record;
         }
 
         var json = JsonObject.Create(record)!;
         MigrateRecord(area, json, version);
-        return System.Text.Json.JsonSerializer.SerializeToElement(json);
+        return JsonSerializer.SerializeToElement(json);
     }
 
     private static IEnumerable<IDocumentMigration> Steps(int version)

@@ -30,6 +30,14 @@ internal sealed class BackupRecord(ConfigurationArea Area, int Index, JsonElemen
     /// <summary>Whether <see cref="Tree"/> was made: then it, not <see cref="Element"/>, is the record.</summary>
     public bool HasTree => _tree is not null;
 
+    /// <summary>The record as <paramref name="type"/>: read from its tree if it has one, else straight from the document's bytes.</summary>
+    public object Deserialize(Type type, JsonSerializerOptions options) =>
+        (HasTree ? Tree.Deserialize(type, options) : Element.Deserialize(type, options))!;
+
+    /// <summary>A string field of the record (null when absent or null), from its tree if it has one.</summary>
+    public string? StringField(string field) =>
+        HasTree ? Tree[field]?.GetValue<string>() : Element.TryGetProperty(field, out var value) ? value.GetString() : null;
+
     /// <summary>Its id: the record's "id" field, which the schema requires.</summary>
     public string Id => Element.GetProperty("id").GetString()!;
 

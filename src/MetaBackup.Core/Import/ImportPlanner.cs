@@ -206,7 +206,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
         {
             var batch = read.Where(InScope).ToArray();
             // The id of the stored record each one updates; by area and id, as records of two areas may share an id.
-            var storedIds = batch.Select(r => _backup.Matched(r.Area.Name, IdOf(r)) ? _backup.FinalIdOf(r.Area.Name, IdOf(r)) : null).ToArray();
+            var storedIds = batch.Select(r => _backup.Matched(r.Area.Name, r.Id) ? _backup.FinalIdOf(r.Area.Name, r.Id) : null).ToArray();
             var updated = new Dictionary<(ConfigurationArea Area, string Id), ConfigRecord>();
             foreach (var area in batch.Select(r => r.Area).Distinct())
             {
@@ -255,8 +255,6 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
             }
         }
     }
-
-    private static string IdOf(BackupRecord record) => record.Id;
 
     /// <summary>How many records that come too early in the document a pass holds for its end rather than read again.</summary>
     private const int HeldAtMost = 1_000;
@@ -404,12 +402,12 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
             _backup.SetFinalId(area.Name, backupId, storedId);
         }
 
-        foreach (var area in replacing.Select(r => r.Area).Distinct())
+        foreach (var area in replacing.GroupBy(r => r.Area))
         {
-            var replaced = await ReadStoredAsync(area, replacing.Where(r => r.Area == area).Select(r => r.StoredId), cancellationToken);
-            foreach (var (_, backupId, storedId) in replacing.Where(r => r.Area == area))
+            var replaced = await ReadStoredAsync(area.Key, area.Select(r => r.StoredId), cancellationToken);
+            foreach (var (_, backupId, storedId) in area)
             {
-                _replacing[(area.Name, backupId)] = replaced[storedId];
+                _replacing[(area.Key.Name, backupId)] = replaced[storedId];
             }
         }
     }

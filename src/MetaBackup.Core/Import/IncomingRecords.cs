@@ -41,23 +41,17 @@ internal sealed class IncomingRecords(SecretCipher cipher, bool includeSecrets)
                 config.Remove(unset);
             }
 
-            var adapter = (Adapter)Read(record.HasTree
-                ? record.Tree.Deserialize(area.EntityType, AdapterWithoutConfig)!
-                : record.Element.Deserialize(area.EntityType, AdapterWithoutConfig)!);
+            var adapter = (Adapter)Read(record.Deserialize(area.EntityType, AdapterWithoutConfig));
             BuildAdapterConfig(adapter, config, existing as Adapter, secrets, needsSecret);
             return (adapter, secrets, needsSecret);
         }
 
         // Straight from the document's bytes, unless a reference was rewritten in the record's tree.
-        var incoming = Read(record.HasTree
-            ? record.Tree.Deserialize(area.EntityType, SecretMasking.Options)!
-            : record.Element.Deserialize(area.EntityType, SecretMasking.Options)!);
+        var incoming = Read(record.Deserialize(area.EntityType, SecretMasking.Options));
         foreach (var property in area.SecretProperties)
         {
             var field = SecretFields.NameOf(property);
-            var value = record.HasTree ? record.Tree[field]?.GetValue<string>()
-                : record.Element.TryGetProperty(field, out var element) ? element.GetString()
-                : null;
+            var value = record.StringField(field);
             var held = existing is not null && property.GetValue(existing) is not null;
             if (includeSecrets && value is { Length: > 0 })
             {
