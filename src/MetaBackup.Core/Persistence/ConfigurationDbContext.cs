@@ -308,6 +308,15 @@ public sealed class ConfigurationDbContext : DbContext
     }
 
     /// <summary>
+    /// The fingerprint of the system key the stored secrets are sealed under, or null before `init` stored one. Every
+    /// command opening the store runs this query first, so it is written once: the CLI compiles this very query on the
+    /// other core while a command starts (docs/performance.md, "Start-up"), and EF Core's query cache hands the result
+    /// to the command.
+    /// </summary>
+    public Task<string?> ReadKeyFingerprintAsync(CancellationToken cancellationToken = default) =>
+        SystemState.AsNoTracking().Where(s => s.Key == Persistence.SystemState.SystemKeyFingerprint).Select(s => s.Value).FirstOrDefaultAsync(cancellationToken);
+
+    /// <summary>
     /// Refuses to store a secret sealed under any key but the one the database says is in force
     /// (docs/secrets.md, "Rotation"). A command that opened the store before `system-key rotate` committed
     /// still holds the old key: what it seals would be unreadable once the old key is gone. Read inside
@@ -318,7 +327,7 @@ public sealed class ConfigurationDbContext : DbContext
     {
         var staged = ChangeTracker.Entries<SystemState>().FirstOrDefault(e => e.Entity.Key == Persistence.SystemState.SystemKeyFingerprint && e.State is EntityState.Added or EntityState.Modified);
         var inForce = staged?.Entity.Value
-            ?? await SystemState.AsNoTracking().Where(s => s.Key == Persistence.SystemState.SystemKeyFingerprint).Select(s => s.Value).FirstOrDefaultAsync(cancellationToken);
+            ?? await ReadKeyFingerprintAsync(cancellationToken);
         if (inForce is not null && sealedUnder.Any(f => f != inForce))
         {
             throw new ConflictException(

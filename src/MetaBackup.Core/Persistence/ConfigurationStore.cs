@@ -61,7 +61,7 @@ public sealed class ConfigurationStore(
         var db = NewContext();
         try
         {
-            var key = _verified is { } known && await ReadStoredFingerprintOnlyAsync(db, cancellationToken) == known.Fingerprint
+            var key = _verified is { } known && await db.ReadKeyFingerprintAsync(cancellationToken) == known.Fingerprint
                 ? known
                 : await ResolveAndMigrateAsync(db, cancellationToken);
             return new ConfigurationSession(db, database, key, _clock, sessionActor, loggerFactory);
@@ -81,8 +81,6 @@ public sealed class ConfigurationStore(
         return key;
     }
 
-    private async Task<string?> ReadStoredFingerprintOnlyAsync(ConfigurationDbContext db, CancellationToken cancellationToken) =>
-        await db.SystemState.AsNoTracking().Where(s => s.Key == SystemState.SystemKeyFingerprint).Select(s => s.Value).FirstOrDefaultAsync(cancellationToken);
 
     /// <summary>
     /// The key in force. The stored fingerprint and the key files are read one after the other, and a
@@ -173,9 +171,7 @@ public sealed class ConfigurationStore(
             return null;
         }
 
-        var row = await db.SystemState.AsNoTracking()
-            .FirstOrDefaultAsync(s => s.Key == SystemState.SystemKeyFingerprint, cancellationToken);
-        return row?.Value;
+        return await db.ReadKeyFingerprintAsync(cancellationToken);
     }
 
     /// <summary>

@@ -1,5 +1,10 @@
 using MetaBackup.Core.Persistence;
 using MetaBackup.Data;
+using MetaBackup.Data.Sqlite;
+using MetaBackup.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.Caching.Memory;
 
 namespace MetaBackup.Core.Tests.Persistence;
 
@@ -20,5 +25,20 @@ public sealed class QueryPipelineWarmUpTests
 
         Assert.Equal(before, Directory.GetFiles(directory, "*memory*"));
         Assert.False(Directory.Exists("/nowhere"));
+    }
+
+    [Fact]
+    public async Task The_warm_up_leaves_the_first_query_of_a_command_compiled_in_the_cache_a_command_shares()
+    {
+        using var directory = new TempDirectory();
+        DatabaseProviders.WarmUpQueryPipeline(_ => null);
+
+        // A command's context: another database file, the same options otherwise, so the same EF Core services and cache.
+        await using var db = new ConfigurationDbContext(new SqliteDatabaseProvider(directory.Combine("metabackup.db")).ContextOptions);
+        var cache = (MemoryCache)db.GetService<IMemoryCache>();
+        var compiled = cache.Count;
+        await Assert.ThrowsAsync<SqliteException>(() => db.ReadKeyFingerprintAsync());
+
+        Assert.Equal(compiled, cache.Count);
     }
 }
