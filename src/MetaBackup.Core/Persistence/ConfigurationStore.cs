@@ -81,7 +81,6 @@ public sealed class ConfigurationStore(
         return key;
     }
 
-
     /// <summary>
     /// The key in force. The stored fingerprint and the key files are read one after the other, and a
     /// rotation in another process can commit and swap its key file in between (docs/secrets.md): a
