@@ -19,6 +19,9 @@ public static class RecordFields
     private static JsonPropertyInfo? Property(Type type, string field) =>
         Properties.GetOrAdd((type, field), key => SecretMasking.Options.GetTypeInfo(key.Item1).Properties.FirstOrDefault(p => p.Name == key.Item2 && p.Get is not null));
 
+    /// <summary>The CLR property or field that <paramref name="field"/> is written from in the JSON of <paramref name="type"/>, if it is written.</summary>
+    public static System.Reflection.MemberInfo? MemberOf(Type type, string field) => Property(type, field)?.AttributeProvider as System.Reflection.MemberInfo;
+
     /// <summary>The field as text: a string as it is, any other value as JSON; null when the record has no such field, or it is null.</summary>
     public static string? Text(ConfigurationArea area, ConfigRecord record, string field)
     {

@@ -209,21 +209,37 @@ internal sealed class ImportApplier(ConfigurationSession session)
         }
     }
 
-    /// <summary>The areas a record may point into: declared references, and settings that name a record.</summary>
-    private static readonly HashSet<string> ReferencedAreas =
-        [.. ConfigurationAreas.All.SelectMany(a => a.DependsOn).Concat(Settings.SettingKeys.References.Values.Select(r => r.Target))];
-
     /// <summary>
     /// After applying: every secret opens under the current key — but those the plan found unreadable
-    /// and leaves alone — and every declared reference resolves.
+    /// and leaves alone — and every reference resolves. The database already refused, as each row was written, a
+    /// reference held in a foreign key (<see cref="ForeignKeyReferences"/>: every declared reference of a record), so
+    /// what is read here is the records with secrets and those whose references no key holds: the settings that name
+    /// a record (docs/performance.md, "Import").
     /// </summary>
     private async Task VerifyAsync(ImportPlan plan, CancellationToken cancellationToken)
     {
+        var model = session.Db.Model;
+        var enforced = new Dictionary<(ConfigurationArea, RecordReference), bool>();
+        bool Unenforced(ConfigurationArea area, RecordReference reference)
+        {
+            if (!enforced.TryGetValue((area, reference), out var isEnforced))
+            {
+                enforced[(area, reference)] = isEnforced = ForeignKeyReferences.Enforce(model, area, reference);
+            }
+
+            return !isEnforced;
+        }
+
+        var checkedReferences = ConfigurationAreas.All.ToDictionary(a => a, a => a.References.Where(r => Unenforced(a, r)).ToList());
+        var targets = checkedReferences.Values.SelectMany(r => r)
+            .Concat(Settings.SettingKeys.References.Values.Where(r => Unenforced(ConfigurationAreas.Settings, r)))
+            .Select(r => r.Target)
+            .ToHashSet();
+
         // Read as a stream, one record at a time, ids kept as hashes (docs/performance.md, "Import"): first the ids
-        // every reference may point to (of the areas a reference may point into, each set sized once by a count),
-        // then each record's secrets and references.
+        // those references may point to (each set sized once by a count), then each record's secrets and references.
         var ids = new Dictionary<string, HashSet<ValueHash>>();
-        foreach (var area in ConfigurationAreas.All.Where(a => ReferencedAreas.Contains(a.Name)))
+        foreach (var area in ConfigurationAreas.All.Where(a => targets.Contains(a.Name)))
         {
             ids[area.Name] = new HashSet<ValueHash>(await session.Db.RecordsOf(area).CountAsync(cancellationToken));
             await foreach (var id in session.IdsOf(area, cancellationToken))
@@ -232,7 +248,7 @@ internal sealed class ImportApplier(ConfigurationSession session)
             }
         }
 
-        foreach (var area in ConfigurationAreas.All)
+        foreach (var area in ConfigurationAreas.All.Where(a => a.SecretProperties.Count > 0 || checkedReferences[a].Count > 0 || a == ConfigurationAreas.Settings))
         {
             await foreach (var record in session.Records(area, cancellationToken))
             {
@@ -244,13 +260,8 @@ internal sealed class ImportApplier(ConfigurationSession session)
                     }
                 }
 
-                if (area.DependsOn.Count == 0 && area != ConfigurationAreas.Settings)
-                {
-                    continue;
-                }
-
                 // Read through the serializer's contract, as the record's JSON would give them (RecordFields).
-                foreach (var reference in RecordFields.ReferencesOf(area, record))
+                foreach (var reference in RecordFields.ReferencesOf(area, record).Where(r => Unenforced(area, r)))
                 {
                     foreach (var target in RecordFields.TargetsIn(area, record, reference))
                     {
