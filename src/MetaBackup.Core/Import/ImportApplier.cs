@@ -218,23 +218,13 @@ internal sealed class ImportApplier(ConfigurationSession session)
     /// </summary>
     private async Task VerifyAsync(ImportPlan plan, CancellationToken cancellationToken)
     {
+        // The references left to check, by the area whose records hold them; a setting's is the settings area's.
         var model = session.Db.Model;
-        var enforced = new Dictionary<(ConfigurationArea, RecordReference), bool>();
-        bool Unenforced(ConfigurationArea area, RecordReference reference)
-        {
-            if (!enforced.TryGetValue((area, reference), out var isEnforced))
-            {
-                enforced[(area, reference)] = isEnforced = ForeignKeyReferences.Enforce(model, area, reference);
-            }
-
-            return !isEnforced;
-        }
-
-        var checkedReferences = ConfigurationAreas.All.ToDictionary(a => a, a => a.References.Where(r => Unenforced(a, r)).ToList());
-        var targets = checkedReferences.Values.SelectMany(r => r)
-            .Concat(Settings.SettingKeys.References.Values.Where(r => Unenforced(ConfigurationAreas.Settings, r)))
-            .Select(r => r.Target)
+        var leftToCheck = ConfigurationAreas.All.SelectMany(a => a.References.Select(r => (Area: a, Reference: r)))
+            .Concat(Settings.SettingKeys.References.Values.Select(r => (Area: ConfigurationAreas.Settings, Reference: r)))
+            .Where(c => ForeignKeyReferences.KeyOf(model, c.Area, c.Reference) is null)
             .ToHashSet();
+        var targets = leftToCheck.Select(c => c.Reference.Target).ToHashSet();
 
         // Read as a stream, one record at a time, ids kept as hashes (docs/performance.md, "Import"): first the ids
         // those references may point to (each set sized once by a count), then each record's secrets and references.
@@ -248,7 +238,7 @@ internal sealed class ImportApplier(ConfigurationSession session)
             }
         }
 
-        foreach (var area in ConfigurationAreas.All.Where(a => a.SecretProperties.Count > 0 || checkedReferences[a].Count > 0 || a == ConfigurationAreas.Settings))
+        foreach (var area in ConfigurationAreas.All.Where(a => a.SecretProperties.Count > 0 || leftToCheck.Any(c => c.Area == a)))
         {
             await foreach (var record in session.Records(area, cancellationToken))
             {
@@ -261,7 +251,7 @@ internal sealed class ImportApplier(ConfigurationSession session)
                 }
 
                 // Read through the serializer's contract, as the record's JSON would give them (RecordFields).
-                foreach (var reference in RecordFields.ReferencesOf(area, record).Where(r => Unenforced(area, r)))
+                foreach (var reference in RecordFields.ReferencesOf(area, record).Where(r => leftToCheck.Contains((area, r))))
                 {
                     foreach (var target in RecordFields.TargetsIn(area, record, reference))
                     {

@@ -12,9 +12,7 @@ namespace MetaBackup.Core.Persistence;
 /// </summary>
 internal static class ForeignKeyReferences
 {
-    public static bool Enforce(IModel model, ConfigurationArea area, RecordReference reference) => KeyOf(model, area, reference) is not null;
-
-    /// <summary>The foreign key that holds the reference, if one does.</summary>
+    /// <summary>The foreign key that holds the reference; null when none does.</summary>
     public static IReadOnlyForeignKey? KeyOf(IModel model, ConfigurationArea area, RecordReference reference)
     {
         IReadOnlyEntityType? holder = model.FindEntityType(area.EntityType);

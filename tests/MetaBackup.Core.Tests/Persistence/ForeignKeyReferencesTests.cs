@@ -26,9 +26,9 @@ public sealed class ForeignKeyReferencesTests : IDisposable
         var model = session.Db.Model;
         var declared = ConfigurationAreas.All.SelectMany(a => a.References.Select(r => (Area: a, Reference: r))).ToList();
         Assert.Equal(8, declared.Count);
-        Assert.All(declared, d => Assert.True(ForeignKeyReferences.Enforce(model, d.Area, d.Reference), $"{d.Area.Name}.{d.Reference.Path}"));
+        Assert.All(declared, d => Assert.True(ForeignKeyReferences.KeyOf(model, d.Area, d.Reference) is not null, $"{d.Area.Name}.{d.Reference.Path}"));
         Assert.NotEmpty(Settings.SettingKeys.References);
-        Assert.All(Settings.SettingKeys.References.Values, r => Assert.False(ForeignKeyReferences.Enforce(model, ConfigurationAreas.Settings, r), r.Path));
+        Assert.All(Settings.SettingKeys.References.Values, r => Assert.True(ForeignKeyReferences.KeyOf(model, ConfigurationAreas.Settings, r) is null, r.Path));
     }
 
     [Fact]
