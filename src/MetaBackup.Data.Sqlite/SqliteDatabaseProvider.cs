@@ -122,6 +122,10 @@ public sealed class SqliteDatabaseProvider : IDatabaseProvider
     public Task<DateTimeOffset> NowAsync(ConfigurationDbContext context, CancellationToken cancellationToken) =>
         Task.FromResult(StoredTime.Of(DateTimeOffset.UtcNow));
 
+    /// <summary>On the context's own SQLite handle, beneath Microsoft.Data.Sqlite (<see cref="SqlitePreparedInsert"/>).</summary>
+    public IPreparedInsert PrepareInsert(ConfigurationDbContext context, string insertSql) =>
+        new SqlitePreparedInsert((SqliteConnection)context.Database.GetDbConnection(), insertSql);
+
     /// <summary>SQLITE_BUSY (5) and SQLITE_LOCKED (6): the busy timeout ran out while another connection held the lock.</summary>
     public bool IsBusy(System.Data.Common.DbException error) => error is SqliteException { SqliteErrorCode: 5 or 6 };
 

@@ -145,7 +145,7 @@ internal sealed class ImportApplier(ConfigurationSession session)
     private async Task SaveAndInsertAsync(List<ConfigRecord> created, CancellationToken cancellationToken)
     {
         await session.Db.SaveChangesAsync(cancellationToken);
-        await session.Db.InsertNewAsync(created, cancellationToken);
+        await session.InsertNewAsync(created, cancellationToken);
         created.Clear();
     }
 

@@ -100,7 +100,7 @@ public sealed class ConfigurationDbContext : DbContext
     /// current transaction — with the same check as a save: every secret sealed under the system key in force. Their
     /// timestamps are stored as they are.
     /// </summary>
-    internal async Task InsertNewAsync(IReadOnlyList<ConfigRecord> records, CancellationToken cancellationToken)
+    internal async Task InsertNewAsync(IReadOnlyList<ConfigRecord> records, IDatabaseProvider database, CancellationToken cancellationToken)
     {
         if (records.Count == 0)
         {
@@ -116,7 +116,7 @@ public sealed class ConfigurationDbContext : DbContext
             .Select(s => s.KeyFingerprint ?? "")
             .ToHashSet(StringComparer.Ordinal);
         await CheckSealedUnderKeyInForceAsync(sealedUnder, cancellationToken);
-        using var inserter = new RecordInserter(this);
+        using var inserter = new RecordInserter(this, database);
         foreach (var record in records)
         {
             await inserter.InsertAsync(record, cancellationToken);

@@ -48,6 +48,12 @@ public sealed class ConfigurationSession(
         database.NowAsync(context ?? Db, cancellationToken);
 
     /// <summary>
+    /// Inserts records an import creates, untracked, inside the current transaction, the fastest way the database
+    /// offers (<see cref="ConfigurationDbContext.InsertNewAsync"/>).
+    /// </summary>
+    internal Task InsertNewAsync(IReadOnlyList<ConfigRecord> records, CancellationToken cancellationToken) => Db.InsertNewAsync(records, database, cancellationToken);
+
+    /// <summary>
     /// A context of its own on the same database, without the session's key or actor: for work beside the session's own
     /// transaction, such as renewing a run's lease while the run reads its snapshot (<see cref="Scheduling.RunLease"/>).
     /// </summary>

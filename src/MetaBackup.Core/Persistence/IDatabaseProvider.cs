@@ -62,6 +62,14 @@ public interface IDatabaseProvider
     /// </summary>
     IAsyncEnumerable<T> Stream<T>(IQueryable<T> query);
 
+    /// <summary>
+    /// <paramref name="insertSql"/> — an INSERT whose values are parameters, one a column, in order — prepared beneath
+    /// the ADO.NET provider on the context's open connection, for row after row inside its current transaction
+    /// (<see cref="IPreparedInsert"/>); null where the database has no faster way in than ADO.NET commands, as on
+    /// PostgreSQL, where the rows go in batches of commands, a round trip each.
+    /// </summary>
+    IPreparedInsert? PrepareInsert(ConfigurationDbContext context, string insertSql) => null;
+
     /// <summary>Whether an error means the database was held by another writer for longer than this one waits (or, where the database says so, a serialisation failure).</summary>
     bool IsBusy(System.Data.Common.DbException error);
 }

@@ -12,11 +12,12 @@ namespace MetaBackup.Core.Persistence;
 /// Inserts new records — and the rows of their owned collections — through one reused INSERT per table, made from the
 /// EF Core model (tables, columns, value converters: nothing repeats the mapping), inside the caller's transaction. An
 /// import creates up to millions of records; SaveChanges sends one command per row and reads every generated key back,
-/// about ten times slower (docs/performance.md, "Import"). Nothing is tracked. Where the provider batches commands
-/// (PostgreSQL, over the network), rows go <see cref="RowsPerRoundTrip"/> to a round trip; SQLite, in the process, runs
-/// each at once. <see cref="FlushAsync"/> sends what is still waiting.
+/// about ten times slower (docs/performance.md, "Import"). Nothing is tracked. Where the database offers a way beneath
+/// ADO.NET (<see cref="IDatabaseProvider.PrepareInsert"/>: SQLite, in the process) each row goes in at once through it,
+/// its values bound by position; where the provider batches commands (PostgreSQL, over the network), rows go
+/// <see cref="RowsPerRoundTrip"/> to a round trip. <see cref="FlushAsync"/> sends what is still waiting.
 /// </summary>
-internal sealed class RecordInserter(DbContext db) : IDisposable
+internal sealed class RecordInserter(DbContext db, IDatabaseProvider database) : IDisposable
 {
     private const int RowsPerRoundTrip = 250;
     private readonly Dictionary<IEntityType, TableInsert> _tables = [];
@@ -52,7 +53,7 @@ internal sealed class RecordInserter(DbContext db) : IDisposable
 
     private async Task InsertRowAsync(TableInsert table, object row, string? owner, CancellationToken cancellationToken)
     {
-        if (!_connection.CanCreateBatch)
+        if (table.Prepared is not null || !_connection.CanCreateBatch)
         {
             await table.InsertAsync(row, owner, cancellationToken);
             return;
@@ -77,7 +78,7 @@ internal sealed class RecordInserter(DbContext db) : IDisposable
     {
         if (!_tables.TryGetValue(type, out var table))
         {
-            _tables[type] = table = new TableInsert(db, type);
+            _tables[type] = table = new TableInsert(db, database, type);
         }
 
         return table;
@@ -97,10 +98,13 @@ internal sealed class RecordInserter(DbContext db) : IDisposable
     private sealed class TableInsert : IDisposable
     {
         private readonly DbCommand _command;
+
+        /// <summary>The row's values for <see cref="Prepared"/>, filled again for each row.</summary>
+        private readonly object?[] _values;
         /// <summary>Each column's value: read by EF Core's compiled getter of the property, or the owner's key for an owned row's shadow key.</summary>
         private readonly List<(IClrPropertyGetter? Getter, RelationalTypeMapping Mapping, string Name, bool IsNullable)> _columns = [];
 
-        public TableInsert(DbContext db, IEntityType type)
+        public TableInsert(DbContext db, IDatabaseProvider database, IEntityType type)
         {
             var sql = db.GetService<ISqlGenerationHelper>();
             var table = StoreObjectIdentifier.Table(type.GetTableName()!, type.GetSchema());
@@ -122,10 +126,29 @@ internal sealed class RecordInserter(DbContext db) : IDisposable
             _command.CommandText =
                 $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({string.Join(", ", columnNames)}) " +
                 $"VALUES ({string.Join(", ", _columns.Select(c => c.Name))})";
+            Prepared = database.PrepareInsert((ConfigurationDbContext)db, _command.CommandText);
+            _values = new object?[_columns.Count];
         }
+
+        /// <summary>The INSERT prepared beneath ADO.NET, where the database has a way (then <see cref="_command"/> only names the SQL).</summary>
+        public IPreparedInsert? Prepared { get; }
 
         public async Task InsertAsync(object row, string? owner, CancellationToken cancellationToken)
         {
+            if (Prepared is not null)
+            {
+                // Converted as the model says, as a parameter made by the mapping would be; the database binds each by position.
+                for (var i = 0; i < _values.Length; i++)
+                {
+                    var (getter, mapping, _, _) = _columns[i];
+                    var value = getter is null ? owner : getter.GetClrValue(row);
+                    _values[i] = mapping.Converter is { } converter ? converter.ConvertToProvider(value) : value;
+                }
+
+                Prepared.Insert(_values);
+                return;
+            }
+
             _command.Parameters.Clear();
             _command.Parameters.AddRange(Parameters(row, owner));
             await _command.ExecuteNonQueryAsync(cancellationToken);
@@ -153,6 +176,10 @@ internal sealed class RecordInserter(DbContext db) : IDisposable
             return parameters;
         }
 
-        public void Dispose() => _command.Dispose();
+        public void Dispose()
+        {
+            Prepared?.Dispose();
+            _command.Dispose();
+        }
     }
 }

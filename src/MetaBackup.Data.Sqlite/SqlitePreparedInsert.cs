@@ -1,0 +1,72 @@
+using System.Globalization;
+using MetaBackup.Core.Persistence;
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
+
+namespace MetaBackup.Data.Sqlite;
+
+/// <summary>
+/// An INSERT prepared on the connection's own SQLite handle and stepped for each row, its values bound by position
+/// through SQLitePCLRaw — the library beneath Microsoft.Data.Sqlite (docs/performance.md, "Import"). A value is stored
+/// exactly as Microsoft.Data.Sqlite stores a parameter of its type (<c>SqlitePreparedInsertTests</c> compares every
+/// column of every table with rows EF Core saved); a type it does not know is refused, never guessed at.
+/// </summary>
+internal sealed class SqlitePreparedInsert : IPreparedInsert
+{
+    /// <summary>How Microsoft.Data.Sqlite writes a <see cref="DateTimeOffset"/> as text.</summary>
+    private const string DateTimeOffsetText = @"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFFzzz";
+
+    private readonly sqlite3 _db;
+    private readonly sqlite3_stmt _statement;
+
+    public SqlitePreparedInsert(SqliteConnection connection, string insertSql)
+    {
+        _db = connection.Handle ?? throw new InvalidOperationException("The connection is not open.");
+        var result = raw.sqlite3_prepare_v2(_db, insertSql, out _statement);
+        SqliteException.ThrowExceptionForRC(result, _db);
+    }
+
+    public void Insert(ReadOnlySpan<object?> values)
+    {
+        try
+        {
+            for (var i = 0; i < values.Length; i++)
+            {
+                Check(Bind(i + 1, values[i]));
+            }
+
+            var result = raw.sqlite3_step(_statement);
+            if (result != raw.SQLITE_DONE)
+            {
+                SqliteException.ThrowExceptionForRC(result, _db);
+            }
+        }
+        finally
+        {
+            raw.sqlite3_reset(_statement);
+        }
+    }
+
+    private int Bind(int position, object? value) => value switch
+    {
+        null => raw.sqlite3_bind_null(_statement, position),
+        string text => raw.sqlite3_bind_text(_statement, position, text),
+        long number => raw.sqlite3_bind_int64(_statement, position, number),
+        int number => raw.sqlite3_bind_int64(_statement, position, number),
+        bool flag => raw.sqlite3_bind_int64(_statement, position, flag ? 1 : 0),
+        double number => raw.sqlite3_bind_double(_statement, position, number),
+        byte[] bytes => raw.sqlite3_bind_blob(_statement, position, bytes),
+        DateTimeOffset time => raw.sqlite3_bind_text(_statement, position, time.ToString(DateTimeOffsetText, CultureInfo.InvariantCulture)),
+        _ => throw new NotSupportedException($"A value of type {value.GetType().Name} is not inserted beneath Microsoft.Data.Sqlite; add how it stores one."),
+    };
+
+    private void Check(int result)
+    {
+        if (result != raw.SQLITE_OK)
+        {
+            SqliteException.ThrowExceptionForRC(result, _db);
+        }
+    }
+
+    public void Dispose() => _statement.Dispose();
+}

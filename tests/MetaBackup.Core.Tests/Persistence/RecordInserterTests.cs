@@ -1,0 +1,177 @@
+using MetaBackup.Core.Configuration;
+using MetaBackup.Core.Persistence;
+using MetaBackup.Data.Sqlite;
+using MetaBackup.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+
+namespace MetaBackup.Core.Tests.Persistence;
+
+/// <summary>
+/// The import inserts the records it creates through <see cref="RecordInserter"/> — on SQLite beneath Microsoft.Data.Sqlite,
+/// its values bound by position (<see cref="IPreparedInsert"/>, docs/performance.md, "Import"), on PostgreSQL through
+/// batches of commands — and not through EF Core's saves: what it stores must be what a save stores, to the byte.
+/// </summary>
+public sealed class RecordInserterTests : IDisposable
+{
+    private readonly TestStore _saved = new();
+    private readonly TestStore _inserted = new();
+    private readonly TempDirectory _scratch = new();
+    private readonly SqliteDatabaseProvider _sqlite;
+
+    public RecordInserterTests() => _sqlite = new SqliteDatabaseProvider(_scratch.Combine("values.db"));
+
+    public void Dispose()
+    {
+        _saved.Dispose();
+        _inserted.Dispose();
+        _scratch.Dispose();
+    }
+
+    [Fact]
+    public async Task Records_inserted_as_an_import_inserts_them_are_stored_exactly_as_EF_Core_saves_them()
+    {
+        // Settings are applied through the change tracker by an import, never inserted this way.
+        var areas = ConfigurationAreas.All.Where(a => a != ConfigurationAreas.Settings).ToList();
+        var records = new List<ConfigRecord>();
+        IModel model;
+        await using (var source = await _saved.InitializeAndOpenAsync())
+        {
+            await SampleConfiguration.SeedAsync(source);
+            model = source.Db.Model;
+            foreach (var area in areas)
+            {
+                await foreach (var record in source.Records(area, CancellationToken.None))
+                {
+                    records.Add(record);
+                }
+            }
+        }
+
+        await using (var target = await _inserted.InitializeAndOpenAsync())
+        {
+            await using var transaction = await target.BeginWriteAsync(CancellationToken.None);
+            await target.InsertNewAsync(records, CancellationToken.None);
+            await transaction.CommitAsync();
+        }
+
+        // Every table the areas' records and their owned rows are stored in (a job's destinations and notifications).
+        var tables = areas
+            .Select(a => model.FindEntityType(a.EntityType)!)
+            .SelectMany(t => new[] { t }.Concat(t.GetNavigations().Where(n => n.IsCollection && n.TargetEntityType.IsOwned()).Select(n => n.TargetEntityType)))
+            .Select(t => t.GetTableName()!)
+            .ToHashSet();
+        Assert.True(tables.Count >= areas.Count + 2, string.Join(", ", tables));
+        var saved = Tables(_saved.Dump(), tables);
+        var inserted = Tables(_inserted.Dump(), tables);
+        Assert.Equal(tables.Order(), saved.Keys.Order());
+        Assert.All(tables, t => Assert.True(saved[t].Count > 0, $"the sample configuration has no row in {t}"));
+        foreach (var table in tables)
+        {
+            Assert.Equal(saved[table], inserted[table]);
+        }
+    }
+
+    /// <summary>
+    /// Each value a column may hold, bound by <see cref="SqlitePreparedInsert"/> and by a Microsoft.Data.Sqlite parameter of
+    /// the same value into an untyped column: SQLite holds the same storage class and the same bytes. A time keeps its
+    /// offset and its ticks, as Microsoft.Data.Sqlite writes it.
+    /// </summary>
+    [Fact]
+    public async Task On_SQLite_each_value_is_stored_as_a_Microsoft_Data_Sqlite_parameter_stores_it()
+    {
+        await using var db = await ScratchTableAsync("(\"Way\" TEXT, \"Value\")");
+        object?[] values =
+        [
+            null, "", "text with ' and \" and é and 😀", long.MaxValue, long.MinValue, 0L, int.MaxValue, -1, true, false, 1.5, -0.0, 1e300,
+            new byte[] { 0, 1, 255 }, Array.Empty<byte>(),
+            new DateTimeOffset(2026, 12, 5, 9, 30, 15, TimeSpan.Zero),
+            StoredTime.Of(new DateTimeOffset(2026, 12, 5, 9, 30, 15, 123, TimeSpan.Zero).AddTicks(4560)),
+            new DateTimeOffset(2001, 2, 3, 4, 5, 6, TimeSpan.FromHours(2)).AddTicks(1234567),
+            new DateTimeOffset(1999, 12, 31, 23, 59, 59, TimeSpan.FromMinutes(-330)),
+        ];
+        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        using (var prepared = _sqlite.PrepareInsert(db, "INSERT INTO \"Values\" (\"Way\", \"Value\") VALUES (@p0, @p1)"))
+        {
+            foreach (var value in values)
+            {
+                prepared.Insert(["prepared", value]);
+            }
+        }
+
+        foreach (var value in values)
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "INSERT INTO \"Values\" (\"Way\", \"Value\") VALUES ('parameter', @value)";
+            command.Parameters.AddWithValue("@value", value ?? DBNull.Value);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await transaction.CommitAsync();
+        Assert.Equal(await StoredAsync(connection, "parameter"), await StoredAsync(connection, "prepared"));
+        Assert.Equal(values.Length, (await StoredAsync(connection, "prepared")).Count);
+    }
+
+    [Fact]
+    public async Task On_SQLite_a_value_of_a_type_it_does_not_know_is_refused_and_a_refused_row_is_the_provider_s_own_error()
+    {
+        await using var db = await ScratchTableAsync("(\"Key\" TEXT PRIMARY KEY, \"Value\")");
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        using var prepared = _sqlite.PrepareInsert(db, "INSERT INTO \"Values\" (\"Key\", \"Value\") VALUES (@p0, @p1)");
+        var unknown = Assert.Throws<NotSupportedException>(() => prepared.Insert(["a", Guid.NewGuid()]));
+        Assert.Contains(nameof(Guid), unknown.Message);
+        prepared.Insert(["a", 1L]);
+        var duplicate = Assert.Throws<SqliteException>(() => prepared.Insert(["a", 2L]));
+        Assert.Equal(19, duplicate.SqliteErrorCode);
+        prepared.Insert(["b", 2L]);
+        Assert.Equal(2, await db.Database.SqlQueryRaw<int>("SELECT count(*) AS \"Value\" FROM \"Values\"").SingleAsync());
+    }
+
+    /// <summary>A context on a scratch SQLite database holding one table, "Values", of <paramref name="columns"/>.</summary>
+    private async Task<ConfigurationDbContext> ScratchTableAsync(string columns)
+    {
+        var db = new ConfigurationDbContext(_sqlite.ContextOptions);
+        await db.Database.OpenConnectionAsync();
+        var create = "CREATE TABLE \"Values\" " + columns;
+        await db.Database.ExecuteSqlRawAsync(create);
+        return db;
+    }
+
+    private static async Task<List<string>> StoredAsync(SqliteConnection connection, string way)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT typeof(\"Value\") || ' ' || quote(\"Value\") FROM \"Values\" WHERE \"Way\" = @way ORDER BY rowid";
+        command.Parameters.AddWithValue("@way", way);
+        var stored = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            stored.Add(reader.GetString(0));
+        }
+
+        return stored;
+    }
+
+    /// <summary>The rows of each of <paramref name="tables"/> in a <see cref="DatabaseDump"/> (sorted, one line each).</summary>
+    private static Dictionary<string, List<string>> Tables(string dump, IReadOnlySet<string> tables)
+    {
+        var found = new Dictionary<string, List<string>>();
+        List<string>? current = null;
+        foreach (var line in dump.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (line.StartsWith("## ", StringComparison.Ordinal))
+            {
+                var name = line[3..].TrimEnd('\r');
+                current = tables.Contains(name) ? found[name] = [] : null;
+            }
+            else
+            {
+                current?.Add(line);
+            }
+        }
+
+        return found;
+    }
+}
