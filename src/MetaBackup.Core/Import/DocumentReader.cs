@@ -1,4 +1,6 @@
+using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using MetaBackup.Core.Configuration;
 using MetaBackup.Core.Import.Reading;
 
@@ -110,6 +112,8 @@ public static class DocumentReader
         var path = new List<Step>();
         var problems = state.Problems;
         var topLevelNames = 0;
+        var steps = new Steps();
+        var names = new PropertyNames();
         try
         {
             while (true)
@@ -121,7 +125,7 @@ public static class DocumentReader
                     // Counted as they pass, so that a document of too many records stops here, before any tree is built.
                     if (reader.TokenType is not (JsonTokenType.EndArray or JsonTokenType.EndObject or JsonTokenType.PropertyName))
                     {
-                        if (path.Count == 2 && path[1].Names is null && path[0].Name != "metadata")
+                        if (path.Count == 2 && !path[1].IsObject && path[0].Name != "metadata")
                         {
                             state.Records++;
                             if (state.RecordCounts.TryGetValue(path[0].Name!, out var inArea))
@@ -129,7 +133,7 @@ public static class DocumentReader
                                 state.RecordCounts[path[0].Name!] = inArea + 1;
                             }
                         }
-                        else if (path.Count == 3 && path[2].Names is null && path[0].Name == "metadata" && path[1].Name == "warnings")
+                        else if (path.Count == 3 && !path[2].IsObject && path[0].Name == "metadata" && path[1].Name == "warnings")
                         {
                             state.Warnings++;
                         }
@@ -149,7 +153,7 @@ public static class DocumentReader
                             }
 
                             Advance(path);
-                            path.Add(reader.TokenType == JsonTokenType.StartObject ? Step.Object() : Step.Array());
+                            path.Add(steps.Enter(path.Count, reader.TokenType == JsonTokenType.StartObject));
                             break;
                         case JsonTokenType.EndObject:
                         case JsonTokenType.EndArray:
@@ -161,9 +165,9 @@ public static class DocumentReader
 
                             break;
                         case JsonTokenType.PropertyName:
-                            var name = Text(ref reader, path, problems, limits);
+                            var name = names.Of(ref reader, path, problems, limits);
                             var current = path[^1];
-                            if (name is not null && !current.Names!.Add(name))
+                            if (name is not null && !current.Names.Add(name))
                             {
                                 problems.Add($"{PathOf(path)}: the property '{name}' appears twice (a backup is read one way only)");
                             }
@@ -177,7 +181,7 @@ public static class DocumentReader
                             break;
                         case JsonTokenType.String:
                             Advance(path);
-                            Text(ref reader, path, problems, limits);
+                            CheckText(ref reader, path, problems, limits);
                             break;
                         case JsonTokenType.Number:
                             Advance(path);
@@ -219,16 +223,47 @@ public static class DocumentReader
 
     /// <summary>Whether the value whose container is <paramref name="path"/> is a record (in an area's array) or the metadata.</summary>
     private static bool IsRecordOrMetadata(List<Step> path) =>
-        (path.Count == 1 && path[0].Name == "metadata") || (path.Count == 2 && path[1].Names is null && path[0].Name != "metadata");
+        (path.Count == 1 && path[0].Name == "metadata") || (path.Count == 2 && !path[1].IsObject && path[0].Name != "metadata");
 
     /// <summary>A value in an array moves the array's index on.</summary>
     private static void Advance(List<Step> path)
     {
-        if (path.Count > 0 && path[^1].Names is null)
+        if (path.Count > 0 && !path[^1].IsObject)
         {
             path[^1].Index++;
         }
     }
+
+    /// <summary>
+    /// A string value checked where it lies in the buffer — well-formed UTF-8, not too long — without making it a string:
+    /// the check reads every value of the document, and a string made of each was most of its allocations. Escaped text
+    /// (rare in a backup) is unescaped by <see cref="Text"/>, which also finds an escaped lone surrogate; unescaped UTF-8
+    /// that is well-formed cannot hold one.
+    /// </summary>
+    private static void CheckText(ref Utf8JsonReader reader, List<Step> path, List<string> problems, DocumentLimits limits)
+    {
+        if (reader.ValueIsEscaped)
+        {
+            Text(ref reader, path, problems, limits);
+            return;
+        }
+
+        var bytes = reader.ValueSpan;
+        if (!Utf8.IsValid(bytes))
+        {
+            problems.Add($"{PathOf(path)}: {NotWellFormed}");
+        }
+        else if (bytes.Length > limits.MaxStringLength && Encoding.UTF8.GetCharCount(bytes) is var length && length > limits.MaxStringLength)
+        {
+            // A character takes at least a byte: only text longer in bytes than the limit can be too long.
+            problems.Add(TooLong(path, length, limits));
+        }
+    }
+
+    private const string NotWellFormed = "not well-formed text (invalid UTF-8, or an escaped lone surrogate)";
+
+    private static string TooLong(List<Step> path, int length, DocumentLimits limits) =>
+        $"{PathOf(path)}: a string of {length} characters, longer than the {limits.MaxStringLength} allowed";
 
     private static string? Text(ref Utf8JsonReader reader, List<Step> path, List<string> problems, DocumentLimits limits)
     {
@@ -239,7 +274,7 @@ public static class DocumentReader
         }
         catch (InvalidOperationException)
         {
-            problems.Add($"{PathOf(path)}: not well-formed text (invalid UTF-8, or an escaped lone surrogate)");
+            problems.Add($"{PathOf(path)}: {NotWellFormed}");
             return null;
         }
 
@@ -251,7 +286,7 @@ public static class DocumentReader
 
         if (text.Length > limits.MaxStringLength)
         {
-            problems.Add($"{PathOf(path)}: a string of {text.Length} characters, longer than the {limits.MaxStringLength} allowed");
+            problems.Add(TooLong(path, text.Length, limits));
         }
 
         return text;
@@ -262,7 +297,7 @@ public static class DocumentReader
         var text = new System.Text.StringBuilder("$");
         foreach (var step in path)
         {
-            if (step.Names is not null)
+            if (step.IsObject)
             {
                 if (step.Name is not null)
                 {
@@ -281,15 +316,91 @@ public static class DocumentReader
     /// <summary>Where the reader is: in an object (the names seen, the current one) or an array (the current index).</summary>
     private sealed class Step
     {
-        public HashSet<string>? Names { get; private init; }
+        public bool IsObject { get; private set; }
+
+        /// <summary>The names seen in the object so far.</summary>
+        public HashSet<string> Names { get; private set; } = new(StringComparer.Ordinal);
 
         public string? Name { get; set; }
 
         public int Index { get; set; } = -1;
 
-        public static Step Object() => new() { Names = new HashSet<string>(StringComparer.Ordinal) };
+        /// <summary>Made the step of a new object or array, as if new.</summary>
+        public Step Reset(bool isObject)
+        {
+            IsObject = isObject;
+            Name = null;
+            Index = -1;
+            // Clearing costs as much as the set ever held: after a large object, a new set rather than a slow clear for every small one.
+            if (Names.Count > 64)
+            {
+                Names = new HashSet<string>(StringComparer.Ordinal);
+            }
+            else
+            {
+                Names.Clear();
+            }
 
-        public static Step Array() => new();
+            return this;
+        }
+    }
+
+    /// <summary>
+    /// One step per depth, reused by every object and array met at that depth: a backup is millions of small objects,
+    /// and a step with its set of names made for each was a large part of the check's allocations.
+    /// </summary>
+    private sealed class Steps
+    {
+        private readonly List<Step> _byDepth = [];
+
+        public Step Enter(int depth, bool isObject)
+        {
+            if (depth == _byDepth.Count)
+            {
+                _byDepth.Add(new Step());
+            }
+
+            return _byDepth[depth].Reset(isObject);
+        }
+    }
+
+    /// <summary>
+    /// Property names, made strings once: a backup repeats the same few dozen names in every record. A short,
+    /// unescaped name is decoded on the stack and looked up among those already seen; any other is unescaped and
+    /// checked by <see cref="Text"/> as before. At most <see cref="Kept"/> names are kept, whatever a document holds.
+    /// </summary>
+    private sealed class PropertyNames
+    {
+        private const int Short = 64;
+        private const int Kept = 4096;
+        private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+        private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+
+        public PropertyNames() => _lookup = _seen.GetAlternateLookup<ReadOnlySpan<char>>();
+
+        public string? Of(ref Utf8JsonReader reader, List<Step> path, List<string> problems, DocumentLimits limits)
+        {
+            var bytes = reader.ValueSpan;
+            if (reader.ValueIsEscaped || bytes.Length > Math.Min(Short, limits.MaxStringLength) || !Utf8.IsValid(bytes))
+            {
+                return Text(ref reader, path, problems, limits);
+            }
+
+            Span<char> chars = stackalloc char[Short];
+            chars = chars[..Encoding.UTF8.GetChars(bytes, chars)];
+            if (_lookup.TryGetValue(chars, out var known))
+            {
+                return known;
+            }
+
+            var name = new string(chars);
+            if (_seen.Count < Kept)
+            {
+                _seen.Add(name);
+            }
+
+            return name;
+        }
     }
 
     /// <summary>No unpaired surrogate: text that converts to UTF-8 and back as it is.</summary>
