@@ -75,20 +75,6 @@ public sealed class DocumentSource
     /// <summary>How many times the document was read since it was opened and checked, whole or in part (each pass costs a decryption and a parse of it).</summary>
     internal int Passes { get; private set; }
 
-    /// <summary>
-    /// The index of the document's records validation made as it read their ids, for the planner that comes next to
-    /// take (<see cref="TakeRecordIndex"/>): a planner marks it as it plans, so it serves one planner only.
-    /// </summary>
-    internal BackupRecordIndex? RecordIndex { private get; set; }
-
-    /// <summary>The index validation made, if no planner took it yet; null otherwise (the planner then reads the document for it).</summary>
-    internal BackupRecordIndex? TakeRecordIndex()
-    {
-        var index = RecordIndex;
-        RecordIndex = null;
-        return index;
-    }
-
     /// <summary>The schema version the document was written in, once validation read it.</summary>
     internal int? OriginalSchemaVersion { get; set; }
 

@@ -33,8 +33,6 @@ public static class DocumentValidator
         var problems = new List<string>();
         var (schemaErrorCount, problemCount) = (0, 0);
         var keys = ConfigurationAreas.All.ToDictionary(a => a.Name, a => new[] { "id", a.NaturalKey }.Concat(a.AlsoUnique ?? []).ToDictionary(k => k, _ => new DistinctValues(document.RecordsIn(a))));
-        // The planner's index of the backup's records, made here as the ids are read, rather than by a pass of its own.
-        var index = new BackupRecordIndex(document.RecordsIn);
         // Records are checked against the schema a batch at a time on every core (the check is most of validation's
         // time), then in the document's order for what needs the records before them.
         var batch = new List<(ConfigurationArea Area, int Index, JsonElement Record)>(RecordsPerBatch);
@@ -44,8 +42,8 @@ public static class DocumentValidator
             Parallel.For(0, batch.Count, i => valid[i] = DocumentSchema.IsValidRecord(batch[i].Record, batch[i].Area.Name, ExportDocument.SchemaVersion));
             for (var i = 0; i < batch.Count; i++)
             {
-                var (area, itemIndex, record) = batch[i];
-                var path = $"$.{area.Name}[{itemIndex}]";
+                var (area, index, record) = batch[i];
+                var path = $"$.{area.Name}[{index}]";
                 var errors = valid[i] ? [] : DocumentSchema.ValidateRecord(record, area.Name, path, ExportDocument.SchemaVersion);
                 schemaErrorCount += errors.Count;
                 schemaErrors.AddRange(errors.Take(ProblemsKept - schemaErrors.Count).Select(e => e.ToString()));
@@ -55,10 +53,9 @@ public static class DocumentValidator
                     continue;
                 }
 
-                var found = Contradictions(area, itemIndex, record, keys[area.Name], path).ToList();
+                var found = Contradictions(area, index, record, keys[area.Name], path).ToList();
                 problemCount += found.Count;
                 problems.AddRange(found.Take(ProblemsKept - problems.Count));
-                index.Add(area.Name, record.GetProperty("id").GetString()!, area == ConfigurationAreas.Adapters ? ConfigurationArea.FieldText(record, "kind") : null);
             }
 
             batch.Clear();
@@ -109,7 +106,6 @@ public static class DocumentValidator
         }
 
         document.OriginalSchemaVersion = version;
-        document.RecordIndex = index;
         return new DocumentInfo(ExportDocument.SchemaVersion, version.Value, metadata["includeSecrets"]!.GetValue<bool>(), metadata["exportedAt"]?.ToString(), metadata["appVersion"]?.ToString(), Warnings(metadata, document, limits));
     }
 

@@ -31,8 +31,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
     /// <summary>The secrets of an entry that sets none: one shared instance, as a plan may hold a million entries.</summary>
     private static readonly IReadOnlyDictionary<string, SecretText?> NoSecrets = new Dictionary<string, SecretText?>();
 
-    /// <summary>Made by validation as it read the ids (a pass of the planner's own before): a document is planned once validated.</summary>
-    private readonly BackupRecordIndex _backup = document.TakeRecordIndex() ?? throw new InvalidOperationException("A document is planned once, after it was validated.");
+    private readonly BackupRecordIndex _backup = new(document.RecordsIn);
     private readonly Dictionary<string, int> _countInBackup = ConfigurationAreas.All.ToDictionary(a => a.Name, _ => 0);
 
     /// <summary>Full mode: database records that a backup record of the same natural key but another id replaces.</summary>
@@ -64,7 +63,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
     public async Task<ImportPlan> PlanAsync(CancellationToken cancellationToken)
     {
         CheckOptions();
-        CountBackup();
+        IndexBackup();
         await IndexStoredRecordsAsync(cancellationToken);
         await MatchByNaturalKeyAsync(cancellationToken);
 
@@ -120,12 +119,13 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
         return found;
     }
 
-    /// <summary>How many records of each area the backup holds, as the first read counted them.</summary>
-    private void CountBackup()
+    /// <summary>One pass over the document: every record into the index.</summary>
+    private void IndexBackup()
     {
-        foreach (var area in ConfigurationAreas.All)
+        foreach (var (area, record) in document.RecordElements())
         {
-            _countInBackup[area.Name] = document.RecordsIn(area);
+            _backup.Add(area.Name, record.GetProperty("id").GetString()!, area == ConfigurationAreas.Adapters ? ConfigurationArea.FieldText(record, "kind") : null);
+            _countInBackup[area.Name]++;
         }
     }
 

@@ -67,11 +67,11 @@ public sealed class StreamingImportTests : IDisposable
         await using var b = await _b.InitializeAndOpenAsync();
         var result = await new ConfigImporter(b, _b.DataDirectory).ImportConfigAsync(backup, new ImportOptions(ImportMode.Full), null);
 
-        // After the check: validation (which also indexes the ids for the planner), planning, applying. The settings, which
-        // an export writes first and the import plans last, wait for the end of the planning pass, not for a pass of their own.
+        // After the check: validation, the index of its ids, planning, applying. The settings, which an export writes
+        // first and the import plans last, wait for the end of the planning pass, not for a pass of their own.
         Assert.True(result.Applied);
         Assert.Contains(result.Plan.Entries, e => e.Area == ConfigurationAreas.Settings.Name && e.Action == PlanAction.Create);
-        Assert.Equal(3, result.Source.Document.Passes);
+        Assert.Equal(4, result.Source.Document.Passes);
     }
 
     [Theory]
