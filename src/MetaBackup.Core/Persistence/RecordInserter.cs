@@ -17,7 +17,7 @@ namespace MetaBackup.Core.Persistence;
 /// its values bound by position; where the provider batches commands (PostgreSQL, over the network), rows go
 /// <see cref="RowsPerRoundTrip"/> to a round trip. <see cref="FlushAsync"/> sends what is still waiting.
 /// </summary>
-internal sealed class RecordInserter(DbContext db, IDatabaseProvider database) : IDisposable
+internal sealed class RecordInserter(ConfigurationDbContext db, IDatabaseProvider database) : IDisposable
 {
     private const int RowsPerRoundTrip = 250;
     private readonly Dictionary<IEntityType, TableInsert> _tables = [];
@@ -101,10 +101,11 @@ internal sealed class RecordInserter(DbContext db, IDatabaseProvider database) :
 
         /// <summary>The row's values for <see cref="Prepared"/>, filled again for each row.</summary>
         private readonly object?[] _values;
+
         /// <summary>Each column's value: read by EF Core's compiled getter of the property, or the owner's key for an owned row's shadow key.</summary>
         private readonly List<(IClrPropertyGetter? Getter, RelationalTypeMapping Mapping, string Name, bool IsNullable)> _columns = [];
 
-        public TableInsert(DbContext db, IDatabaseProvider database, IEntityType type)
+        public TableInsert(ConfigurationDbContext db, IDatabaseProvider database, IEntityType type)
         {
             var sql = db.GetService<ISqlGenerationHelper>();
             var table = StoreObjectIdentifier.Table(type.GetTableName()!, type.GetSchema());
@@ -126,7 +127,7 @@ internal sealed class RecordInserter(DbContext db, IDatabaseProvider database) :
             _command.CommandText =
                 $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({string.Join(", ", columnNames)}) " +
                 $"VALUES ({string.Join(", ", _columns.Select(c => c.Name))})";
-            Prepared = database.PrepareInsert((ConfigurationDbContext)db, _command.CommandText);
+            Prepared = database.PrepareInsert(db, _command.CommandText);
             _values = new object?[_columns.Count];
         }
 
