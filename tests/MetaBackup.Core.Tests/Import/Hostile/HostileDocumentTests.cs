@@ -76,6 +76,27 @@ public sealed partial class HostileDocumentTests : IDisposable
         Assert.Contains(verdict.Problems, p => p.StartsWith("$.groups[0].name", StringComparison.Ordinal) || p.StartsWith("$.groups", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// The string limit counts characters, not bytes: a name of two-byte characters exactly at the limit passes the
+    /// check, one past it is refused with its path — written plainly or escaped (the check reads the two differently,
+    /// docs/performance.md, "Import").
+    /// </summary>
+    [Theory]
+    [InlineData(4096, false, false)]
+    [InlineData(4097, false, true)]
+    [InlineData(4096, true, false)]
+    [InlineData(4097, true, true)]
+    public async Task A_string_is_measured_in_characters_against_the_limit_and_one_too_long_is_refused_with_its_path(int characters, bool escaped, bool refused)
+    {
+        var name = string.Concat(Enumerable.Repeat(escaped ? "\\u00e9" : "é", characters));
+        var text = FirstGroupName().Replace(await _import.SampleDocumentAsync(), "\"name\":\"" + name + "\"", 1);
+
+        var verdict = await _import.ImportAsync(text, new DocumentLimits(MaxStringLength: 4096));
+
+        var tooLong = verdict.Problems.Where(p => p.Contains("longer than the 4096 allowed", StringComparison.Ordinal)).ToList();
+        Assert.Equal(refused ? [$"$.groups[0].name: a string of {characters} characters, longer than the 4096 allowed"] : [], tooLong);
+    }
+
     [Fact]
     public async Task A_lone_surrogate_escape_is_refused_with_its_path()
     {
