@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MetaBackup.Core.Configuration;
@@ -52,23 +54,11 @@ public sealed class AdapterConfig
     public JsonObject Plain => (JsonObject)_plain.DeepClone();
 
     /// <summary>Sets a non-secret key from its text form, parsed by the declared type.</summary>
-    public void Set(string key, string text)
-    {
-        var declared = Declared(key);
-        if (declared.Secret)
-        {
-            throw new InvalidInputException(
-                $"'{key}' is a secret of {_type} adapters and cannot be given as plain config.",
-                "Give it as a secret, never as plain configuration.",
-                new Dictionary<string, string> { ["secretKey"] = key });
-        }
-
-        _plain[key] = Parse(declared, text);
-    }
+    public void Set(string key, string text) => _plain[key] = Parse(_type, PlainKey(_type, key), text);
 
     public void SetSecret(string key, SecretText value)
     {
-        var declared = Declared(key);
+        var declared = Declared(_type, key);
         if (!declared.Secret)
         {
             throw new InvalidInputException($"'{key}' is not a secret of {_type} adapters.", "Give it as plain configuration.", new Dictionary<string, string> { ["configKey"] = key });
@@ -84,7 +74,7 @@ public sealed class AdapterConfig
 
     public void Unset(string key)
     {
-        Declared(key);
+        Declared(_type, key);
         _plain.Remove(key);
         _secrets.Remove(key);
     }
@@ -120,28 +110,45 @@ public sealed class AdapterConfig
     /// <summary>
     /// The plain part of a stored or imported configuration (a JSON object) in its normal form: every key
     /// declared by the type and not secret, every value of the declared type — by the same parsing as a
-    /// value typed on the command line, so "5432" and 5432 are one port and "abc" none.
+    /// value typed on the command line, so "5432" and 5432 are one port and "abc" none. Read and written as a
+    /// stream, no tree: an import normalises every adapter it reads, twice (docs/performance.md, "Import").
     /// </summary>
     public static string NormalizePlain(AdapterType type, string configJson)
     {
-        var config = AdapterConfig.Empty(type);
-        if (JsonNode.Parse(configJson) is not JsonObject plain)
+        using var document = JsonDocument.Parse(configJson);
+        var config = document.RootElement;
+        if (config.ValueKind != JsonValueKind.Object)
         {
             throw new InvalidInputException($"The config of a {type} adapter must be a JSON object.");
         }
 
-        foreach (var (key, value) in plain)
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var normal = new ArrayBufferWriter<byte>(configJson.Length + 16);
+        using (var writer = new Utf8JsonWriter(normal))
         {
-            var text = value switch
+            writer.WriteStartObject();
+            foreach (var property in config.EnumerateObject())
             {
-                JsonValue v when v.GetValueKind() == System.Text.Json.JsonValueKind.String => v.GetValue<string>(),
-                JsonValue v when v.GetValueKind() is System.Text.Json.JsonValueKind.Number or System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False => v.ToJsonString(),
-                _ => throw new InvalidInputException($"'{key}' of {type} adapters must be a single value; got {value?.ToJsonString() ?? "null"}."),
-            };
-            config.Set(key, text);
+                var text = property.Value.ValueKind switch
+                {
+                    JsonValueKind.String => property.Value.GetString()!,
+                    JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => property.Value.GetRawText(),
+                    _ => throw new InvalidInputException($"'{property.Name}' of {type} adapters must be a single value; got {property.Value.GetRawText()}."),
+                };
+                var key = PlainKey(type, property.Name);
+                if (!seen.Add(key.Name))
+                {
+                    throw new InvalidInputException($"'{key.Name}' is given twice in the config of a {type} adapter.");
+                }
+
+                writer.WritePropertyName(key.Name);
+                Parse(type, key, text).WriteTo(writer);
+            }
+
+            writer.WriteEndObject();
         }
 
-        return config._plain.ToJsonString();
+        return Encoding.UTF8.GetString(normal.WrittenSpan);
     }
 
     /// <summary>Writes the configuration into the adapter: plain JSON, and the secrets sealed as one JSON object.</summary>
@@ -163,27 +170,42 @@ public sealed class AdapterConfig
         var value => value.ToJsonString(),
     };
 
-    private ConfigKey Declared(string key) =>
-        _type.FindKey(key) ?? throw new InvalidInputException(
-            $"'{key}' is not a config key of {_type} adapters.",
-            $"Its keys are: {string.Join(", ", _type.Keys.Select(k => k.Secret ? $"{k.Name} (secret)" : k.Name))}.");
+    private static ConfigKey Declared(AdapterType type, string key) =>
+        type.FindKey(key) ?? throw new InvalidInputException(
+            $"'{key}' is not a config key of {type} adapters.",
+            $"Its keys are: {string.Join(", ", type.Keys.Select(k => k.Secret ? $"{k.Name} (secret)" : k.Name))}.");
 
-    private JsonNode Parse(ConfigKey key, string text)
+    /// <summary>A key declared by the type that is not secret: one that plain configuration may set.</summary>
+    private static ConfigKey PlainKey(AdapterType type, string key)
+    {
+        var declared = Declared(type, key);
+        if (declared.Secret)
+        {
+            throw new InvalidInputException(
+                $"'{key}' is a secret of {type} adapters and cannot be given as plain config.",
+                "Give it as a secret, never as plain configuration.",
+                new Dictionary<string, string> { ["secretKey"] = key });
+        }
+
+        return declared;
+    }
+
+    private static JsonNode Parse(AdapterType type, ConfigKey key, string text)
     {
         switch (key.Type)
         {
             case ConfigValueType.Integer when long.TryParse(text, out var number):
                 return JsonValue.Create(number);
             case ConfigValueType.Integer:
-                throw new InvalidInputException($"'{key.Name}' of {_type} adapters must be a whole number; got '{text}'.");
+                throw new InvalidInputException($"'{key.Name}' of {type} adapters must be a whole number; got '{text}'.");
             case ConfigValueType.Boolean when bool.TryParse(text, out var flag):
                 return JsonValue.Create(flag);
             case ConfigValueType.Boolean:
-                throw new InvalidInputException($"'{key.Name}' of {_type} adapters must be true or false; got '{text}'.");
+                throw new InvalidInputException($"'{key.Name}' of {type} adapters must be true or false; got '{text}'.");
             default:
                 if (key.AllowedValues is { } allowed && !allowed.Contains(text))
                 {
-                    throw new InvalidInputException($"'{key.Name}' of {_type} adapters must be one of {string.Join(", ", allowed)}; got '{text}'.");
+                    throw new InvalidInputException($"'{key.Name}' of {type} adapters must be one of {string.Join(", ", allowed)}; got '{text}'.");
                 }
 
                 return JsonValue.Create(text);

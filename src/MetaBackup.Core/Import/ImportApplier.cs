@@ -40,11 +40,12 @@ internal sealed class ImportApplier(ConfigurationSession session)
             // The records created are built, and their secrets sealed, on another thread while those before them are
             // inserted (ReadAhead).
             var created = new List<ConfigRecord>();
+            using var inserter = session.NewRecordInserter();
             await foreach (var (area, record, _) in ReadAhead.Of(Sealed(plan.Creations()), BuildBatch, BuildBatchesAhead, cancellationToken))
             {
                 if (record is null)
                 {
-                    await SaveAndInsertAsync(created, cancellationToken);
+                    await SaveAndInsertAsync(created, inserter, cancellationToken);
                     foreach (var item in plan.Work.Where(w => w.Area == area && w.Incoming is not null && w.Action is PlanAction.Create or PlanAction.Update))
                     {
                         if (item.Action == PlanAction.Create)
@@ -59,18 +60,18 @@ internal sealed class ImportApplier(ConfigurationSession session)
                         }
                     }
 
-                    await SaveAndInsertAsync(created, cancellationToken);
+                    await SaveAndInsertAsync(created, inserter, cancellationToken);
                     continue;
                 }
 
                 created.Add(record);
                 if (created.Count == SaveBatch)
                 {
-                    await SaveAndInsertAsync(created, cancellationToken);
+                    await SaveAndInsertAsync(created, inserter, cancellationToken);
                 }
             }
 
-            await SaveAndInsertAsync(created, cancellationToken);
+            await SaveAndInsertAsync(created, inserter, cancellationToken);
 
             foreach (var area in ConfigurationAreas.All.Reverse())
             {
@@ -142,10 +143,10 @@ internal sealed class ImportApplier(ConfigurationSession session)
     /// Saves what is tracked, then inserts the records created since: straight through prepared commands, untracked
     /// (docs/performance.md, "Import") — a batch at a time, so that memory holds one batch.
     /// </summary>
-    private async Task SaveAndInsertAsync(List<ConfigRecord> created, CancellationToken cancellationToken)
+    private async Task SaveAndInsertAsync(List<ConfigRecord> created, RecordInserter inserter, CancellationToken cancellationToken)
     {
         await session.Db.SaveChangesAsync(cancellationToken);
-        await session.InsertNewAsync(created, cancellationToken);
+        await inserter.InsertAsync(created, cancellationToken);
         created.Clear();
     }
 

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MetaBackup.Core.Adapters;
@@ -33,14 +35,9 @@ internal sealed class IncomingRecords(SecretCipher cipher, bool includeSecrets)
         var needsSecret = new List<string>();
         if (area == ConfigurationAreas.Adapters)
         {
-            // The configuration (an object in the backup, text in the record) is taken apart into its plain and secret keys.
-            var config = record.HasTree ? record.Tree["config"]!.AsObject() : JsonObject.Create(record.Element.GetProperty("config"))!;
-            // A key given as null is not set, exactly as an absent one (docs/schema/README.md).
-            foreach (var unset in config.Where(c => c.Value is null).Select(c => c.Key).ToList())
-            {
-                config.Remove(unset);
-            }
-
+            // The configuration (an object in the backup, text in the record) is taken apart into its plain and secret
+            // keys, read where it lies in the document (a tree only when a reference was rewritten in the record's).
+            var config = record.HasTree ? JsonSerializer.SerializeToElement(record.Tree["config"]) : record.Element.GetProperty("config");
             var adapter = (Adapter)Read(record.Deserialize(area.EntityType, AdapterWithoutConfig));
             BuildAdapterConfig(adapter, config, existing as Adapter, secrets, needsSecret);
             return (adapter, secrets, needsSecret);
@@ -79,7 +76,7 @@ internal sealed class IncomingRecords(SecretCipher cipher, bool includeSecrets)
         return incoming;
     }
 
-    private void BuildAdapterConfig(Adapter adapter, JsonObject config, Adapter? existing, Dictionary<string, SecretText?> secrets, List<string> needsSecret)
+    private void BuildAdapterConfig(Adapter adapter, JsonElement config, Adapter? existing, Dictionary<string, SecretText?> secrets, List<string> needsSecret)
     {
         var type = AdaptersService.TypeOf(adapter.Kind, adapter.Type);
         Dictionary<string, string> held = [];
@@ -97,52 +94,57 @@ internal sealed class IncomingRecords(SecretCipher cipher, bool includeSecrets)
         }
 
         // A secret key the backup names (even as "", not exported) or the database holds counts as set.
-        AdapterConfig.CheckRequired(type, config.Select(c => c.Key).Concat(held.Keys).ToHashSet());
+        AdapterConfig.CheckRequired(type, Given(config).Select(c => c.Name).Concat(held.Keys).ToHashSet());
+        adapter.Config = PlainPart(config, type);
         if (unreadable && !includeSecrets)
         {
             // Unreadable where it is stored and not in the backup: left untouched (the planner reports it),
             // rather than dropped — a key restored later might still open it.
-            adapter.Config = PlainPart(config, type).ToJsonString();
             return;
         }
 
-        BuildSecretConfigFrom(held, adapter, config, type, secrets, needsSecret);
-    }
-
-    private static JsonObject PlainPart(JsonObject config, AdapterType type) =>
-        new(config.Where(c => type.FindKey(c.Key) is not { Secret: true }).Select(c => KeyValuePair.Create(c.Key, c.Value?.DeepClone())));
-
-    private void BuildSecretConfigFrom(Dictionary<string, string> held, Adapter adapter, JsonObject config, AdapterType type, Dictionary<string, SecretText?> secrets, List<string> needsSecret)
-    {
         var final = includeSecrets ? new Dictionary<string, string>() : new Dictionary<string, string>(held);
-        var plain = new JsonObject();
-        foreach (var (key, value) in config)
+        foreach (var key in Given(config).Where(c => type.FindKey(c.Name) is { Secret: true }))
         {
-            if (type.FindKey(key) is not { Secret: true })
-            {
-                plain[key] = value?.DeepClone();
-                continue;
-            }
-
-            var text = value?.GetValue<string>() ?? "";
+            var text = key.Value.GetString() ?? "";
             if (includeSecrets && text.Length > 0)
             {
-                final[key] = text;
+                final[key.Name] = text;
             }
-            else if (held.TryGetValue(key, out var kept))
+            else if (held.TryGetValue(key.Name, out var kept))
             {
-                final[key] = kept;
+                final[key.Name] = kept;
             }
             else
             {
-                needsSecret.Add($"config.{key}");
+                needsSecret.Add($"config.{key.Name}");
             }
         }
 
-        adapter.Config = plain.ToJsonString();
         secrets[nameof(Adapter.SecretConfig)] = final.Count == 0
             ? null
             : new SecretText(JsonSerializer.Serialize(final.OrderBy(f => f.Key, StringComparer.Ordinal).ToDictionary(f => f.Key, f => f.Value)));
+    }
+
+    /// <summary>The keys a configuration sets: a key given as null is not set, exactly as an absent one (docs/schema/README.md).</summary>
+    private static IEnumerable<JsonProperty> Given(JsonElement config) => config.EnumerateObject().Where(c => c.Value.ValueKind != JsonValueKind.Null);
+
+    /// <summary>The keys that are not declared secret, as a JSON object in their order (<see cref="Adapter.Normalize"/> then types them).</summary>
+    private static string PlainPart(JsonElement config, AdapterType type)
+    {
+        var plain = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(plain))
+        {
+            writer.WriteStartObject();
+            foreach (var key in Given(config).Where(c => type.FindKey(c.Name) is not { Secret: true }))
+            {
+                key.WriteTo(writer);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(plain.WrittenSpan);
     }
 
     /// <summary>The fields an update changes; secrets only as "changed".</summary>

@@ -95,36 +95,6 @@ public sealed class ConfigurationDbContext : DbContext
         return saved;
     }
 
-    /// <summary>
-    /// Inserts new records without tracking them, a prepared command per table (<see cref="RecordInserter"/>), inside the
-    /// current transaction — with the same check as a save: every secret sealed under the system key in force. Their
-    /// timestamps are stored as they are.
-    /// </summary>
-    internal async Task InsertNewAsync(IReadOnlyList<ConfigRecord> records, IDatabaseProvider database, CancellationToken cancellationToken)
-    {
-        if (records.Count == 0)
-        {
-            return;
-        }
-
-        var sealedUnder = records
-            .SelectMany(r => Model.FindEntityType(r.GetType())!.GetProperties())
-            .Distinct()
-            .Where(p => p.ClrType == typeof(EncryptedSecret) && p.PropertyInfo is not null)
-            .SelectMany(p => records.Where(r => p.DeclaringType.ClrType.IsInstanceOfType(r)).Select(r => p.PropertyInfo!.GetValue(r)))
-            .OfType<EncryptedSecret>()
-            .Select(s => s.KeyFingerprint ?? "")
-            .ToHashSet(StringComparer.Ordinal);
-        await CheckSealedUnderKeyInForceAsync(sealedUnder, cancellationToken);
-        using var inserter = new RecordInserter(this, database);
-        foreach (var record in records)
-        {
-            await inserter.InsertAsync(record, cancellationToken);
-        }
-
-        await inserter.FlushAsync(cancellationToken);
-    }
-
     public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
         throw new NotSupportedException("Save with SaveChangesAsync: it checks secrets against the system key in force.");
 
@@ -321,9 +291,10 @@ public sealed class ConfigurationDbContext : DbContext
     /// (docs/secrets.md, "Rotation"). A command that opened the store before `system-key rotate` committed
     /// still holds the old key: what it seals would be unreadable once the old key is gone. Read inside
     /// the write transaction, so a rotation cannot commit between the check and the write (SQLite's
-    /// transactions take the write lock when they begin).
+    /// transactions take the write lock when they begin). Every save checks it, and so does an import's insert of the
+    /// records it creates beside the change tracker (<see cref="RecordInserter"/>).
     /// </summary>
-    private async Task CheckSealedUnderKeyInForceAsync(HashSet<string> sealedUnder, CancellationToken cancellationToken)
+    internal async Task CheckSealedUnderKeyInForceAsync(HashSet<string> sealedUnder, CancellationToken cancellationToken)
     {
         var staged = ChangeTracker.Entries<SystemState>().FirstOrDefault(e => e.Entity.Key == Persistence.SystemState.SystemKeyFingerprint && e.State is EntityState.Added or EntityState.Modified);
         var inForce = staged?.Entity.Value

@@ -48,10 +48,10 @@ public sealed class ConfigurationSession(
         database.NowAsync(context ?? Db, cancellationToken);
 
     /// <summary>
-    /// Inserts records an import creates, untracked, inside the current transaction, the fastest way the database
-    /// offers (<see cref="ConfigurationDbContext.InsertNewAsync"/>).
+    /// Inserts the records an import creates, untracked, inside the current transaction, the fastest way the database
+    /// offers; one for the whole of the transaction's inserts, so each table's INSERT is prepared once.
     /// </summary>
-    internal Task InsertNewAsync(IReadOnlyList<ConfigRecord> records, CancellationToken cancellationToken) => Db.InsertNewAsync(records, database, cancellationToken);
+    internal RecordInserter NewRecordInserter() => new(Db, database);
 
     /// <summary>
     /// A context of its own on the same database, without the session's key or actor: for work beside the session's own

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Data.Common;
 using MetaBackup.Core.Configuration;
+using MetaBackup.Core.Secrets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -15,34 +16,63 @@ namespace MetaBackup.Core.Persistence;
 /// about ten times slower (docs/performance.md, "Import"). Nothing is tracked. Where the database offers a way beneath
 /// ADO.NET (<see cref="IDatabaseProvider.PrepareInsert"/>: SQLite, in the process) each row goes in at once through it,
 /// its values bound by position; where the provider batches commands (PostgreSQL, over the network), rows go
-/// <see cref="RowsPerRoundTrip"/> to a round trip. <see cref="FlushAsync"/> sends what is still waiting.
+/// <see cref="RowsPerRoundTrip"/> to a round trip. One inserter serves a transaction's every insert: each table's
+/// INSERT is prepared, and each type of record's shape read from the model, once.
 /// </summary>
 internal sealed class RecordInserter(ConfigurationDbContext db, IDatabaseProvider database) : IDisposable
 {
     private const int RowsPerRoundTrip = 250;
     private readonly Dictionary<IEntityType, TableInsert> _tables = [];
+    private readonly Dictionary<Type, RecordShape> _shapes = [];
     private readonly DbConnection _connection = db.Database.GetDbConnection();
     private DbBatch? _batch;
 
-    public async Task InsertAsync(ConfigRecord record, CancellationToken cancellationToken)
+    /// <summary>
+    /// Inserts <paramref name="records"/> and sends every row before it returns — with the same check as a save first:
+    /// every secret sealed under the system key in force (<see cref="ConfigurationDbContext.CheckSealedUnderKeyInForceAsync"/>).
+    /// Their timestamps are stored as they are.
+    /// </summary>
+    public async Task InsertAsync(IReadOnlyList<ConfigRecord> records, CancellationToken cancellationToken)
     {
-        var type = db.Model.FindEntityType(record.GetType()) ?? throw new InvalidOperationException($"{record.GetType().Name} is not in the model.");
-        await InsertRowAsync(Table(type), record, owner: null, cancellationToken);
-        foreach (var navigation in type.GetNavigations().Where(n => n.IsCollection && n.TargetEntityType.IsOwned()))
+        if (records.Count == 0)
         {
-            if (navigation.PropertyInfo?.GetValue(record) is IEnumerable owned)
+            return;
+        }
+
+        var sealedUnder = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var record in records)
+        {
+            foreach (var secret in Shape(record).Secrets)
             {
-                var table = Table(navigation.TargetEntityType);
-                foreach (var row in owned)
+                if (secret.GetClrValue(record) is EncryptedSecret value)
                 {
-                    await InsertRowAsync(table, row, owner: record.Id, cancellationToken);
+                    sealedUnder.Add(value.KeyFingerprint ?? "");
                 }
             }
         }
+
+        await db.CheckSealedUnderKeyInForceAsync(sealedUnder, cancellationToken);
+        foreach (var record in records)
+        {
+            var shape = Shape(record);
+            await InsertRowAsync(shape.Table, record, owner: null, cancellationToken);
+            foreach (var (collection, table) in shape.OwnedCollections)
+            {
+                if (collection.GetClrValue(record) is IEnumerable owned)
+                {
+                    foreach (var row in owned)
+                    {
+                        await InsertRowAsync(table, row, owner: record.Id, cancellationToken);
+                    }
+                }
+            }
+        }
+
+        await FlushAsync(cancellationToken);
     }
 
     /// <summary>Sends the rows still waiting in a batch.</summary>
-    public async Task FlushAsync(CancellationToken cancellationToken)
+    private async Task FlushAsync(CancellationToken cancellationToken)
     {
         if (_batch is { BatchCommands.Count: > 0 })
         {
@@ -51,20 +81,22 @@ internal sealed class RecordInserter(ConfigurationDbContext db, IDatabaseProvide
         }
     }
 
-    private async Task InsertRowAsync(TableInsert table, object row, string? owner, CancellationToken cancellationToken)
+    private ValueTask InsertRowAsync(TableInsert table, object row, string? owner, CancellationToken cancellationToken)
     {
-        if (table.Prepared is not null || !_connection.CanCreateBatch)
+        if (table.Prepared is not null)
         {
-            await table.InsertAsync(row, owner, cancellationToken);
-            return;
+            table.InsertPrepared(row, owner);
+            return ValueTask.CompletedTask;
+        }
+
+        if (!_connection.CanCreateBatch)
+        {
+            return new ValueTask(table.ExecuteAsync(row, owner, cancellationToken));
         }
 
         _batch ??= NewBatch();
         table.AddTo(_batch, row, owner);
-        if (_batch.BatchCommands.Count >= RowsPerRoundTrip)
-        {
-            await FlushAsync(cancellationToken);
-        }
+        return _batch.BatchCommands.Count >= RowsPerRoundTrip ? new ValueTask(FlushAsync(cancellationToken)) : ValueTask.CompletedTask;
     }
 
     private DbBatch NewBatch()
@@ -73,6 +105,25 @@ internal sealed class RecordInserter(ConfigurationDbContext db, IDatabaseProvide
         batch.Transaction = db.Database.CurrentTransaction?.GetDbTransaction() ?? throw new InvalidOperationException("Records are inserted inside a transaction.");
         return batch;
     }
+
+    /// <summary>What inserting a record of this type takes, read from the model once per type.</summary>
+    private RecordShape Shape(ConfigRecord record)
+    {
+        var clrType = record.GetType();
+        if (!_shapes.TryGetValue(clrType, out var shape))
+        {
+            var type = db.Model.FindEntityType(clrType) ?? throw new InvalidOperationException($"{clrType.Name} is not in the model.");
+            _shapes[clrType] = shape = new RecordShape(
+                Table(type),
+                [.. type.GetNavigations().Where(n => n.IsCollection && n.TargetEntityType.IsOwned()).Select(n => (n.GetGetter(), Table(n.TargetEntityType)))],
+                [.. type.GetProperties().Where(p => p.ClrType == typeof(EncryptedSecret) && !p.IsShadowProperty()).Select(p => p.GetGetter())]);
+        }
+
+        return shape;
+    }
+
+    /// <summary>A type of record's own table, its owned collections' tables (their rows keyed by the record's id), and its secrets.</summary>
+    private sealed record RecordShape(TableInsert Table, (IClrPropertyGetter Collection, TableInsert Table)[] OwnedCollections, IClrPropertyGetter[] Secrets);
 
     private TableInsert Table(IEntityType type)
     {
@@ -134,22 +185,22 @@ internal sealed class RecordInserter(ConfigurationDbContext db, IDatabaseProvide
         /// <summary>The INSERT prepared beneath ADO.NET, where the database has a way (then <see cref="_command"/> only names the SQL).</summary>
         public IPreparedInsert? Prepared { get; }
 
-        public async Task InsertAsync(object row, string? owner, CancellationToken cancellationToken)
+        /// <summary>Inserts the row through <see cref="Prepared"/>, each value converted as the model says, as a parameter made by the mapping would be.</summary>
+        public void InsertPrepared(object row, string? owner)
         {
-            if (Prepared is not null)
+            for (var i = 0; i < _values.Length; i++)
             {
-                // Converted as the model says, as a parameter made by the mapping would be; the database binds each by position.
-                for (var i = 0; i < _values.Length; i++)
-                {
-                    var (getter, mapping, _, _) = _columns[i];
-                    var value = getter is null ? owner : getter.GetClrValue(row);
-                    _values[i] = mapping.Converter is { } converter ? converter.ConvertToProvider(value) : value;
-                }
-
-                Prepared.Insert(_values);
-                return;
+                var (getter, mapping, _, _) = _columns[i];
+                var value = getter is null ? owner : getter.GetClrValue(row);
+                _values[i] = mapping.Converter is { } converter ? converter.ConvertToProvider(value) : value;
             }
 
+            Prepared!.Insert(_values);
+        }
+
+        /// <summary>Inserts the row with a command of its own, where the provider offers neither a prepared insert nor batches.</summary>
+        public async Task ExecuteAsync(object row, string? owner, CancellationToken cancellationToken)
+        {
             _command.Parameters.Clear();
             _command.Parameters.AddRange(Parameters(row, owner));
             await _command.ExecuteNonQueryAsync(cancellationToken);

@@ -52,7 +52,8 @@ public sealed class RecordInserterTests : IDisposable
         await using (var target = await _inserted.InitializeAndOpenAsync())
         {
             await using var transaction = await target.BeginWriteAsync(CancellationToken.None);
-            await target.InsertNewAsync(records, CancellationToken.None);
+            using var inserter = target.NewRecordInserter();
+            await inserter.InsertAsync(records, CancellationToken.None);
             await transaction.CommitAsync();
         }
 
