@@ -67,7 +67,19 @@ public sealed class SeveralInstancesTests : IAsyncLifetime
         ApiClient.Expect(HttpStatusCode.OK, await atA.GetAsync("/api/v1/tasks/runs"));
         ApiClient.Expect(HttpStatusCode.OK, await atB.GetAsync("/api/v1/tasks/runs"));
 
-        var answers = await Task.WhenAll(atA.PostAsync(RunNow), atB.PostAsync(RunNow));
+        // The writers' lock is held here while both requests arrive, so that their claims wait for it together and meet
+        // whatever the machine's speed: sent at once, they once reached their servers 300 ms apart on a loaded machine,
+        // by when the first run had finished, and both were rightly accepted one after the other.
+        ApiResponse[] answers;
+        await using (var holder = await _a.OpenStoreAsync())
+        {
+            await using var writersLock = await holder.BeginWriteAsync(CancellationToken.None);
+            Task<ApiResponse>[] requests = [atA.PostAsync(RunNow), atB.PostAsync(RunNow)];
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            Assert.All(requests, r => Assert.False(r.IsCompleted, "a claim did not wait for the writers' lock"));
+            await writersLock.RollbackAsync();
+            answers = await Task.WhenAll(requests);
+        }
 
         var accepted = Assert.Single(answers, a => a.Status == HttpStatusCode.Accepted);
         var refused = Assert.Single(answers, a => a.Status == HttpStatusCode.Conflict);
