@@ -34,8 +34,7 @@ public sealed class AdapterConfig
         var secrets = new Dictionary<string, SecretText>();
         if (adapter.SecretConfig is { } sealedSecrets)
         {
-            var values = JsonSerializer.Deserialize<Dictionary<string, string>>(cipher.Open(sealedSecrets).Reveal()) ?? [];
-            foreach (var (key, value) in values)
+            foreach (var (key, value) in SecretKeysIn(cipher.Open(sealedSecrets).Reveal()))
             {
                 secrets[key] = new SecretText(value);
             }
@@ -157,8 +156,20 @@ public sealed class AdapterConfig
         adapter.Config = _plain.ToJsonString();
         adapter.SecretConfig = _secrets.Count == 0
             ? null
-            : cipher.Seal(new SecretText(JsonSerializer.Serialize(_secrets.OrderBy(s => s.Key, StringComparer.Ordinal).ToDictionary(s => s.Key, s => s.Value.Reveal()))));
+            : cipher.Seal(SecretPartOf(_secrets.Select(s => KeyValuePair.Create(s.Key, s.Value.Reveal()))));
     }
+
+    /// <summary>
+    /// The secret part of an adapter's configuration as it is sealed (<see cref="Adapter.SecretConfig"/>): one JSON object
+    /// of the secret keys, in ordinal order. Written and read only here, so that the same secrets always seal the same
+    /// text — an import tells a changed secret from an unchanged one by that text.
+    /// </summary>
+    internal static SecretText SecretPartOf(IEnumerable<KeyValuePair<string, string>> secrets) =>
+        new(JsonSerializer.Serialize(secrets.OrderBy(s => s.Key, StringComparer.Ordinal).ToDictionary(s => s.Key, s => s.Value)));
+
+    /// <summary>The secret keys and their values in an opened secret part (<see cref="SecretPartOf"/>).</summary>
+    internal static Dictionary<string, string> SecretKeysIn(string secretPart) =>
+        JsonSerializer.Deserialize<Dictionary<string, string>>(secretPart) ?? [];
 
     public bool IsSet(string key) => _plain.ContainsKey(key) || _secrets.ContainsKey(key);
 

@@ -53,7 +53,7 @@ public sealed class ExportPreviewer(ConfigurationSession session)
             Dictionary<string, string>? keys;
             try
             {
-                keys = JsonSerializer.Deserialize<Dictionary<string, string>>(session.Secrets.Open(sealedConfig).Reveal());
+                keys = AdapterConfig.SecretKeysIn(session.Secrets.Open(sealedConfig).Reveal());
             }
             catch (SecretDecryptionException)
             {

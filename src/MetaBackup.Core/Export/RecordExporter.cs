@@ -114,7 +114,7 @@ internal sealed class RecordExporter
             return config;
         }
 
-        foreach (var (key, value) in JsonSerializer.Deserialize<Dictionary<string, string>>(opened) ?? [])
+        foreach (var (key, value) in Adapters.AdapterConfig.SecretKeysIn(opened))
         {
             config[key] = _includeSecrets ? value : ExportDocument.StrippedSecret;
         }

@@ -85,7 +85,7 @@ internal sealed class IncomingRecords(SecretCipher cipher, bool includeSecrets)
         {
             if (cipher.TryOpen(sealedConfig) is { } opened)
             {
-                held = JsonSerializer.Deserialize<Dictionary<string, string>>(opened.Reveal()) ?? [];
+                held = AdapterConfig.SecretKeysIn(opened.Reveal());
             }
             else
             {
@@ -123,7 +123,7 @@ internal sealed class IncomingRecords(SecretCipher cipher, bool includeSecrets)
 
         secrets[nameof(Adapter.SecretConfig)] = final.Count == 0
             ? null
-            : new SecretText(JsonSerializer.Serialize(final.OrderBy(f => f.Key, StringComparer.Ordinal).ToDictionary(f => f.Key, f => f.Value)));
+            : AdapterConfig.SecretPartOf(final);
     }
 
     /// <summary>The keys a configuration sets: a key given as null is not set, exactly as an absent one (docs/schema/README.md).</summary>
