@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace MetaBackup.Cli.Tests;
 
-/// <summary>The CLI's contract with scripts (PRODUCT §9): --json anywhere, exit codes, no secrets on the command line.</summary>
+/// <summary>The CLI's contract with scripts (docs/cli.md, "Output" and "Conventions"; docs/exit-codes.md): --json anywhere, exit codes, no secrets on the command line.</summary>
 public sealed class CliShapeTests : IDisposable
 {
     private readonly CliRunner _cli = new();

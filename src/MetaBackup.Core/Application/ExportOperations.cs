@@ -8,7 +8,7 @@ using MetaBackup.Format;
 
 namespace MetaBackup.Core.Application;
 
-/// <summary>What to export (docs/recovery.md, PRODUCT §5). Without a profile, the one in <c>config.backup.encryptionProfileId</c> is used, unless <see cref="NoEncryption"/>.</summary>
+/// <summary>What to export (docs/cli.md, "export"). Without a profile, the one in <c>config.backup.encryptionProfileId</c> is used, unless <see cref="NoEncryption"/>.</summary>
 public sealed record ExportRequest(
     bool IncludeSecrets = false,
     string? Profile = null,

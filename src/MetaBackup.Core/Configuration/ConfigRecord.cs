@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace MetaBackup.Core.Configuration;
 
 /// <summary>
-/// What every configuration record has (PRODUCT §2): a string id that stays stable across
+/// What every configuration record has (docs/schema/README.md): a string id that stays stable across
 /// export and import, and creation/update times. The times are stamped by the persistence layer.
 /// </summary>
 public abstract class ConfigRecord

@@ -4,7 +4,7 @@ using MetaBackup.Core.Secrets;
 namespace MetaBackup.Core.Configuration;
 
 /// <summary>
-/// One area of the configuration (PRODUCT §2), declared once in <see cref="ConfigurationAreas"/>.
+/// One area of the configuration (docs/architecture.md, "Declared once"), declared once in <see cref="ConfigurationAreas"/>.
 /// Export, import, key rotation, error messages and the CLI read these declarations instead of
 /// listing the areas again.
 /// </summary>

@@ -11,7 +11,7 @@ using MetaBackup.Core.Vault;
 namespace MetaBackup.Core.Configuration;
 
 /// <summary>
-/// The nine areas of the configuration (PRODUCT §2), each declared once, in dependency order:
+/// The nine areas of the configuration (docs/architecture.md, "Declared once"), each declared once, in dependency order:
 /// an area appears after every area it depends on, which is the order an import creates records in.
 /// </summary>
 public static class ConfigurationAreas

@@ -4,7 +4,7 @@ using MetaBackup.Format;
 namespace MetaBackup.Core.Export;
 
 /// <summary>
-/// Backup file names (PRODUCT §5): <c>config_backup_&lt;timestamp&gt;.json[.gz|.br][.enc]</c>, the
+/// Backup file names (docs/cli.md, "export"): <c>config_backup_&lt;timestamp&gt;.json[.gz|.br][.enc]</c>, the
 /// timestamp ISO-8601 UTC with ':' and '.' replaced by '-', e.g. <c>config_backup_2026-01-31T10-00-00-000Z.json.gz.enc</c>.
 /// </summary>
 public static class BackupFileName

@@ -25,7 +25,7 @@ public sealed class ExportSecretsException(IReadOnlyList<SecretFailure> failures
 }
 
 /// <summary>
-/// ExportConfig (PRODUCT §5): load every area → decrypt system-encrypted secrets → strip them unless
+/// ExportConfig (docs/schema/README.md, docs/file-format.md): load every area → decrypt system-encrypted secrets → strip them unless
 /// asked for → the JSON document → compression → encryption under an Encryption Profile → output.
 /// Streaming throughout: records are read one at a time inside one read transaction (a consistent
 /// snapshot) and written as they come, so memory does not grow with the configuration.

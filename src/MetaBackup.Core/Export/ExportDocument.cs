@@ -1,7 +1,7 @@
 namespace MetaBackup.Core.Export;
 
 /// <summary>
-/// The configuration backup document (PRODUCT §5; JSON Schema in docs/schema/). Version history:
+/// The configuration backup document (its JSON Schema and rules in docs/schema/). Version history:
 /// 1 — first version.
 /// </summary>
 public static class ExportDocument

@@ -10,7 +10,7 @@ public enum ExportSource
 }
 
 /// <summary>
-/// How to export (PRODUCT §5). <see cref="IncludeSecrets"/> requires <see cref="EncryptionProfile"/>:
+/// How to export (docs/cli.md, "export"). <see cref="IncludeSecrets"/> requires <see cref="EncryptionProfile"/>:
 /// secrets never leave unencrypted, whatever the entry point.
 /// </summary>
 /// <param name="IncludeSecrets">Export secret values; otherwise every set secret becomes "".</param>

@@ -13,7 +13,7 @@ public sealed record SecretFieldPreview(string Field, int Set, bool Included);
 /// <summary>One area in the preview.</summary>
 public sealed record AreaPreview(string Area, int Count, IReadOnlyList<SecretFieldPreview> SecretFields);
 
-/// <summary>What an export would contain (PRODUCT §5, "Preview"); computing it writes nothing.</summary>
+/// <summary>What an export would contain (docs/cli.md, "export": <c>--preview</c>); computing it writes nothing.</summary>
 public sealed record ExportPreview(bool IncludeSecrets, IReadOnlyList<AreaPreview> Areas);
 
 /// <summary>GetExportPreview: counts per area and the secret fields that would be included or stripped.</summary>

@@ -17,7 +17,7 @@ namespace MetaBackup.Core.Import;
 public sealed record OpenedBackup(DocumentSource Document, bool Encrypted, string? KeyFingerprint, string? KeySource);
 
 /// <summary>
-/// Opens a backup file for import (PRODUCT §6, "Finding the key"): an encrypted file is opened with
+/// Opens a backup file for import (docs/recovery.md, "The steps", 1): an encrypted file is opened with
 /// the key whose fingerprint its header names — found among every profile of the vault whatever its
 /// id, or supplied by the operator (Recovery Kit or key file), or this server's system key (which
 /// encrypts the local safety snapshots). Plain <c>.json</c>, <c>.json.gz</c> and <c>.json.br</c> open without a key,

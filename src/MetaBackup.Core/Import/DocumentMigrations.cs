@@ -21,7 +21,7 @@ public interface IDocumentMigration
 
 /// <summary>
 /// Brings documents of older schema versions forward to <see cref="ExportDocument.SchemaVersion"/>,
-/// one step at a time (PRODUCT §5: every older schema version stays importable). Version 1 is the first,
+/// one step at a time (docs/schema/README.md: every older schema version stays importable). Version 1 is the first,
 /// so the chain is empty today; each future version adds its step here, with a fixture document of the
 /// version it reads in tests/MetaBackup.Core.Tests/Import/Fixtures/ and a test that imports it.
 /// </summary>

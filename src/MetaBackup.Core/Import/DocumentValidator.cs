@@ -10,7 +10,7 @@ namespace MetaBackup.Core.Import;
 public sealed record DocumentInfo(int SchemaVersion, int OriginalSchemaVersion, bool IncludeSecrets, string? ExportedAt, string? AppVersion, IReadOnlyList<string> Warnings);
 
 /// <summary>
-/// Checks a backup document on its own (PRODUCT §6, pre-flight): a known schema version (newer aborts,
+/// Checks a backup document on its own (docs/recovery.md, "The steps", 2): a known schema version (newer aborts,
 /// older is migrated forward), well-formed against the schema (errors name the JSON path), no
 /// duplicate ids or unique keys inside the file, profile keys that match their fingerprints.
 /// The document is read as a stream, a record at a time (docs/performance.md, "Import"): each record is checked

@@ -1,6 +1,6 @@
 namespace MetaBackup.Core.Import;
 
-/// <summary>How an import treats what the database already holds (PRODUCT §6).</summary>
+/// <summary>How an import treats what the database already holds (docs/recovery.md, "Modes").</summary>
 public enum ImportMode
 {
     /// <summary>Afterwards the configuration equals the backup's; records absent from it are deleted.</summary>

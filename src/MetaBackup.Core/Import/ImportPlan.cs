@@ -20,7 +20,7 @@ public sealed record FieldChange(string Field, JsonNode? Old, JsonNode? New, boo
     public override string ToString() => Secret ? $"{Field}: changed" : $"{Field}: {Old?.ToJsonString() ?? "null"} → {New?.ToJsonString() ?? "null"}";
 }
 
-/// <summary>One line of the plan (PRODUCT §6, "Plan first").</summary>
+/// <summary>One line of the plan (docs/recovery.md, "The plan").</summary>
 /// <param name="Area">The area.</param>
 /// <param name="Id">The record's id after the import (the database's id when it was matched by natural key).</param>
 /// <param name="BackupId">The record's id in the backup; null for deletions.</param>

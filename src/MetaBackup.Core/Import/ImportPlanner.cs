@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore;
 namespace MetaBackup.Core.Import;
 
 /// <summary>
-/// Works out what an import will do, record by record (PRODUCT §6, "Conflict resolution"), changing
+/// Works out what an import will do, record by record (docs/recovery.md, "Conflict resolution"), changing
 /// nothing: same id → update; new id whose natural key matches → update that record and remap every
 /// reference to it — in full mode, replace it by the backup's record, so that afterwards even the ids are
 /// the backup's; new id → create; a reference to a record in neither the backup nor the database →

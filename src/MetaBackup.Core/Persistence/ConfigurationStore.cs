@@ -24,7 +24,7 @@ public sealed record InitializeResult(bool Created, string? GeneratedKeyPath, Sy
 }
 
 /// <summary>
-/// Opens the configuration store, guarding the system key (PRODUCT §3): the key in force must be
+/// Opens the configuration store, guarding the system key (docs/secrets.md, "The system key"): the key in force must be
 /// the one the stored secrets are sealed under. That is checked before any migration or write, so a
 /// wrong key changes nothing. A rotation interrupted between its commit and its key-file swap is
 /// finished here.

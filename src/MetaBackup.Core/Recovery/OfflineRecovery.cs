@@ -11,7 +11,7 @@ namespace MetaBackup.Core.Recovery;
 public sealed record RecoveryResult(string OutputPath, long Bytes, BackupCompression Compression, string KeyFingerprint, bool IncludesSecrets);
 
 /// <summary>
-/// The day the server is gone (PRODUCT §11, drill 5): decrypt a backup with its key alone — no
+/// The day the server is gone (docs/recovery.md, "The drills", drill 5): decrypt a backup with its key alone — no
 /// database, no system key — into the plain JSON document. The output is written under a temporary
 /// name and renamed only after the whole file has authenticated, so a wrong key or a damaged file
 /// leaves nothing behind.

@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging;
 namespace MetaBackup.Core.Scheduling;
 
 /// <summary>
-/// The Configuration Backup system task (PRODUCT §7): export with the <c>config.backup.*</c> settings,
+/// The Configuration Backup system task (docs/storage.md, "The Configuration Backup system task"): export with the <c>config.backup.*</c> settings,
 /// upload to the storage destination with its sidecar, read it back and verify it, apply retention,
 /// and record the run — every trigger (manual, scheduled, catch-up) takes this one path. A failed run
 /// is recorded with its reason and leaves the destination as it was. One run at a time across every

@@ -31,7 +31,7 @@ public enum RunStatus
 }
 
 /// <summary>
-/// One run of a system task (PRODUCT §7: trigger, start, end, status, file, size, checksum, error).
+/// One run of a system task (docs/storage.md, "The Configuration Backup system task": trigger, start, end, status, file, size, checksum, error).
 /// History, not configuration: never exported.
 /// </summary>
 public sealed class TaskRun

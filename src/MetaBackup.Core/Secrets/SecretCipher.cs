@@ -6,7 +6,7 @@ using MetaBackup.Core.Configuration;
 namespace MetaBackup.Core.Secrets;
 
 /// <summary>
-/// Seals and opens secrets at rest under the system key (PRODUCT §3).
+/// Seals and opens secrets at rest under the system key (docs/secrets.md, "How a secret is stored").
 /// Envelope form, version 1: <c>mbs1.&lt;key fingerprint&gt;.&lt;base64url(nonce ‖ ciphertext ‖ tag)&gt;</c>,
 /// AES-256-GCM with a random 96-bit nonce and a 128-bit tag; the associated data is the
 /// envelope's prefix <c>mbs1.&lt;fingerprint&gt;</c>, so the named key cannot be swapped.

@@ -23,7 +23,7 @@ public sealed record SystemKey(AesKey Key, SystemKeyOrigin Origin, string Descri
 }
 
 /// <summary>
-/// Finds the system key (PRODUCT §3): <c>ENCRYPTION_KEY</c>, else <c>ENCRYPTION_KEY_FILE</c>, else
+/// Finds the system key (docs/secrets.md, "The system key"): <c>ENCRYPTION_KEY</c>, else <c>ENCRYPTION_KEY_FILE</c>, else
 /// <c>&lt;data dir&gt;/system.key</c>. Only <see cref="GenerateInDataDirectory"/> ever creates one.
 /// </summary>
 public sealed class SystemKeySource(DataDirectory dataDirectory, Func<string, string?> environment)

@@ -5,7 +5,7 @@ using MetaBackup.Format;
 namespace MetaBackup.Core.Settings;
 
 /// <summary>
-/// The Configuration Backup system task's settings (PRODUCT §7), read with the defaults that
+/// The Configuration Backup system task's settings (docs/storage.md, "The Configuration Backup system task"), read with the defaults that
 /// <see cref="SettingKeys.Known"/> declares for what is not set.
 /// </summary>
 public sealed record ConfigBackupSettings(

@@ -4,7 +4,7 @@ namespace MetaBackup.Core.Settings;
 
 /// <summary>
 /// The settings MetaBackup itself reads, declared once: key, purpose and value when unset
-/// (PRODUCT §7). <c>settings list</c> and <c>settings get</c> show these defaults, and
+/// (docs/storage.md, "The Configuration Backup system task"). <c>settings list</c> and <c>settings get</c> show these defaults, and
 /// <see cref="ConfigBackupSettings"/> reads them from here; <see cref="SettingRules"/> checks values.
 /// Other keys may be stored too, free-form.
 /// </summary>
@@ -17,10 +17,10 @@ public static class SettingKeys
     public const string ConfigBackupRetention = "config.backup.retention";
     public const string SystemTimezone = "system.timezone";
 
-    /// <summary>The Encryption Profile (id) configuration backups are encrypted with (PRODUCT §7).</summary>
+    /// <summary>The Encryption Profile (id) configuration backups are encrypted with.</summary>
     public const string ConfigBackupEncryptionProfileId = "config.backup.encryptionProfileId";
 
-    /// <summary>The storage adapter (id) configuration backups are written to (PRODUCT §7).</summary>
+    /// <summary>The storage adapter (id) configuration backups are written to.</summary>
     public const string ConfigBackupStorageId = "config.backup.storageId";
 
     public static readonly IReadOnlyList<KnownSetting> Known =

@@ -4,7 +4,7 @@ namespace MetaBackup.Core.Storage;
 public sealed record StoredFile(string Name, long Size, DateTimeOffset LastModified);
 
 /// <summary>
-/// A storage destination (PRODUCT §8), the same contract for every backend. Names are plain file
+/// A storage destination (docs/storage.md, "Destinations"), the same contract for every backend. Names are plain file
 /// names (no directories) inside the destination's base path or prefix. Failures are
 /// <see cref="StorageException"/>s whose message says what went wrong and where, never a secret.
 /// </summary>

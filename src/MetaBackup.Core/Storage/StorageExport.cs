@@ -21,7 +21,7 @@ public sealed class StagedBackup(string path, StagingArea staging) : IDisposable
 public sealed record StoredExport(ExportResult Export, string Checksum);
 
 /// <summary>
-/// Exports to a storage destination (PRODUCT §7–8): the export is staged under the data directory,
+/// Exports to a storage destination (docs/storage.md): the export is staged under the data directory,
 /// uploaded, described by its sidecar, read back and verified (same bytes; it opens and
 /// authenticates to the end). If anything fails, what was uploaded is removed again.
 /// </summary>

@@ -6,7 +6,7 @@ using MetaBackup.Core.Secrets;
 namespace MetaBackup.Core.Vault;
 
 /// <summary>
-/// A named 256-bit key that backups are encrypted with (PRODUCT §4). Natural key:
+/// A named 256-bit key that backups are encrypted with (docs/secrets.md, "Encryption Profiles and Recovery Kits"). Natural key:
 /// <see cref="Fingerprint"/>, then <see cref="Name"/>. Without its key the profile is
 /// <see cref="IsLocked">locked</see>: it still exists so that references stay intact.
 /// </summary>

@@ -5,7 +5,7 @@ using MetaBackup.Core.Secrets;
 namespace MetaBackup.Core.Vault;
 
 /// <summary>
-/// A Recovery Kit (PRODUCT §4): everything needed to decrypt backups made with one Encryption
+/// A Recovery Kit (docs/secrets.md, "Encryption Profiles and Recovery Kits"): everything needed to decrypt backups made with one Encryption
 /// Profile, as a small text file a person can read, print and keep offline. The machine-readable
 /// part sits between BEGIN/END lines as <c>field: value</c>; reading it checks that the key's
 /// fingerprint matches the one written, so a mistyped key is caught at once.

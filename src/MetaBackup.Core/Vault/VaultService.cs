@@ -36,10 +36,10 @@ public sealed class ProfileKeyNotSavedException(EncryptionProfile profile, IRead
     ErrorCode.KeyNotSaved,
     new Dictionary<string, string> { ["profile"] = profile.Name, ["fingerprint"] = profile.Fingerprint });
 
-/// <summary>The vault of Encryption Profiles (PRODUCT §4).</summary>
+/// <summary>The vault of Encryption Profiles (docs/secrets.md, "Encryption Profiles and Recovery Kits").</summary>
 public sealed class VaultService(ConfigurationSession session)
 {
-    /// <summary>The setting that names the profile configuration backups are encrypted with (PRODUCT §7).</summary>
+    /// <summary>The setting that names the profile configuration backups are encrypted with (docs/storage.md, "The Configuration Backup system task").</summary>
     public const string ConfigBackupProfileSetting = SettingKeys.ConfigBackupEncryptionProfileId;
 
     private ConfigurationDbContext Db => session.Db;

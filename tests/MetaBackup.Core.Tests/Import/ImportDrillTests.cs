@@ -13,7 +13,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace MetaBackup.Core.Tests.Import;
 
-/// <summary>The disaster-recovery drills of PRODUCT §11 that run below the CLI.</summary>
+/// <summary>The disaster-recovery drills of docs/recovery.md ("The drills") that run below the CLI.</summary>
 public sealed class ImportDrillTests : IDisposable
 {
     private readonly TestStore _a = new(TestKeys.A);
