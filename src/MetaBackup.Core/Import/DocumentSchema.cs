@@ -25,9 +25,9 @@ public static class DocumentSchema
     /// the options change; so the quick check and the detailed walk each have their own instance and options, and the
     /// quick check may run on several threads at once (docs/performance.md, "Import").
     /// </summary>
-    private static readonly Dictionary<int, Lazy<(JsonSchema Flag, JsonSchema Detail)>> Schemas = new()
+    private static readonly Dictionary<int, SchemaPair> Schemas = new()
     {
-        [1] = new(() => (Load(V1, "flag"), Load(V1, "detail"))),
+        [1] = new(use => Load(V1, use)),
     };
 
     /// <summary>
@@ -39,6 +39,12 @@ public static class DocumentSchema
         [1] = new(() => LoadRecordSchemas(V1)),
     };
 
+    /// <summary>
+    /// Held while the library builds a schema: the builds are made when first needed, perhaps by several threads of a
+    /// validation at once, and read the schema's shared tree (<see cref="LoadRecordSchemas"/>).
+    /// </summary>
+    private static readonly Lock Building = new();
+
     private static readonly EvaluationOptions Flag = new() { OutputFormat = OutputFormat.Flag, RequireFormatValidation = true };
 
     private static readonly EvaluationOptions Detail = new() { OutputFormat = OutputFormat.Hierarchical, RequireFormatValidation = true };
@@ -49,7 +55,7 @@ public static class DocumentSchema
     /// node that passed (an <c>anyOf</c> satisfied by one branch) hides the failures of its other branches.
     /// </summary>
     public static IReadOnlyList<SchemaError> Validate(JsonElement document, int schemaVersion) =>
-        Validate(Schemas[schemaVersion].Value, document, "$");
+        Validate(Schemas[schemaVersion], document, "$");
 
     /// <summary>
     /// Every way one record of <paramref name="areaName"/> breaks the schema, by JSON path from <paramref name="path"/>
@@ -59,7 +65,7 @@ public static class DocumentSchema
     public static IReadOnlyList<SchemaError> ValidateRecord(JsonElement record, string areaName, string path, int schemaVersion)
     {
         var schema = RecordSchemas[schemaVersion].Value[areaName];
-        return schema.Matches(record) ? [] : Validate((schema.Flag, schema.Detail), record, path);
+        return schema.Matches(record) ? [] : Validate(schema.Library, record, path);
     }
 
     /// <summary>Whether one record of <paramref name="areaName"/> matches the schema: the quick checks alone, safe on several threads at once.</summary>
@@ -70,15 +76,38 @@ public static class DocumentSchema
     internal static bool IsCompiled(string areaName, int schemaVersion) => RecordSchemas[schemaVersion].Value[areaName].Compiled is not null;
 
     /// <summary>
-    /// A record schema: the library's, built for each output format; and compiled, when it can be. The compiled check
-    /// is trusted only to say yes; a record it refuses is asked of the library, whose answer stands.
+    /// The library's schema, built for each output format — each when it is first needed: a valid document needs no
+    /// detailed walk, and records that pass their compiled check never reach the library (building all eighteen record
+    /// schemas at once cost a 1,000-record import 70 ms of its 220 ms of validation; docs/performance.md, "Start-up").
     /// </summary>
-    private sealed record RecordSchema(JsonSchema Flag, JsonSchema Detail, Func<JsonElement, bool>? Compiled)
+    private sealed class SchemaPair(Func<string, JsonSchema> build)
     {
-        public bool Matches(JsonElement record) => Compiled?.Invoke(record) == true || Flag.Evaluate(record, DocumentSchema.Flag).IsValid;
+        private readonly Lazy<JsonSchema> _flag = new(() => Build(build, "flag"));
+        private readonly Lazy<JsonSchema> _detail = new(() => Build(build, "detail"));
+
+        public JsonSchema Flag => _flag.Value;
+
+        public JsonSchema Detail => _detail.Value;
+
+        private static JsonSchema Build(Func<string, JsonSchema> build, string use)
+        {
+            lock (Building)
+            {
+                return build(use);
+            }
+        }
     }
 
-    private static IReadOnlyList<SchemaError> Validate((JsonSchema Flag, JsonSchema Detail) schema, JsonElement instance, string path)
+    /// <summary>
+    /// A record schema: the library's, and compiled, when it can be. The compiled check is trusted only to say yes; a
+    /// record it refuses is asked of the library, whose answer stands.
+    /// </summary>
+    private sealed record RecordSchema(SchemaPair Library, Func<JsonElement, bool>? Compiled)
+    {
+        public bool Matches(JsonElement record) => Compiled?.Invoke(record) == true || Library.Flag.Evaluate(record, DocumentSchema.Flag).IsValid;
+    }
+
+    private static IReadOnlyList<SchemaError> Validate(SchemaPair schema, JsonElement instance, string path)
     {
         if (schema.Flag.Evaluate(instance, Flag).IsValid)
         {
@@ -86,9 +115,10 @@ public static class DocumentSchema
         }
 
         var errors = new List<SchemaError>();
-        lock (schema.Detail)
+        var detail = schema.Detail;
+        lock (detail)
         {
-            Collect(schema.Detail.Evaluate(instance, Detail), errors, path);
+            Collect(detail.Evaluate(instance, Detail), errors, path);
         }
 
         return errors.Distinct().ToList();
@@ -127,7 +157,7 @@ public static class DocumentSchema
 
     /// <summary>
     /// For each area, the document's schema with the area's item schema as its root — the same definitions, so
-    /// every <c>$ref</c> inside resolves as it does in the whole document — once per output format.
+    /// every <c>$ref</c> inside resolves as it does in the whole document — once per output format, when first needed.
     /// </summary>
     private static IReadOnlyDictionary<string, RecordSchema> LoadRecordSchemas(string name)
     {
@@ -147,8 +177,7 @@ public static class DocumentSchema
                 ["$ref"] = itemRef,
                 ["$defs"] = document["$defs"]!.DeepClone(),
             });
-            JsonSchema Build(string use) => JsonSchema.FromText(Inlined(use).ToJsonString());
-            schemas[area] = new RecordSchema(Build("flag"), Build("detail"), Compiled(Inlined("compiled")));
+            schemas[area] = new RecordSchema(new SchemaPair(use => JsonSchema.FromText(Inlined(use).ToJsonString())), Compiled(Inlined("compiled")));
         }
 
         return schemas;
