@@ -57,19 +57,33 @@ public sealed class ConfigImporter(ConfigurationSession session, DataDirectory d
             try
             {
                 progress("planning");
-                plan = await new ImportPlanner(session, source.Document, info, options).PlanAsync(cancellationToken);
-                if (expectedPlan is not null && plan.Digest != expectedPlan)
+                var planner = new ImportPlanner(session, source.Document, info, options);
+                using var applier = new ImportApplier(session);
+                if ((await db.CountRecordsAsync(cancellationToken)).Values.All(count => count == 0))
                 {
-                    throw new ConflictException(
-                        "The configuration changed since this import was planned, so the plan shown is no longer what the import would do; nothing was changed.",
-                        "Plan the import again, check the new plan, and apply that.",
-                        details: new Dictionary<string, string> { ["stalePlan"] = expectedPlan });
+                    // Into an empty configuration — a server being rebuilt — what the plan creates is inserted as it is
+                    // planned, and rolled back with the rest if the plan is refused or not the one expected
+                    // (docs/recovery.md, "Applying: all or nothing").
+                    snapshot = await TakeSafetySnapshotAsync(progress, cancellationToken);
+                    progress("applying");
+                    await using (var creating = applier.InsertBehind(cancellationToken))
+                    {
+                        plan = await planner.PlanAsync(cancellationToken, creating);
+                        await creating.CompleteAsync(cancellationToken);
+                    }
+
+                    CheckIsExpected(plan, expectedPlan);
+                    await applier.ApplyAsync(plan, progress, cancellationToken, createdAsPlanned: true);
+                }
+                else
+                {
+                    plan = await planner.PlanAsync(cancellationToken);
+                    CheckIsExpected(plan, expectedPlan);
+                    PhaseBoundary.ReleaseGarbage(plan.Entries.Count);
+                    snapshot = await TakeSafetySnapshotAsync(progress, cancellationToken);
+                    await applier.ApplyAsync(plan, progress, cancellationToken);
                 }
 
-                PhaseBoundary.ReleaseGarbage(plan.Entries.Count);
-                snapshot = await new ConfigExporter(session).ExportSnapshotAsync(dataDirectory.SnapshotsDirectory, cancellationToken);
-                progress($"safety snapshot {snapshot}");
-                await new ImportApplier(session).ApplyAsync(plan, progress, cancellationToken);
                 progress("applied");
                 session.Audit("config.import", $"{Path.GetFileName(path)} ({options.Mode.ToString().ToLowerInvariant()}); snapshot {Path.GetFileName(snapshot)}");
                 await db.SaveChangesAsync(cancellationToken);
@@ -104,6 +118,26 @@ public sealed class ConfigImporter(ConfigurationSession session, DataDirectory d
             "Imported {File} in {Mode} mode: {Summary}; safety snapshot {Snapshot}",
             Path.GetFileName(path), options.Mode, plan.Summary(), snapshot);
         return new ImportResult(plan, true, snapshot, source);
+    }
+
+    /// <summary>The safety snapshot of the state the import changes, inside its transaction (docs/recovery.md).</summary>
+    private async Task<string> TakeSafetySnapshotAsync(Action<string> progress, CancellationToken cancellationToken)
+    {
+        var snapshot = await new ConfigExporter(session).ExportSnapshotAsync(dataDirectory.SnapshotsDirectory, cancellationToken);
+        progress($"safety snapshot {snapshot}");
+        return snapshot;
+    }
+
+    /// <summary>Planning again inside the transaction gave another plan than the one shown: the configuration changed since.</summary>
+    private static void CheckIsExpected(ImportPlan plan, string? expectedPlan)
+    {
+        if (expectedPlan is not null && plan.Digest != expectedPlan)
+        {
+            throw new ConflictException(
+                "The configuration changed since this import was planned, so the plan shown is no longer what the import would do; nothing was changed.",
+                "Plan the import again, check the new plan, and apply that.",
+                details: new Dictionary<string, string> { ["stalePlan"] = expectedPlan });
+        }
     }
 
     private async Task<(OpenedBackup, DocumentInfo)> OpenAndValidateAsync(string path, AesKey? suppliedKey, Action<string> progress, CancellationToken cancellationToken)

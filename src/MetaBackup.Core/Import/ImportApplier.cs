@@ -16,10 +16,47 @@ namespace MetaBackup.Core.Import;
 /// was updated first), and records that go are deleted before what they reference. Finally every stored
 /// secret must decrypt under the current system key and every reference must resolve — else the caller
 /// rolls everything back. A process killed at any point leaves the database as it was.
+/// Into an empty configuration the records created are inserted as the planner plans them (<see cref="InsertBehind"/>),
+/// the rest applied once the plan is whole.
 /// </summary>
-internal sealed class ImportApplier(ConfigurationSession session)
+internal sealed class ImportApplier(ConfigurationSession session) : IDisposable
 {
-    public async Task ApplyAsync(ImportPlan plan, Action<string> progress, CancellationToken cancellationToken)
+    private RecordInserter? _inserter;
+
+    /// <summary>One inserter for the transaction's every insert: each table's INSERT prepared once.</summary>
+    private RecordInserter Inserter => _inserter ??= session.NewRecordInserter();
+
+    public void Dispose() => _inserter?.Dispose();
+
+    /// <summary>
+    /// An import into an empty configuration (docs/recovery.md, "Applying: all or nothing"): the planner hands over each
+    /// record it plans to create, as it built it to plan it, and the records are inserted — their secrets sealed — on
+    /// another thread while planning goes on, rather than built a second time from the document once the plan is whole
+    /// (docs/performance.md, "Import"). Nothing else reads or writes the database until the planner is done: with no
+    /// stored record, it has none to read. The caller's transaction holds it all, and a plan refused at its end, or not
+    /// the plan expected, is rolled back with it; <see cref="ApplyAsync"/> then applies the rest, told that the
+    /// records created are in.
+    /// </summary>
+    public WriteBehind<CreatedRecord> InsertBehind(CancellationToken cancellationToken) =>
+        new(
+            async (batch, stop) =>
+            {
+                foreach (var (record, secrets) in batch)
+                {
+                    SetSecrets(record, secrets);
+                }
+
+                await Inserter.InsertAsync(batch.ConvertAll(c => c.Record), stop);
+            },
+            BuildBatch,
+            InsertBatchesBehind,
+            cancellationToken);
+
+    /// <param name="plan">The plan, made in the caller's transaction.</param>
+    /// <param name="progress">Told of each step.</param>
+    /// <param name="cancellationToken">Stops applying; the caller rolls back.</param>
+    /// <param name="createdAsPlanned">The records the plan creates were inserted as it was made (<see cref="InsertBehind"/>).</param>
+    public async Task ApplyAsync(ImportPlan plan, Action<string> progress, CancellationToken cancellationToken, bool createdAsPlanned = false)
     {
         var db = session.Db;
         if (db.Database.CurrentTransaction is null)
@@ -30,7 +67,10 @@ internal sealed class ImportApplier(ConfigurationSession session)
         db.PreserveTimestamps = true;
         try
         {
-            progress("applying");
+            if (!createdAsPlanned)
+            {
+                progress("applying");
+            }
 
             await TrackWhatChangesAsync(plan, cancellationToken);
             await ReleaseUniqueValuesAsync(plan, cancellationToken);
@@ -40,8 +80,11 @@ internal sealed class ImportApplier(ConfigurationSession session)
             // The records created are built, and their secrets sealed, on another thread while those before them are
             // inserted (ReadAhead).
             var created = new List<ConfigRecord>();
-            using var inserter = session.NewRecordInserter();
-            await foreach (var (area, record, _) in ReadAhead.Of(Sealed(plan.Creations()), BuildBatch, BuildBatchesAhead, cancellationToken))
+            var inserter = Inserter;
+            var creations = createdAsPlanned
+                ? ImportPlanner.PlanningOrder.Select(area => (area, (ConfigRecord?)null, ImportPlanner.NoSecrets)).ToAsyncEnumerable()
+                : ReadAhead.Of(Sealed(plan.Creations()), BuildBatch, BuildBatchesAhead, cancellationToken);
+            await foreach (var (area, record, _) in creations)
             {
                 if (record is null)
                 {
@@ -99,6 +142,9 @@ internal sealed class ImportApplier(ConfigurationSession session)
     private const int BuildBatch = 256;
 
     private const int BuildBatchesAhead = 4;
+
+    /// <summary>How many batches of records planned wait to be inserted (<see cref="InsertBehind"/>).</summary>
+    private const int InsertBatchesBehind = 2;
 
     /// <summary>The records created, each with its secrets sealed.</summary>
     private IEnumerable<(ConfigurationArea Area, ConfigRecord? Record, IReadOnlyDictionary<string, SecretText?> Secrets)> Sealed(

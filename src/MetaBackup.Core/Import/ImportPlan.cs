@@ -144,8 +144,8 @@ internal sealed record StoredSecret(ConfigurationArea Area, string Id, System.Re
 
 /// <summary>
 /// The work behind one plan entry: the record as stored now, and as it will be. A record the plan creates (but a
-/// setting) has none — the applier builds it again, see <see cref="ImportPlan.Creations"/> —, nor has one it leaves
-/// unchanged (but a setting): nothing is applied to it.
+/// setting) has none — the applier builds it again, see <see cref="ImportPlan.Creations"/>, or it was inserted as it
+/// was planned, see <see cref="CreatedRecord"/> —, nor has one it leaves unchanged (but a setting): nothing is applied to it.
 /// </summary>
 /// <param name="Position">Where its entry is in the plan's entries as they were planned, before they are sorted for showing.</param>
 internal sealed record PlannedRecord(
@@ -155,3 +155,9 @@ internal sealed record PlannedRecord(
     ConfigRecord? Incoming,
     IReadOnlyDictionary<string, SecretText?> Secrets,
     int Position);
+
+/// <summary>
+/// A record an import into an empty configuration creates, as the planner built it, and its secrets, not yet sealed:
+/// handed over to be inserted while planning goes on (<see cref="ImportApplier.InsertBehind"/>).
+/// </summary>
+internal readonly record struct CreatedRecord(ConfigRecord Record, IReadOnlyDictionary<string, SecretText?> Secrets);

@@ -29,7 +29,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
     private readonly List<Setting> _storedSettings = [];
 
     /// <summary>The secrets of an entry that sets none: one shared instance, as a plan may hold a million entries.</summary>
-    private static readonly IReadOnlyDictionary<string, SecretText?> NoSecrets = new Dictionary<string, SecretText?>();
+    internal static readonly IReadOnlyDictionary<string, SecretText?> NoSecrets = new Dictionary<string, SecretText?>();
 
     private readonly BackupRecordIndex _backup = new(document.RecordsIn);
     private readonly Dictionary<string, int> _countInBackup = ConfigurationAreas.All.ToDictionary(a => a.Name, _ => 0);
@@ -57,14 +57,28 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
     /// (<see cref="SettingKeys.References"/>), so whether those records will exist must be known first.
     /// Settings have no foreign keys, so the order they are written in does not matter.
     /// </summary>
-    private static IEnumerable<ConfigurationArea> PlanningOrder =>
+    internal static IEnumerable<ConfigurationArea> PlanningOrder =>
         ConfigurationAreas.All.Where(a => a != ConfigurationAreas.Settings).Append(ConfigurationAreas.Settings);
 
-    public async Task<ImportPlan> PlanAsync(CancellationToken cancellationToken)
+    /// <summary>Where the records created are handed over as they are planned, in an import into an empty configuration (<see cref="ImportApplier.InsertBehind"/>).</summary>
+    private WriteBehind<CreatedRecord>? _creating;
+
+    /// <param name="cancellationToken">Stops planning.</param>
+    /// <param name="creating">
+    /// Given only when the configuration holds no record: each record the plan creates (but settings, which are planned
+    /// last and checked together) is handed over there as soon as it is planned, until the plan finds a problem.
+    /// </param>
+    public async Task<ImportPlan> PlanAsync(CancellationToken cancellationToken, WriteBehind<CreatedRecord>? creating = null)
     {
         CheckOptions();
         IndexBackup();
         await IndexStoredRecordsAsync(cancellationToken);
+        if (creating is not null && _storedCounts.Values.Any(count => count > 0))
+        {
+            throw new InvalidOperationException("Records are created as they are planned only into an empty configuration.");
+        }
+
+        _creating = creating;
         await MatchByNaturalKeyAsync(cancellationToken);
 
         var work = new List<PlannedRecord>();
@@ -102,6 +116,12 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
         var found = new Dictionary<string, ConfigRecord>(StringComparer.Ordinal);
         foreach (var batch in ids.Distinct().Chunk(StoredBatch))
         {
+            if (_creating is not null)
+            {
+                // Records are being inserted on the connection by another thread: an empty configuration has none to read.
+                throw new InvalidOperationException("A stored record was read while the records created were being inserted.");
+            }
+
             // The ids as one array-like parameter: expanded into a parameter each, EF Core processed the SQL again at
             // every batch — more time than reading the records.
             foreach (var record in await session.Db.RecordsOf(area).AsNoTracking().Where(r => EF.Parameter(batch).Contains(r.Id)).ToListAsync(cancellationToken))
@@ -226,6 +246,13 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
                 {
                     work.Add(plannedRecord);
                 }
+
+                if (_creating is not null)
+                {
+                    // A batch handed over as soon as it is full: records waiting longer outlive the collector's first
+                    // generation, and a million of them made the import's peak memory grow (docs/performance.md, "Import").
+                    await _creating.HandOverAsync(cancellationToken);
+                }
             }
 
             foreach (var record in read)
@@ -252,6 +279,13 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
             foreach (var field in UniqueFields(area))
             {
                 _brought.Remove((area.Name, field));
+            }
+
+            if (_creating is not null)
+            {
+                // Records are being inserted meanwhile: the area's tables (a large block each) are freed now, before the
+                // next area's, rather than held beside them until the collector reaches them (docs/performance.md, "Import").
+                PhaseBoundary.ReleaseGarbage(_countInBackup[area.Name]);
             }
         }
     }
@@ -475,8 +509,14 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
                     new PlannedRecord(area, PlanAction.Create, null, incoming, secrets, position));
             }
 
-            // Not kept: the applier builds it again from the document (docs/performance.md, "Import").
+            // Not kept: the applier builds it again from the document (docs/performance.md, "Import") — or, into an empty
+            // configuration, it is inserted now; no longer once the plan found a problem, which it will be refused for.
             _backup.SetCreates(area.Name, backupId);
+            if (_problems.Count == 0)
+            {
+                _creating?.Add(new CreatedRecord(incoming, secrets));
+            }
+
             return (new PlanEntry(area.Name, finalId, backupId, key, PlanAction.Create, [], remapNote, needsSecret.Count == 0 ? [] : needsSecret), null);
         }
 

@@ -8,7 +8,8 @@ namespace MetaBackup.Core.Import;
 /// runtime's collector does not collect the large-object heap before those tables are allocated, so a process held
 /// both: at a million records the import's peak memory was 322 MiB, and 284 MiB with the heap compacted at the three
 /// boundaries — after validation, after planning, before verification (docs/performance.md, "Memory at a million
-/// records"). Below
+/// records"); an import into an empty configuration, which plans and inserts at once, at the end of each area's planning
+/// instead of after planning (docs/performance.md, "Import"). Below
 /// <see cref="RecordsWorthIt"/> records the garbage is small and a full collection would only cost time.
 /// </summary>
 internal static class PhaseBoundary
