@@ -234,10 +234,18 @@ internal static class SchemaCompiler
         return instance => instance.ValueKind != JsonValueKind.String || regex.IsMatch(instance.GetString()!);
     }
 
-    /// <summary>The library's own check of the format, as the validator asks for formats to be checked (<c>RequireFormatValidation</c>).</summary>
+    /// <summary>
+    /// The library's own check of the format, as the validator asks for formats to be checked (<c>RequireFormatValidation</c>);
+    /// for a timestamp as an export writes it, a quick yes first (<see cref="PlainTimestamp"/>).
+    /// </summary>
     private static Func<JsonElement, bool> Format(string name)
     {
         var format = FormatRegistry.Global.Get(name);
+        if (format == Formats.DateTime)
+        {
+            return instance => PlainTimestamp.IsValid(instance) || format.Validate(instance, out _);
+        }
+
         return instance => format.Validate(instance, out _);
     }
 

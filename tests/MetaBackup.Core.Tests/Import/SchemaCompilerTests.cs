@@ -95,6 +95,74 @@ public sealed class SchemaCompilerTests : IDisposable
         Assert.False(check(JsonElement.Parse("""{ "child": { "extra": true } }""")));
     }
 
+    /// <summary>
+    /// The quick yes for timestamps (<see cref="PlainTimestamp"/>) holds only where the library's <c>date-time</c> check
+    /// says yes: each part of a timestamp set in turn to values on and past its edges, and 20,000 timestamps with
+    /// such parts at random places; and it does say yes to what an export writes.
+    /// </summary>
+    [Fact]
+    public void The_quick_timestamp_check_accepts_only_what_the_library_accepts()
+    {
+        string[][] parts =
+        [
+            ["2026", "0000", "0001", "1999", "2000", "2024", "2100", "9999", "202", "20a6", "+2026"],
+            ["-"], ["12", "00", "01", "02", "13", "1", "1a"],
+            ["-"], ["04", "00", "01", "28", "29", "30", "31", "32", "4"],
+            ["T", "t", "_", " ", "x", "TT"],
+            ["10", "00", "23", "24", "1", "٣٣"], [":"], ["00", "59", "60", "5"], [":"], ["00", "59", "60", "61", "5"],
+            ["", ".", ".1", ".123", ".1234567890123", ".1a", ".-1", "..1"],
+            ["Z", "z", "+00:00", "-00:00", "+01:00", "-23:59", "+24:00", "+05:60", "+5:00", "+0500", "", "Z\\n", "ZZ", "\\u005A"],
+        ];
+        string[] ordinary = ["2026", "-", "12", "-", "04", "T", "10", ":", "00", ":", "00", ".123", "+01:00"];
+        var candidates = new List<string>();
+        for (var place = 0; place < parts.Length; place++)
+        {
+            foreach (var value in parts[place])
+            {
+                candidates.Add(string.Concat(ordinary.Select((part, i) => i == place ? value : part)));
+            }
+        }
+
+        var random = new Random(2026_12_05);
+        for (var i = 0; i < 20_000; i++)
+        {
+            // Each part changed at one place in three: enough timestamps stay valid for both answers to come up.
+            candidates.Add(string.Concat(parts.Select((values, place) => random.Next(3) == 0 ? values[random.Next(values.Length)] : ordinary[place])));
+        }
+
+        candidates.Add(JsonSerializer.Serialize(DateTimeOffset.UtcNow).Trim('"'));
+        candidates.Add(JsonSerializer.Serialize(DateTime.UtcNow).Trim('"'));
+        var (quick, library) = (0, 0);
+        foreach (var text in candidates)
+        {
+            var element = JsonElement.Parse($"\"{text}\"");
+            var accepted = Accepts(element);
+            library += accepted ? 1 : 0;
+            if (PlainTimestamp.IsValid(element))
+            {
+                Assert.True(accepted, $"{text} is refused by the library");
+                quick++;
+            }
+        }
+
+        Assert.True(PlainTimestamp.IsValid(JsonSerializer.SerializeToElement(DateTimeOffset.UtcNow)));
+        Assert.True(PlainTimestamp.IsValid(JsonSerializer.SerializeToElement(new DateTimeOffset(2026, 2, 28, 23, 59, 59, TimeSpan.FromHours(-5)))));
+        Assert.True(quick > 1_000 && library - quick > 100 && candidates.Count - library > 1_000, $"{candidates.Count} judged, {library} accepted by the library, {quick} by the quick check");
+
+        static bool Accepts(JsonElement element)
+        {
+            try
+            {
+                return Formats.DateTime.Validate(element, out _);
+            }
+            catch (ArgumentOutOfRangeException)
+            {
+                // The library's check throws on year 0000 (DateTime.DaysInMonth): a refusal all the same.
+                return false;
+            }
+        }
+    }
+
     /// <summary>The record; then, at every place in it (a property, nested or not, or an array's item), each value put there, or the place removed; and a property it does not have.</summary>
     private static IEnumerable<JsonNode> Variants(JsonObject record)
     {
