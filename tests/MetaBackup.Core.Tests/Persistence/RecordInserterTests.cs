@@ -1,5 +1,7 @@
 using MetaBackup.Core.Configuration;
+using MetaBackup.Core.Credentials;
 using MetaBackup.Core.Persistence;
+using MetaBackup.Core.Secrets;
 using MetaBackup.Data.Sqlite;
 using MetaBackup.Testing;
 using Microsoft.Data.Sqlite;
@@ -72,6 +74,50 @@ public sealed class RecordInserterTests : IDisposable
         {
             Assert.Equal(saved[table], inserted[table]);
         }
+    }
+
+    /// <summary>
+    /// Like every save, the inserter refuses secrets sealed under a key no longer in force — asking the database once a
+    /// transaction, since no other writer can rotate the key while the transaction holds the database; a key changed
+    /// inside it (which only the transaction itself could do, and an import does not) is not seen until the next.
+    /// </summary>
+    [Fact]
+    public async Task The_key_in_force_is_read_once_a_transaction_and_again_in_the_next()
+    {
+        EncryptedSecret? secret = null;
+        await using (var source = await _saved.InitializeAndOpenAsync())
+        {
+            await SampleConfiguration.SeedAsync(source);
+            await foreach (var record in source.Records(ConfigurationAreas.CredentialProfiles, CancellationToken.None))
+            {
+                var profile = (CredentialProfile)record;
+                secret ??= profile.Password ?? profile.PrivateKey ?? profile.Passphrase ?? profile.Token;
+            }
+        }
+
+        Assert.NotNull(secret);
+        ConfigRecord[] credentials = [new CredentialProfile { Name = "first", Token = secret }, new CredentialProfile { Name = "second", Token = secret }];
+        await using var target = await _inserted.InitializeAndOpenAsync();
+        using var inserter = target.NewRecordInserter();
+        await using (var transaction = await target.BeginWriteAsync(CancellationToken.None))
+        {
+            await inserter.InsertAsync([credentials[0]], CancellationToken.None);
+            await ChangeTheKeyInForceAsync(target.Db);
+            await inserter.InsertAsync([credentials[1]], CancellationToken.None);
+            await transaction.RollbackAsync();
+        }
+
+        await using (var transaction = await target.BeginWriteAsync(CancellationToken.None))
+        {
+            await ChangeTheKeyInForceAsync(target.Db);
+            var refused = await Assert.ThrowsAsync<ConflictException>(() => inserter.InsertAsync([credentials[1]], CancellationToken.None));
+            Assert.Contains("rotated", refused.Message);
+        }
+
+        Assert.Empty(await target.Db.CredentialProfiles.AsNoTracking().ToListAsync());
+
+        static Task ChangeTheKeyInForceAsync(ConfigurationDbContext db) =>
+            db.SystemState.Where(s => s.Key == SystemState.SystemKeyFingerprint).ExecuteUpdateAsync(s => s.SetProperty(x => x.Value, "another key"));
     }
 
     /// <summary>
