@@ -285,7 +285,22 @@ internal sealed class ImportApplier(ConfigurationSession session) : IDisposable
             }
         }
 
-        foreach (var area in ConfigurationAreas.All.Where(a => a.SecretProperties.Count > 0 || leftToCheck.Any(c => c.Area == a)))
+        // An area whose records hold no reference left to check is read as its secrets alone.
+        foreach (var area in ConfigurationAreas.All.Where(a => a.SecretProperties.Count > 0 && !leftToCheck.Any(c => c.Area == a)))
+        {
+            await foreach (var (id, secrets) in session.SecretsOf(area, cancellationToken))
+            {
+                for (var i = 0; i < secrets.Length; i++)
+                {
+                    if (secrets[i] is { } secret && !plan.KeptUnreadable.Contains(new StoredSecret(area, id, area.SecretProperties[i])))
+                    {
+                        session.Secrets.Open(secret);
+                    }
+                }
+            }
+        }
+
+        foreach (var area in ConfigurationAreas.All.Where(a => leftToCheck.Any(c => c.Area == a)))
         {
             await foreach (var record in session.Records(area, cancellationToken))
             {

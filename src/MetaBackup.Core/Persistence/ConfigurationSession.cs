@@ -1,5 +1,7 @@
 using MetaBackup.Core.Access;
 using MetaBackup.Core.Auditing;
+using System.Collections.Concurrent;
+using System.Linq.Expressions;
 using System.Runtime.CompilerServices;
 using MetaBackup.Core.Configuration;
 using MetaBackup.Core.Secrets;
@@ -67,6 +69,30 @@ public sealed class ConfigurationSession(
     {
         var records = Db.RecordsOf(area).AsNoTracking();
         return database.Stream(byId ? records.OrderBy(r => r.Id) : records).WithCancellation(cancellationToken);
+    }
+
+    /// <summary>
+    /// Each record of <paramref name="area"/> as its id and its sealed secrets (in the order of
+    /// <see cref="ConfigurationArea.SecretProperties"/>, null where it has none), read as <see cref="Records"/> reads
+    /// records but only those columns: an import's verification opens every secret it stored, and materialising whole
+    /// records — an adapter's configuration, a user's every field — was most of its time (docs/performance.md, "Import").
+    /// </summary>
+    public ConfiguredCancelableAsyncEnumerable<(string Id, EncryptedSecret?[] Secrets)> SecretsOf(ConfigurationArea area, CancellationToken cancellationToken) =>
+        database.Stream(Db.RecordsOf(area).Select(SecretColumns.GetOrAdd(area, SecretColumnsOf)))
+            .Select(row => ((string)row[0]!, row[1..].Cast<EncryptedSecret?>().ToArray()))
+            .WithCancellation(cancellationToken);
+
+    private static readonly ConcurrentDictionary<ConfigurationArea, Expression<Func<ConfigRecord, object?[]>>> SecretColumns = new();
+
+    /// <summary><c>r => new object[] { r.Id, ((T)r).Secret1, … }</c>: a projection EF Core reads as those columns alone.</summary>
+    private static Expression<Func<ConfigRecord, object?[]>> SecretColumnsOf(ConfigurationArea area)
+    {
+        var record = Expression.Parameter(typeof(ConfigRecord), "r");
+        var typed = Expression.Convert(record, area.EntityType);
+        var columns = new[] { Expression.Property(record, nameof(ConfigRecord.Id)) }
+            .Concat(area.SecretProperties.Select(p => Expression.Property(typed, p)))
+            .Select(column => Expression.Convert(column, typeof(object)));
+        return Expression.Lambda<Func<ConfigRecord, object?[]>>(Expression.NewArrayInit(typeof(object), columns), record);
     }
 
     /// <summary>The ids of every record of <paramref name="area"/>, read as <see cref="Records"/> reads records.</summary>

@@ -96,6 +96,28 @@ public sealed class ImportDrillTests : IDisposable
         Assert.Empty(result.Plan.NeedsSecret);
     }
 
+    /// <summary>
+    /// A stored secret that cannot be decrypted, which the backup does not replace, is left as it is: the plan says so,
+    /// and the verification after applying (which opens every other secret) does not refuse the import for it.
+    /// </summary>
+    [Fact]
+    public async Task A_damaged_stored_secret_the_backup_does_not_replace_is_left_as_it_is_and_the_import_applies()
+    {
+        var (backup, _, _) = await SeedAndExportAsync(includeSecrets: false);
+        await using var session = await _a.OpenAsync();
+        var sealedSecret = (await new SsoService(session).FindAsync("keycloak")).ClientSecret!.Envelope;
+        var damaged = new EncryptedSecret(sealedSecret[..^2] + (sealedSecret[^2] == 'A' ? "B" : "A") + sealedSecret[^1]);
+        Assert.Null(session.Secrets.TryOpen(damaged));
+        await session.Db.SsoProviders.Where(p => p.ProviderId == "keycloak").ExecuteUpdateAsync(u => u.SetProperty(p => p.ClientSecret, damaged));
+
+        var result = await ImportAsync(session, _a, backup, new ImportOptions(ImportMode.Merge));
+
+        Assert.True(result.Applied);
+        Assert.Contains(result.Plan.Warnings, w => w.StartsWith("Leaves the stored clientSecret of SSO provider keycloak", StringComparison.Ordinal));
+        var stored = await session.Db.SsoProviders.AsNoTracking().SingleAsync(p => p.ProviderId == "keycloak");
+        Assert.Equal(damaged.Envelope, stored.ClientSecret!.Envelope);
+    }
+
     [Fact]
     public async Task Drill_4_a_backup_without_secrets_on_a_fresh_server_lists_every_missing_secret_and_locks_its_profiles()
     {
