@@ -82,12 +82,12 @@ public sealed class DocumentSource
     /// Reads the document through once: every top-level item, records one at a time. Opens the file again: a
     /// file that changed since the first read is refused when the pass reaches its end.
     /// </summary>
-    internal IEnumerable<DocumentItem> Items()
+    internal IEnumerable<DocumentItem> Items(string[]? recordFields = null)
     {
         Passes++;
         using var stream = new DocumentStream(_open(), _limits.MaxDocumentBytes, _scan.Hash);
         var blocks = new JsonBlocks(stream, new JsonReaderOptions { MaxDepth = _limits.MaxDepth }, DocumentReader.MaxValueBytes(_limits));
-        foreach (var item in new DocumentItems(blocks).Read())
+        foreach (var item in new DocumentItems(blocks, recordFields).Read())
         {
             yield return item;
         }
@@ -127,6 +127,32 @@ public sealed class DocumentSource
             if (item.Index >= 0 && ConfigurationAreas.Named(item.Property) is { } area)
             {
                 yield return (area, DocumentMigrations.MigrateRecord(area, item.Value, version));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Every record of the document, in the document's order, as the text of the fields named (null where a record has
+    /// none): read where they lie, no record parsed — parsing each record was most of the time of the pass that indexes
+    /// a backup's ids (docs/performance.md, "Import"). A document of an older schema version is brought forward first.
+    /// </summary>
+    internal IEnumerable<(ConfigurationArea Area, string?[] Fields)> RecordFields(params string[] names)
+    {
+        if (ValidatedVersion != Export.ExportDocument.SchemaVersion)
+        {
+            foreach (var (area, record) in RecordElements())
+            {
+                yield return (area, Array.ConvertAll(names, name => record.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null));
+            }
+
+            yield break;
+        }
+
+        foreach (var item in Items(names))
+        {
+            if (item.Index >= 0 && ConfigurationAreas.Named(item.Property) is { } area)
+            {
+                yield return (area, item.Fields!);
             }
         }
     }

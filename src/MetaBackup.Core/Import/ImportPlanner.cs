@@ -139,12 +139,12 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
         return found;
     }
 
-    /// <summary>One pass over the document: every record into the index.</summary>
+    /// <summary>One pass over the document: every record into the index, its id and kind read where they lie (no record parsed).</summary>
     private void IndexBackup()
     {
-        foreach (var (area, record) in document.RecordElements())
+        foreach (var (area, fields) in document.RecordFields("id", "kind"))
         {
-            _backup.Add(area.Name, record.GetProperty("id").GetString()!, area == ConfigurationAreas.Adapters ? ConfigurationArea.FieldText(record, "kind") : null);
+            _backup.Add(area.Name, fields[0]!, area == ConfigurationAreas.Adapters ? fields[1] : null);
             _countInBackup[area.Name]++;
         }
     }
