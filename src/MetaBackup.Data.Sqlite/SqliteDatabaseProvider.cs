@@ -13,6 +13,14 @@ public sealed class SqliteDatabaseProvider : IDatabaseProvider
     /// <summary>How long a command waits for another process's migration of the same database to finish.</summary>
     private static readonly TimeSpan MigrationWait = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// The page size of a database this provider creates: 16 KiB rather than SQLite's 4 KiB default. A configuration
+    /// is many small rows in many indexes, written mostly in bulk by an import; at a million records larger pages made
+    /// SQLite's own load of them into tables whose indexes exist, in WAL mode, 15–20 % faster (docs/performance.md,
+    /// "Import"). A database created before keeps the page size it has.
+    /// </summary>
+    public const int PageSize = 16384;
+
     private readonly string _path;
 
     public SqliteDatabaseProvider(string path)
@@ -57,6 +65,9 @@ public sealed class SqliteDatabaseProvider : IDatabaseProvider
             await new FileStream(temporary, create).DisposeAsync();
             await using (var db = new ConfigurationDbContext(OptionsFor(temporary)))
             {
+                // The page size is fixed by the first table written, on this connection: it stays open until then.
+                await db.Database.OpenConnectionAsync(cancellationToken);
+                await db.Database.ExecuteSqlRawAsync($"PRAGMA page_size={PageSize};", cancellationToken);
                 await db.Database.MigrateAsync(cancellationToken);
                 // WAL lets the server and the CLI read while the other writes; the mode is stored in the file.
                 await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);

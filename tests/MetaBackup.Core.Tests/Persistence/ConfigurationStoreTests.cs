@@ -32,6 +32,24 @@ public sealed class ConfigurationStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_new_SQLite_database_has_the_provider_s_page_size_and_is_in_WAL_mode()
+    {
+        Assert.SkipWhen(TestDatabase.IsPostgres, "The page size and the journal are SQLite's file format.");
+
+        await _test.Store().InitializeAsync();
+
+        // The file's header (sqlite.org/fileformat.html): the page size at byte 16, big-endian; 2 at bytes 18 and 19 for WAL.
+        var header = new byte[20];
+        await using (var file = File.OpenRead(_test.DataDirectory.DatabasePath))
+        {
+            await file.ReadExactlyAsync(header);
+        }
+
+        Assert.Equal(Data.Sqlite.SqliteDatabaseProvider.PageSize, (header[16] << 8) | header[17]);
+        Assert.Equal(new byte[] { 2, 2 }, header[18..20]);
+    }
+
+    [Fact]
     public async Task Initialising_twice_keeps_the_key_and_the_data()
     {
         await using (var session = await _test.InitializeAndOpenAsync())
