@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using MetaBackup.Cli.Input;
+using MetaBackup.Cli.Output;
 using MetaBackup.Core.Application;
 using MetaBackup.Core.Import;
 using MetaBackup.Core.Secrets;
@@ -58,7 +59,7 @@ public static class ImportCommands
 
             if (!cli.Print.Json)
             {
-                cli.Print.Table(() => result.Plan.Entries.Where(e => e.Action != PlanAction.Unchanged).Select(Row), "area", "action", "key", "details");
+                cli.Print.TextTable(() => result.Plan.Entries.Where(e => e.Action != PlanAction.Unchanged), PlanColumns);
             }
 
             var view = SecretMasking.ToJson(result.Backup).AsObject();
@@ -114,11 +115,14 @@ public static class ImportCommands
             : new BackupInput.InDestination(destination!, name!);
     }
 
-    private static JsonObject Row(PlanEntryView entry) => new()
-    {
-        ["area"] = entry.Area,
-        ["action"] = entry.Action.ToString().ToLowerInvariant(),
-        ["key"] = entry.Key,
-        ["details"] = entry.Details,
-    };
+    private static readonly string[] ActionNames = [.. Enum.GetValues<PlanAction>().Select(a => a.ToString().ToLowerInvariant())];
+
+    /// <summary>The plan as a table: a line an entry, its text as it is (a key that looks like a time is not one).</summary>
+    private static readonly Column<PlanEntryView>[] PlanColumns =
+    [
+        new("area", e => e.Area),
+        new("action", e => ActionNames[(int)e.Action]),
+        new("key", e => e.Key),
+        new("details", e => e.Details),
+    ];
 }

@@ -114,14 +114,24 @@ public sealed class Printer(TextWriter stdout, TextWriter stderr, bool json, boo
             return;
         }
 
-        var widths = columns.Select(c => c.Length).ToArray();
+        TextTable(rows, [.. columns.Select(c => new Column<JsonObject>(c, row => Text(Lookup(row, c))))]);
+    }
+
+    /// <summary>
+    /// A table of text only (a command prints its JSON otherwise), each cell the text its column makes of a row, as it is:
+    /// the rows need not be made JSON first — a plan of a million entries, each made a JSON object to be read back
+    /// as text, was most of the time a CLI import spent printing it (docs/performance.md, "Import").
+    /// </summary>
+    public void TextTable<T>(Func<IEnumerable<T>> rows, params Column<T>[] columns)
+    {
+        var widths = columns.Select(c => c.Name.Length).ToArray();
         var count = 0;
         foreach (var row in rows())
         {
             count++;
             for (var i = 0; i < columns.Length; i++)
             {
-                widths[i] = Math.Max(widths[i], Text(Lookup(row, columns[i])).Length);
+                widths[i] = Math.Max(widths[i], columns[i].Cell(row).Length);
             }
         }
 
@@ -133,10 +143,34 @@ public sealed class Printer(TextWriter stdout, TextWriter stderr, bool json, boo
 
         // Written a block of lines at a time: the console writes each line at once, a system call a line.
         var block = new StringBuilder();
-        block.AppendLine(string.Join("  ", columns.Select((c, i) => c.ToUpperInvariant().PadRight(widths[i]))).TrimEnd());
+        void AppendRow(Func<int, string> cell)
+        {
+            var start = block.Length;
+            for (var i = 0; i < columns.Length; i++)
+            {
+                var text = cell(i);
+                block.Append(text);
+                if (i < columns.Length - 1)
+                {
+                    block.Append(' ', widths[i] - text.Length + 2);
+                }
+            }
+
+            // No whitespace at the end of a line, whatever the last cells hold.
+            var end = block.Length;
+            while (end > start && char.IsWhiteSpace(block[end - 1]))
+            {
+                end--;
+            }
+
+            block.Length = end;
+            block.AppendLine();
+        }
+
+        AppendRow(i => columns[i].Name.ToUpperInvariant());
         foreach (var row in rows())
         {
-            block.AppendLine(string.Join("  ", columns.Select((c, i) => Text(Lookup(row, c)).PadRight(widths[i]))).TrimEnd());
+            AppendRow(i => columns[i].Cell(row));
             if (block.Length >= TableBlock)
             {
                 stdout.Write(block);
@@ -243,3 +277,6 @@ public sealed class Printer(TextWriter stdout, TextWriter stderr, bool json, boo
             ? time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture)
             : text;
 }
+
+/// <summary>A column of a <see cref="Printer.TextTable{T}"/>: its name, and the text of its cell in a row.</summary>
+public sealed record Column<T>(string Name, Func<T, string> Cell);

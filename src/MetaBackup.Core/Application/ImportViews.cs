@@ -37,7 +37,7 @@ public sealed record FieldChangeView(string Field, JsonNode? Old, JsonNode? New,
 public sealed record PlanEntryView(string Area, string Id, string? BackupId, string Key, PlanAction Action, IReadOnlyList<FieldChangeView> Changes, string? Reason, IReadOnlyList<string> NeedsSecret)
 {
     /// <summary>The entry's changes and reason in one line, for tables.</summary>
-    public string Details => string.Join("; ", Changes.Select(c => c.Secret ? $"{c.Field}: changed" : $"{c.Field}: {c.Old?.ToJsonString() ?? "null"} → {c.New?.ToJsonString() ?? "null"}").Append(Reason).OfType<string>());
+    public string Details => Changes.Count == 0 ? Reason ?? "" : string.Join("; ", Changes.Select(c => c.Secret ? $"{c.Field}: changed" : $"{c.Field}: {c.Old?.ToJsonString() ?? "null"} → {c.New?.ToJsonString() ?? "null"}").Append(Reason).OfType<string>());
 }
 
 /// <summary>

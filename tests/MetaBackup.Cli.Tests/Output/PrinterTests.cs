@@ -49,4 +49,47 @@ public sealed class PrinterTests
 
         Assert.Equal($"applied: false{Environment.NewLine}", streamed.ToString());
     }
+
+    [Fact]
+    public void A_table_pads_each_column_to_its_widest_cell_and_ends_no_line_in_whitespace()
+    {
+        var rows = new[] { ("groups", "create", "ops", ""), ("users", "update", "a much longer key", "email: \"a\" → \"b\"  ") };
+        var printed = new StringWriter();
+
+        new Printer(printed, TextWriter.Null, json: false).TextTable(
+            () => rows,
+            new Column<(string, string, string, string)>("area", r => r.Item1),
+            new("action", r => r.Item2),
+            new("key", r => r.Item3),
+            new("details", r => r.Item4));
+
+        Assert.Equal(
+            string.Join(Environment.NewLine, [
+                "AREA    ACTION  KEY                DETAILS",
+                "groups  create  ops",
+                "users   update  a much longer key  email: \"a\" → \"b\"",
+                ""]),
+            printed.ToString());
+    }
+
+    [Fact]
+    public void A_table_of_JSON_rows_prints_each_cell_as_a_person_reads_it()
+    {
+        var rows = new[]
+        {
+            new JsonObject { ["name"] = "nightly", ["at"] = "2026-12-05T21:14:03.123+01:00", ["size"] = 1234, ["owner"] = new JsonObject { ["name"] = "zoë" } },
+            new JsonObject { ["name"] = "x", ["at"] = null, ["size"] = null },
+        };
+        var printed = new StringWriter();
+
+        new Printer(printed, TextWriter.Null, json: false).Table(rows, "name", "at", "size", "owner.name");
+
+        Assert.Equal(
+            string.Join(Environment.NewLine, [
+                "NAME     AT                    SIZE  OWNER.NAME",
+                "nightly  2026-12-05 20:14:03Z  1234  zoë",
+                "x        -                     -     -",
+                ""]),
+            printed.ToString());
+    }
 }
