@@ -146,7 +146,7 @@ public sealed class ConfigImporter(ConfigurationSession session, DataDirectory d
         progress($"opening {Path.GetFileName(path)} ({size})");
         var source = await new BackupOpener(session, limits).OpenAsync(path, suppliedKey, cancellationToken);
         progress($"checking the document{(source.KeySource is { } key ? $" (opened with {key})" : "")}");
-        var info = await DocumentValidator.ValidateAsync(source.Document, limits, cancellationToken);
+        var info = DocumentValidator.Validate(source.Document, limits);
         PhaseBoundary.ReleaseGarbage(source.Document.RecordCount);
         return (source, info);
     }

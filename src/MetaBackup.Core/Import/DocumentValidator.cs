@@ -15,19 +15,15 @@ public sealed record DocumentInfo(int SchemaVersion, int OriginalSchemaVersion, 
 /// duplicate ids or unique keys inside the file, profile keys that match their fingerprints.
 /// The document is read as a stream, a record at a time (docs/performance.md, "Import"): each record is checked
 /// against its area's item schema, and the rest of the document — its arrays emptied — against the whole schema.
-/// The document is read and parsed on one thread while the records before are checked on the others.
 /// </summary>
 public static class DocumentValidator
 {
     private const int RecordsPerBatch = 512;
 
-    /// <summary>Batches read and parsed ahead of the one being checked: enough to keep both sides busy, memory flat.</summary>
-    private const int BatchesReadAhead = 2;
-
     /// <summary>Problems collected before the rest are only counted.</summary>
     private const int ProblemsKept = 1_000;
 
-    public static async Task<DocumentInfo> ValidateAsync(DocumentSource document, DocumentLimits? limits = null, CancellationToken cancellationToken = default)
+    public static DocumentInfo Validate(DocumentSource document, DocumentLimits? limits = null)
     {
         limits ??= DocumentLimits.Default;
         var metadata = document.MetadataFirst ? null : document.ReadMetadata() ?? throw NotABackup();
@@ -65,9 +61,7 @@ public static class DocumentValidator
             batch.Clear();
         }
 
-        // Reading the document (decrypting, decompressing, parsing each record) is about as long as checking it: one
-        // thread does the one while the batch before is checked (docs/performance.md, "Import").
-        await foreach (var item in ReadAhead.Of(document.Items(), RecordsPerBatch, BatchesReadAhead, cancellationToken))
+        foreach (var item in document.Items())
         {
             if (item.Index < 0)
             {
