@@ -277,6 +277,3 @@ public sealed class Printer(TextWriter stdout, TextWriter stderr, bool json, boo
             ? time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture)
             : text;
 }
-
-/// <summary>A column of a <see cref="Printer.TextTable{T}"/>: its name, and the text of its cell in a row.</summary>
-public sealed record Column<T>(string Name, Func<T, string> Cell);
