@@ -137,6 +137,34 @@ public sealed class SqliteDatabaseProvider : IDatabaseProvider
     public IPreparedInsert PrepareInsert(ConfigurationDbContext context, string insertSql) =>
         new SqlitePreparedInsert((SqliteConnection)context.Database.GetDbConnection(), insertSql);
 
+    /// <summary>
+    /// The indexes SQLite keeps the statement of (not those it makes for a primary key or a UNIQUE constraint, which
+    /// cannot be dropped), read from its catalogue: what makes them again is the very statement that made them.
+    /// </summary>
+    public Task<IReadOnlyList<string>> DropIndexesForBulkLoadAsync(ConfigurationDbContext context, IReadOnlyCollection<string> tables, CancellationToken cancellationToken) =>
+        RawCommand.RunAsync<IReadOnlyList<string>>(context, async command =>
+        {
+            command.CommandText = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (SELECT value FROM json_each($tables)) ORDER BY name";
+            command.Parameters.Add(new SqliteParameter("$tables", System.Text.Json.JsonSerializer.Serialize(tables)));
+            var indexes = new List<(string Name, string Sql)>();
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    indexes.Add((reader.GetString(0), reader.GetString(1)));
+                }
+            }
+
+            command.Parameters.Clear();
+            foreach (var (name, _) in indexes)
+            {
+                command.CommandText = $"DROP INDEX \"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            return indexes.ConvertAll(index => index.Sql);
+        }, cancellationToken);
+
     /// <summary>SQLITE_BUSY (5) and SQLITE_LOCKED (6): the busy timeout ran out while another connection held the lock.</summary>
     public bool IsBusy(System.Data.Common.DbException error) => error is SqliteException { SqliteErrorCode: 5 or 6 };
 

@@ -9,8 +9,10 @@ using Npgsql;
 namespace MetaBackup.Testing;
 
 /// <summary>
-/// The whole content of a configuration database as text (every table, every row, sorted): two dumps are equal exactly
-/// when the configuration is the same. The database is the one a test's environment names (<see cref="TestDatabase"/>):
+/// The whole content of a configuration database as text (every table, every row, sorted, then every index as the
+/// database states it): two dumps are equal exactly when the configuration is the same, and so is what keeps it
+/// consistent — an import into an empty configuration drops the indexes while it loads (docs/database.md, "Loading in
+/// bulk"). The database is the one a test's environment names (<see cref="TestDatabase"/>):
 /// PostgreSQL when it sets <c>METABACKUP_DATABASE</c>, else the SQLite file at the path given.
 /// </summary>
 public static class DatabaseDump
@@ -48,7 +50,37 @@ public static class DatabaseDump
             rows.ForEach(r => dump.AppendLine(r));
         }
 
+        dump.AppendLine("## indexes");
+        foreach (var index in Indexes(connection))
+        {
+            dump.AppendLine(index);
+        }
+
         return dump.ToString();
+    }
+
+    /// <summary>Each index of the database as the statement that makes it (sorted); on SQLite those it keeps a statement of.</summary>
+    public static IReadOnlyList<string> Indexes(IReadOnlyDictionary<string, string?> environment, string sqlitePath)
+    {
+        using var connection = Open(environment, sqlitePath, readOnly: true);
+        return Indexes(connection);
+    }
+
+    private static List<string> Indexes(DbConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = connection is SqliteConnection
+            ? "SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+            : "SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema()";
+        using var reader = command.ExecuteReader();
+        var indexes = new List<string>();
+        while (reader.Read())
+        {
+            indexes.Add(reader.GetString(0));
+        }
+
+        indexes.Sort(StringComparer.Ordinal);
+        return indexes;
     }
 
     /// <summary>Whether the database exists at all (a command that found nothing to open must not have created it).</summary>

@@ -57,6 +57,9 @@ public sealed class TestStore : IDisposable
 
     public string Dump() => DatabaseDump.Of(Environment, DataDirectory.DatabasePath);
 
+    /// <summary>The database's indexes (see <see cref="DatabaseDump.Indexes"/>).</summary>
+    public IReadOnlyList<string> Indexes() => DatabaseDump.Indexes(Environment, DataDirectory.DatabasePath);
+
     /// <summary>Whether the store's database exists (see <see cref="DatabaseDump.Exists"/>).</summary>
     public bool DatabaseExists() => DatabaseDump.Exists(Environment, DataDirectory.DatabasePath);
 

@@ -60,8 +60,13 @@ public sealed record ConfigurationArea(
     public string NaturalKeyOf(System.Text.Json.Nodes.JsonObject record) => NaturalKeyFrom(f => record[f]?.ToString());
 
     /// <summary>The natural key made of its fields' values as text, however they are read (null: absent or null).</summary>
-    internal string NaturalKeyFrom(Func<string, string?> fieldText) =>
-        string.Join("/", NaturalKeyFields.Select(f => fieldText(f) is { } v ? (f == "email" ? v.ToLowerInvariant() : v) : ""));
+    internal string NaturalKeyFrom(Func<string, string?> fieldText)
+    {
+        string Part(string field) => fieldText(field) is { } value ? (field == "email" ? value.ToLowerInvariant() : value) : "";
+
+        // Most keys are one field: no joining (an import reads the key of every record, twice).
+        return NaturalKeyFields.Count == 1 ? Part(NaturalKeyFields[0]) : string.Join("/", NaturalKeyFields.Select(Part));
+    }
 
     /// <summary>
     /// The same natural key, of a record as a document holds it: read where it is, without building the record's tree

@@ -29,8 +29,29 @@ internal sealed class BackupRecordIndex(Func<ConfigurationArea, int> expected)
 
     public bool Contains(string area, string backupId) => _areas[area].ContainsKey(ValueHash.Of(backupId));
 
-    public string? KindOf(string area, string backupId) =>
-        _areas[area][ValueHash.Of(backupId)].Kind is var code and > 0 ? _kinds[code - 1] : null;
+    /// <summary>
+    /// What a reference to a record of the backup needs to know of it, from one hash of its id; false when the backup
+    /// holds no such record. The planner asks this for every reference of every record (docs/performance.md, "Import").
+    /// </summary>
+    public bool TryFind(string area, string backupId, out Found found)
+    {
+        var hash = ValueHash.Of(backupId);
+        if (!_areas[area].TryGetValue(hash, out var entry))
+        {
+            found = default;
+            return false;
+        }
+
+        var finalId = _finalIds.Count > 0 && _finalIds.TryGetValue((area, hash), out var other) ? other : backupId;
+        found = new Found(entry.Kind > 0 ? _kinds[entry.Kind - 1] : null, (entry.Flags & Flags.Imported) != 0, finalId);
+        return true;
+    }
+
+    /// <summary>A record of the backup as <see cref="TryFind"/> finds it.</summary>
+    /// <param name="Kind">An adapter's kind; null for a record of another area.</param>
+    /// <param name="Imported">Whether the import brings it in: false until it was planned, and for a skipped one.</param>
+    /// <param name="FinalId">The id it will have after the import (<see cref="FinalIdOf"/>).</param>
+    public readonly record struct Found(string? Kind, bool Imported, string FinalId);
 
     /// <summary>The id the record will have after the import: its own, or that of the stored record it updates.</summary>
     public string FinalIdOf(string area, string backupId) =>
@@ -49,9 +70,7 @@ internal sealed class BackupRecordIndex(Func<ConfigurationArea, int> expected)
         }
     }
 
-    /// <summary>Whether the import brings the record in (false until it was planned, and for a skipped one).</summary>
-    public bool Imported(string area, string backupId) => Has(area, backupId, Flags.Imported);
-
+    /// <summary>Whether the import brings the record in (<see cref="Found.Imported"/>).</summary>
     public void SetImported(string area, string backupId, bool imported) => Set(area, backupId, Flags.Imported, imported);
 
     /// <summary>Whether the plan creates the record: the applier reads such records from the document again rather than keep them.</summary>
@@ -67,7 +86,7 @@ internal sealed class BackupRecordIndex(Func<ConfigurationArea, int> expected)
     /// <summary>Whether a record of this id is stored (one of the backup's ids, not necessarily the backup's record's final id).</summary>
     public bool Stored(string area, string id) => Has(area, id, Flags.Stored);
 
-    /// <summary>The stored record of this id's kind, as <see cref="KindOf"/> gives the backup's.</summary>
+    /// <summary>The stored record of this id's kind, as <see cref="Found.Kind"/> gives the backup's.</summary>
     public string? StoredKindOf(string area, string id) =>
         _areas[area][ValueHash.Of(id)].StoredKind is var code and > 0 ? _kinds[code - 1] : null;
 

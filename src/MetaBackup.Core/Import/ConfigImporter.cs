@@ -66,12 +66,16 @@ public sealed class ConfigImporter(ConfigurationSession session, DataDirectory d
                     // (docs/recovery.md, "Applying: all or nothing").
                     snapshot = await TakeSafetySnapshotAsync(progress, cancellationToken);
                     progress("applying");
+                    // The records go in with the configuration's indexes set aside, and each index is made once over
+                    // them — before anything reads by one (docs/database.md, "Loading in bulk").
+                    var indexes = await session.SetIndexesAsideAsync(cancellationToken);
                     await using (var creating = applier.InsertBehind(cancellationToken))
                     {
                         plan = await planner.PlanAsync(cancellationToken, creating);
                         await creating.CompleteAsync(cancellationToken);
                     }
 
+                    await indexes.RestoreAsync(cancellationToken);
                     CheckIsExpected(plan, expectedPlan);
                     await applier.ApplyAsync(plan, progress, cancellationToken, createdAsPlanned: true);
                 }

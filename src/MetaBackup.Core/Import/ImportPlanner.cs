@@ -456,7 +456,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
         var backupId = backupRecord.Id;
         var key = area.NaturalKeyOf(backupRecord.Element);
         var finalId = _backup.FinalIdOf(area.Name, backupId);
-        var replacing = _replacing.GetValueOrDefault((area.Name, backupId));
+        var replacing = _replacing.Count == 0 ? null : _replacing.GetValueOrDefault((area.Name, backupId));
         var remapNote = existing is not null && existing.Id != backupId ? $"matched the existing {area.Singular} {existing.Id} by {area.NaturalKey}; references to {backupId} now point to it"
             : replacing is not null ? $"replaces the existing {area.Singular} {replacing.Id} of the same {area.NaturalKey}, which is deleted; its secrets are kept where the backup has none"
             : null;
@@ -734,15 +734,15 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
         string? WrongKind(string? actual) =>
             kind is { } needed && actual != Kinds.Name(needed) ? $"is a {actual} adapter, not a {Kinds.Name(needed)} adapter" : null;
 
-        if (_backup.Contains(areaName, backupId))
+        if (_backup.TryFind(areaName, backupId, out var inBackup))
         {
-            if (WrongKind(_backup.KindOf(areaName, backupId)) is { } wrong)
+            if (WrongKind(inBackup.Kind) is { } wrong)
             {
                 return (null, wrong);
             }
 
-            var finalId = _backup.FinalIdOf(areaName, backupId);
-            if (_backup.Imported(areaName, backupId) || (IsStored(areaName, finalId) && !Deletes(areaName, finalId)))
+            var finalId = inBackup.FinalId;
+            if (inBackup.Imported || (IsStored(areaName, finalId) && !Deletes(areaName, finalId)))
             {
                 return (finalId, null);
             }

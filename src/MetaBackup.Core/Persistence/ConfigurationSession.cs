@@ -55,6 +55,9 @@ public sealed class ConfigurationSession(
     /// </summary>
     internal RecordInserter NewRecordInserter() => new(Db, database);
 
+    /// <summary>Drops the configuration's secondary indexes for a load into an empty configuration, in the current transaction (<see cref="IndexesSetAside"/>).</summary>
+    internal Task<IndexesSetAside> SetIndexesAsideAsync(CancellationToken cancellationToken) => IndexesSetAside.DropAsync(Db, database, cancellationToken);
+
     /// <summary>
     /// A context of its own on the same database, without the session's key or actor: for work beside the session's own
     /// transaction, such as renewing a run's lease while the run reads its snapshot (<see cref="Scheduling.RunLease"/>).

@@ -70,6 +70,16 @@ public interface IDatabaseProvider
     /// </summary>
     IPreparedInsert? PrepareInsert(ConfigurationDbContext context, string insertSql) => null;
 
+    /// <summary>
+    /// Drops the secondary indexes of <paramref name="tables"/>, inside the context's current transaction, before rows
+    /// are loaded into them in bulk, and gives back the statements that make them again exactly as they were — to run
+    /// once the rows are in, inside the same transaction, which rolls both back on failure. None where the database
+    /// gains nothing by it: an index made once over a million rows costs SQLite less than one kept up to date row by
+    /// row (docs/database.md, "Loading in bulk").
+    /// </summary>
+    Task<IReadOnlyList<string>> DropIndexesForBulkLoadAsync(ConfigurationDbContext context, IReadOnlyCollection<string> tables, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>([]);
+
     /// <summary>Whether an error means the database was held by another writer for longer than this one waits (or, where the database says so, a serialisation failure).</summary>
     bool IsBusy(System.Data.Common.DbException error);
 }

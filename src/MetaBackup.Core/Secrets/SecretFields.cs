@@ -10,7 +10,11 @@ namespace MetaBackup.Core.Secrets;
 /// </summary>
 public static class SecretFields
 {
-    public static string NameOf(PropertyInfo property) => JsonNamingPolicy.CamelCase.ConvertName(property.Name);
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<PropertyInfo, string> Names = new();
+
+    /// <summary>The secret property's JSON name; made once a property, as an import asks it of every record.</summary>
+    public static string NameOf(PropertyInfo property) => Names.GetOrAdd(property, p => JsonNamingPolicy.CamelCase.ConvertName(p.Name));
+
 
     public static IEnumerable<string> NamesOf(ConfigurationArea area) => area.SecretProperties.Select(NameOf);
 
