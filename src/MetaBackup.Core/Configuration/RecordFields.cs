@@ -15,6 +15,12 @@ public static class RecordFields
 {
     private static readonly ConcurrentDictionary<(Type, string), JsonPropertyInfo?> Properties = new();
 
+    /// <summary>
+    /// An enum's values as the serializer writes them, each written once: an adapter's natural key holds its kind, and an
+    /// import reads the key of every adapter it plans (docs/performance.md, "Import").
+    /// </summary>
+    private static readonly ConcurrentDictionary<Enum, string> EnumTexts = new();
+
     /// <summary>The contract's property of <paramref name="type"/> named <paramref name="field"/> in JSON, if it is written.</summary>
     private static JsonPropertyInfo? Property(Type type, string field) =>
         Properties.GetOrAdd((type, field), key => SecretMasking.Options.GetTypeInfo(key.Item1).Properties.FirstOrDefault(p => p.Name == key.Item2 && p.Get is not null));
@@ -30,6 +36,7 @@ public static class RecordFields
         {
             null => null,
             string text => text,
+            Enum value => EnumTexts.GetOrAdd(value, static value => ConfigurationArea.ValueText(JsonSerializer.SerializeToElement(value, value.GetType(), SecretMasking.Options))!),
             var value => ConfigurationArea.ValueText(JsonSerializer.SerializeToElement(value, property.PropertyType, SecretMasking.Options)),
         };
     }

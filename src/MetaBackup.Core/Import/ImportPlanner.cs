@@ -305,7 +305,9 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
         var order = PlanningOrder.ToList();
         var read = ConfigurationAreas.All.ToDictionary(a => a.Name, _ => 0);
         bool Complete(ConfigurationArea area) => read[area.Name] == _countInBackup[area.Name];
-        bool Ready(ConfigurationArea area) => order.TakeWhile(a => a != area).All(Complete);
+        // Once ready an area stays ready (its predecessors stay complete): asked for every record, found once an area.
+        var ready = new HashSet<ConfigurationArea>();
+        bool Ready(ConfigurationArea area) => ready.Contains(area) || (order.TakeWhile(a => a != area).All(Complete) && ready.Add(area));
         while (!order.All(Complete))
         {
             var progressed = false;

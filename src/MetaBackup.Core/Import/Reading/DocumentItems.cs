@@ -117,14 +117,15 @@ internal sealed class DocumentItems(JsonBlocks blocks, string[]? recordFields = 
                     return (true, new DocumentItem(_property, _index++, default, fields));
                 case Where.Value:
                 case Where.InArea:
-                    var whole = reader;
-                    if (!whole.TrySkip())
+                    // Read once: no value when its bytes are not all in the buffer yet (skipping it first to know, then
+                    // parsing it, read each record's tokens twice, and the parse read them a third time).
+                    if (!JsonElement.TryParseValue(ref reader, out var parsed))
                     {
                         reader = checkpoint;
                         return (false, null);
                     }
 
-                    var value = JsonElement.ParseValue(ref reader);
+                    var value = parsed.Value;
                     if (_where == Where.Value)
                     {
                         _where = Where.Top;
