@@ -139,20 +139,22 @@ public sealed class BadRequestTests : IAsyncLifetime
     [Fact]
     public async Task An_import_session_is_its_creators_alone_and_expires_when_unused_taking_its_staged_file_with_it()
     {
-        await using var server = await RunningServer.StartAsync(configure: settings => settings with { ImportSessionIdle = TimeSpan.FromSeconds(2) });
+        await using var server = await RunningServer.StartAsync(configure: settings => settings with { ImportSessionIdle = TimeSpan.FromSeconds(3) });
         using var admin = server.Client();
         await admin.SetUpAsync();
         var download = await admin.DownloadAsync(HttpMethod.Post, "/api/v1/export/download", new { });
-        var upload = new ByteArrayContent(download.Bytes);
-        upload.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        var id = ApiClient.Expect(HttpStatusCode.Created, await admin.SendAsync(HttpMethod.Post, "/api/v1/imports/upload", content: upload)).Json["id"]!.GetValue<string>();
         var key = ApiClient.Expect(HttpStatusCode.Created, await admin.PostAsync("/api/v1/api-keys", new { name = "script", user = "admin@example.com", permissions = new[] { "config.import" } })).Json["key"]!.GetValue<string>();
         using var other = server.Client();
         other.ApiKey = key;
+        var upload = new ByteArrayContent(download.Bytes);
+        upload.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
 
+        // Everything else made first: on a loaded machine, making the API key after the upload once took longer than
+        // the session's idle time, and the session was gone before the first look at it.
+        var id = ApiClient.Expect(HttpStatusCode.Created, await admin.SendAsync(HttpMethod.Post, "/api/v1/imports/upload", content: upload)).Json["id"]!.GetValue<string>();
         Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"/api/v1/imports/{id}")).Status);
         Assert.NotEmpty(server.StagedFiles());
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await Task.Delay(TimeSpan.FromSeconds(4));
 
         var expired = await admin.GetAsync($"/api/v1/imports/{id}");
         Assert.Equal(HttpStatusCode.NotFound, expired.Status);
