@@ -50,7 +50,17 @@ public sealed class PostgresDatabaseProvider(PostgresConnectionSettings settings
     public async Task CreateAsync(Func<ConfigurationDbContext, CancellationToken, Task> populate, CancellationToken cancellationToken)
     {
         await using var db = new ConfigurationDbContext(ContextOptions);
-        await db.Database.MigrateAsync(cancellationToken);
+        try
+        {
+            await db.Database.MigrateAsync(cancellationToken);
+        }
+        catch (PostgresException created) when (created.SqlState == PostgresErrorCodes.DuplicateDatabase)
+        {
+            // A creation killed a moment before leaves its CREATE DATABASE running on the server, which may finish after
+            // this one found no database: it is there now, so migrate it.
+            await db.Database.MigrateAsync(cancellationToken);
+        }
+
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await populate(db, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
