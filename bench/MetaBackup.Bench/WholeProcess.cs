@@ -10,16 +10,17 @@ public sealed record ProcessFigures(double Seconds, long PeakRssKib)
 }
 
 /// <summary>
-/// Runs commands as whole processes under <c>/usr/bin/time</c>: the MetaBackup CLI as <c>./metabackup</c> runs it (the
-/// published ReadyToRun build in .artifacts/cli), and the shell commands of the baselines (sqlite3, gzip).
+/// Runs commands as whole processes under <c>/usr/bin/time</c>: the MetaBackup CLI through <c>./metabackup</c>, as an
+/// operator runs it (the launcher's check for changed sources, the runtime settings it makes, then the published
+/// ReadyToRun build in .artifacts/cli), and the shell commands of the baselines (sqlite3, gzip).
 /// </summary>
 public sealed class WholeProcess
 {
-    private readonly string _cliDll;
+    private readonly string _launcher;
 
-    private WholeProcess(string cliDll) => _cliDll = cliDll;
+    private WholeProcess(string launcher) => _launcher = launcher;
 
-    /// <summary>Builds the CLI as <c>./metabackup</c> does (when its sources changed) and measures that build's output.</summary>
+    /// <summary>Builds the CLI as <c>./metabackup</c> does (when its sources changed), before anything is timed.</summary>
     public static WholeProcess Locate()
     {
         var root = AppContext.BaseDirectory;
@@ -28,16 +29,17 @@ public sealed class WholeProcess
             root = Path.GetDirectoryName(root.TrimEnd('/')) ?? throw new InvalidOperationException("The repository (MetaBackup.slnx) is not above the bench.");
         }
 
-        Run("/bin/sh", ["-c", $"'{Path.Combine(root, "metabackup")}' --version > /dev/null"], null);
-        return new WholeProcess(Path.Combine(root, ".artifacts", "cli", "metabackup.dll"));
+        var launcher = Path.Combine(root, "metabackup");
+        Run("/bin/sh", ["-c", $"'{launcher}' --version > /dev/null"], null);
+        return new WholeProcess(launcher);
     }
 
     /// <summary><c>metabackup --data-dir DIR -q ARGS</c>, with the environment given (the system key of a generated configuration).</summary>
     public ProcessFigures Cli(string dataDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args) =>
-        Timed("dotnet", [_cliDll, "--data-dir", dataDirectory, "-q", .. args], environment);
+        Timed(_launcher, ["--data-dir", dataDirectory, "-q", .. args], environment);
 
     /// <summary><c>metabackup ARGS</c> alone, no data directory: the runtime's own start-up (<c>--version</c>).</summary>
-    public ProcessFigures Bare(params string[] args) => Timed("dotnet", [_cliDll, .. args], null);
+    public ProcessFigures Bare(params string[] args) => Timed(_launcher, args, null);
 
     /// <summary>A shell command line (the baselines).</summary>
     public static ProcessFigures Shell(string commandLine) => Timed("/bin/sh", ["-c", commandLine], null);

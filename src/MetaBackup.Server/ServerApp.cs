@@ -114,6 +114,7 @@ public static class ServerApp
         await app.Services.GetRequiredService<StartupGate>().PassAsync(cancellationToken);
         await app.StartAsync(cancellationToken);
         var logger = loggerFactory.CreateLogger("MetaBackup.Server");
+        logger.LogInformation("Runtime: {Runtime}", RuntimeSummary.Describe());
         foreach (var address in Addresses(app))
         {
             logger.LogInformation("Serving {DataDirectory} on {Address}", settings.DataDirectory.Root, address);
