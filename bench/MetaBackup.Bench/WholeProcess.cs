@@ -18,7 +18,17 @@ public sealed class WholeProcess
 {
     private readonly string _launcher;
 
-    private WholeProcess(string launcher) => _launcher = launcher;
+    /// <summary>The launcher's mark of a completed build: a build during a measurement would be timed with it.</summary>
+    private readonly FileInfo _built;
+
+    private readonly DateTime _builtAt;
+
+    private WholeProcess(string launcher, FileInfo built)
+    {
+        _launcher = launcher;
+        _built = built;
+        _builtAt = built.LastWriteTimeUtc;
+    }
 
     /// <summary>Builds the CLI as <c>./metabackup</c> does (when its sources changed), before anything is timed.</summary>
     public static WholeProcess Locate()
@@ -31,15 +41,27 @@ public sealed class WholeProcess
 
         var launcher = Path.Combine(root, "metabackup");
         Run("/bin/sh", ["-c", $"'{launcher}' --version > /dev/null"], null);
-        return new WholeProcess(launcher);
+        return new WholeProcess(launcher, new FileInfo(Path.Combine(root, ".artifacts", "cli", ".built")));
     }
 
     /// <summary><c>metabackup --data-dir DIR -q ARGS</c>, with the environment given (the system key of a generated configuration).</summary>
     public ProcessFigures Cli(string dataDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args) =>
-        Timed(_launcher, ["--data-dir", dataDirectory, "-q", .. args], environment);
+        Unbuilt(Timed(_launcher, ["--data-dir", dataDirectory, "-q", .. args], environment));
 
     /// <summary><c>metabackup ARGS</c> alone, no data directory: the runtime's own start-up (<c>--version</c>).</summary>
-    public ProcessFigures Bare(params string[] args) => Timed(_launcher, args, null);
+    public ProcessFigures Bare(params string[] args) => Unbuilt(Timed(_launcher, args, null));
+
+    /// <summary>
+    /// The figures of a run the launcher did not build before: a source edited while the suite runs makes the next
+    /// command build the CLI first, and its time and memory would be the build's.
+    /// </summary>
+    private ProcessFigures Unbuilt(ProcessFigures figures)
+    {
+        _built.Refresh();
+        return _built.LastWriteTimeUtc == _builtAt
+            ? figures
+            : throw new InvalidOperationException("The CLI was built again during the measurement (a source changed): measure again without editing.");
+    }
 
     /// <summary>A shell command line (the baselines).</summary>
     public static ProcessFigures Shell(string commandLine) => Timed("/bin/sh", ["-c", commandLine], null);

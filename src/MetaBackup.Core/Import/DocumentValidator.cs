@@ -43,8 +43,7 @@ public static class DocumentValidator
             for (var i = 0; i < batch.Count; i++)
             {
                 var (area, index, record) = batch[i];
-                var path = $"$.{area.Name}[{index}]";
-                var errors = valid[i] ? [] : DocumentSchema.ValidateRecord(record, area.Name, path, ExportDocument.SchemaVersion);
+                var errors = valid[i] ? [] : DocumentSchema.ValidateRecord(record, area.Name, PathOf(area, index), ExportDocument.SchemaVersion);
                 schemaErrorCount += errors.Count;
                 schemaErrors.AddRange(errors.Take(ProblemsKept - schemaErrors.Count).Select(e => e.ToString()));
                 if (schemaErrorCount > 0)
@@ -53,9 +52,14 @@ public static class DocumentValidator
                     continue;
                 }
 
-                var found = Contradictions(area, index, record, keys[area.Name], path).ToList();
-                problemCount += found.Count;
-                problems.AddRange(found.Take(ProblemsKept - problems.Count));
+                foreach (var problem in Contradictions(area, index, record, keys[area.Name]))
+                {
+                    problemCount++;
+                    if (problems.Count < ProblemsKept)
+                    {
+                        problems.Add(problem);
+                    }
+                }
             }
 
             batch.Clear();
@@ -144,14 +148,14 @@ public static class DocumentValidator
         ["$.metadata.format: not \"metabackup-config\""]);
 
     /// <summary>Ids and unique keys taken by an earlier record of the file; a profile key that does not match its fingerprint.</summary>
-    private static IEnumerable<string> Contradictions(ConfigurationArea area, int index, JsonElement record, Dictionary<string, DistinctValues> seen, string path)
+    private static IEnumerable<string> Contradictions(ConfigurationArea area, int index, JsonElement record, Dictionary<string, DistinctValues> seen)
     {
         foreach (var (field, values) in seen)
         {
             var value = field == "id" ? record.GetProperty("id").GetString()! : field == area.NaturalKey ? area.NaturalKeyOf(record) : ConfigurationArea.FieldText(record, field) ?? "";
             if (values.Add(value, index) is { } first)
             {
-                yield return $"{path}: {field} '{value}' is also that of $.{area.Name}[{first}]";
+                yield return $"{PathOf(area, index)}: {field} '{value}' is also that of {PathOf(area, first)}";
             }
         }
 
@@ -159,9 +163,12 @@ public static class DocumentValidator
             && ConfigurationArea.FieldText(record, "key") is { Length: > 0 } hex
             && Format.KeyFingerprint.ComputeHex(Convert.FromHexString(hex)) != record.GetProperty("fingerprint").GetString())
         {
-            yield return $"{path}.key: the key does not match the profile's fingerprint";
+            yield return $"{PathOf(area, index)}.key: the key does not match the profile's fingerprint";
         }
     }
+
+    /// <summary>Where a record is in the document, as errors name it: made only for a record that has one.</summary>
+    private static string PathOf(ConfigurationArea area, int index) => $"$.{area.Name}[{index}]";
 
     private static List<string> Warnings(JsonObject metadata, DocumentSource document, DocumentLimits limits)
     {

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -109,6 +111,11 @@ internal static class SchemaCompiler
         }
 
         var all = checks.ToArray();
+        if (all.Length == 1)
+        {
+            return all[0];
+        }
+
         return instance =>
         {
             foreach (var check in all)
@@ -142,20 +149,52 @@ internal static class SchemaCompiler
         };
     }
 
-    private static Func<JsonElement, bool> Required(string[] names) =>
-        instance => instance.ValueKind != JsonValueKind.Object || names.All(name => instance.TryGetProperty(name, out _));
-
-    private static Func<JsonElement, bool> Properties(Dictionary<string, Func<JsonElement, bool>> declared, Func<JsonElement, bool>? additional) =>
-        instance =>
+    /// <summary>The names looked up in UTF-8, as the document holds them (an escaped name in the document is still found).</summary>
+    private static Func<JsonElement, bool> Required(string[] names)
+    {
+        var utf8 = names.Select(Encoding.UTF8.GetBytes).ToArray();
+        return instance =>
         {
             if (instance.ValueKind != JsonValueKind.Object)
             {
                 return true;
             }
 
+            foreach (var name in utf8)
+            {
+                if (!instance.TryGetProperty(name, out _))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        };
+    }
+
+    /// <summary>
+    /// Each property's check found by its name as the document spells it when that is plain ASCII — no string made for
+    /// it; a name escaped or beyond ASCII is read as a string (<see cref="JsonProperty.Name"/>) and found the same way.
+    /// </summary>
+    private static Func<JsonElement, bool> Properties(Dictionary<string, Func<JsonElement, bool>> declared, Func<JsonElement, bool>? additional)
+    {
+        var byText = declared.GetAlternateLookup<ReadOnlySpan<char>>();
+        return instance =>
+        {
+            if (instance.ValueKind != JsonValueKind.Object)
+            {
+                return true;
+            }
+
+            Span<char> text = stackalloc char[PlainTextLimit];
             foreach (var property in instance.EnumerateObject())
             {
-                var check = declared.TryGetValue(property.Name, out var own) ? own : additional;
+                var name = JsonMarshal.GetRawUtf8PropertyName(property);
+                Func<JsonElement, bool>? own;
+                var known = TryPlainText(name, text, out var written)
+                    ? byText.TryGetValue(text[..written], out own)
+                    : declared.TryGetValue(property.Name, out own);
+                var check = known ? own : additional;
                 if (check is not null && !check(property.Value))
                 {
                     return false;
@@ -164,6 +203,33 @@ internal static class SchemaCompiler
 
             return true;
         };
+    }
+
+    /// <summary>The longest text read into a buffer on the stack; longer names and strings are read as strings.</summary>
+    private const int PlainTextLimit = 256;
+
+    /// <summary>
+    /// Text as the document has it — a property's name, or a string's value between its quotes — when every byte is
+    /// printable ASCII and none starts an escape: then those bytes are the text itself, one character each.
+    /// </summary>
+    private static bool TryPlainText(ReadOnlySpan<byte> raw, Span<char> text, out int written)
+    {
+        written = raw.Length;
+        if (raw.Length > text.Length || raw.IndexOfAnyExceptInRange((byte)' ', (byte)'~') >= 0 || raw.IndexOf((byte)'\\') >= 0)
+        {
+            return false;
+        }
+
+        Ascii.ToUtf16(raw, text, out written);
+        return true;
+    }
+
+    /// <summary>A string's raw value without its quotes (<see cref="JsonMarshal.GetRawUtf8Value"/> includes them).</summary>
+    private static ReadOnlySpan<byte> RawText(JsonElement instance)
+    {
+        var raw = JsonMarshal.GetRawUtf8Value(instance);
+        return raw.Length >= 2 && raw[0] == '"' && raw[^1] == '"' ? raw[1..^1] : raw;
+    }
 
     private static Func<JsonElement, bool> Items(Func<JsonElement, bool> item) =>
         instance =>
@@ -211,7 +277,18 @@ internal static class SchemaCompiler
 
     /// <summary>A string's length as the library counts it: in text elements (a letter and its accents are one).</summary>
     private static Func<JsonElement, bool> Length(long limit, Func<long, long, bool> within) =>
-        instance => instance.ValueKind != JsonValueKind.String || within(TextElements(instance.GetString()!), limit);
+        instance =>
+        {
+            if (instance.ValueKind != JsonValueKind.String)
+            {
+                return true;
+            }
+
+            // Plain printable ASCII is a text element a byte, as TextElements counts it; anything else is read as a string.
+            var raw = RawText(instance);
+            var plain = raw.IndexOfAnyExceptInRange((byte)' ', (byte)'~') < 0 && raw.IndexOf((byte)'\\') < 0;
+            return within(plain ? raw.Length : TextElements(instance.GetString()!), limit);
+        };
 
     private static int TextElements(string text)
     {
@@ -231,7 +308,16 @@ internal static class SchemaCompiler
     private static Func<JsonElement, bool> Pattern(string pattern)
     {
         var regex = new Regex(pattern, RegexOptions.Compiled | RegexOptions.ECMAScript);
-        return instance => instance.ValueKind != JsonValueKind.String || regex.IsMatch(instance.GetString()!);
+        return instance =>
+        {
+            if (instance.ValueKind != JsonValueKind.String)
+            {
+                return true;
+            }
+
+            Span<char> text = stackalloc char[PlainTextLimit];
+            return TryPlainText(RawText(instance), text, out var written) ? regex.IsMatch(text[..written]) : regex.IsMatch(instance.GetString()!);
+        };
     }
 
     /// <summary>
@@ -261,10 +347,44 @@ internal static class SchemaCompiler
         return instance => instance.IsEquivalentTo(expected);
     }
 
+    /// <summary>An enumeration of strings — all of the schema's — compared in UTF-8 where the value lies, without a string made of it.</summary>
     private static Func<JsonElement, bool> Enum(JsonArray values)
     {
         var allowed = values.Select(v => JsonSerializer.SerializeToElement(v)).ToArray();
-        return instance => allowed.Any(value => instance.IsEquivalentTo(value));
+        if (allowed.All(value => value.ValueKind == JsonValueKind.String))
+        {
+            var texts = allowed.Select(value => Encoding.UTF8.GetBytes(value.GetString()!)).ToArray();
+            return instance =>
+            {
+                if (instance.ValueKind != JsonValueKind.String)
+                {
+                    return false;
+                }
+
+                foreach (var text in texts)
+                {
+                    if (instance.ValueEquals(text))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            };
+        }
+
+        return instance =>
+        {
+            foreach (var value in allowed)
+            {
+                if (instance.IsEquivalentTo(value))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        };
     }
 
     private static Func<JsonElement, bool> AnyOf(Func<JsonElement, bool>[] branches) =>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Json.Schema;
 using MetaBackup.Core.Configuration;
 using MetaBackup.Core.Export;
@@ -12,7 +13,7 @@ namespace MetaBackup.Core.Tests.Import;
 /// Records are checked by the schema compiled into closures (<see cref="SchemaCompiler"/>), trusted to say yes: it must
 /// never accept what the library refuses — and, to be worth having, refuse only what the library refuses.
 /// </summary>
-public sealed class SchemaCompilerTests : IDisposable
+public sealed partial class SchemaCompilerTests : IDisposable
 {
     /// <summary>
     /// Values chosen to sit on the schema's edges: types, integers written as decimals, lengths counted in text elements,
@@ -21,7 +22,7 @@ public sealed class SchemaCompilerTests : IDisposable
     private static readonly string[] Values =
     [
         "null", "true", "false", "0", "-1", "12", "1.0", "1.5", "1e20", "-0.0", "2147483647", "2147483648", "\"\"", "\"x\"", "\"X\"",
-        $"\"{new string('a', 64)}\"", $"\"{new string('a', 65)}\"", $"\"{new string('a', 200)}\"", $"\"{new string('a', 201)}\"",
+        $"\"{new string('a', 64)}\"", $"\"{new string('a', 65)}\"", $"\"{new string('a', 200)}\"", $"\"{new string('a', 201)}\"", $"\"{new string('a', 300)}\"",
         $"\"{string.Concat(Enumerable.Repeat("e\\u0301", 200))}\"", "\"a\\r\\nb\"", "\" \"", "\"\\u0000\"",
         "\"2026-12-04T10:00:00Z\"", "\"2026-12-04T10:00:00.123+01:00\"", "\"2026-13-04T10:00:00Z\"", "\"2026-12-04\"",
         $"\"{new string('0', 32)}\"", $"\"{new string('f', 64)}\"", $"\"{new string('F', 64)}\"", "\"a.b-c_d\"", "\"-a\"",
@@ -69,6 +70,54 @@ public sealed class SchemaCompilerTests : IDisposable
         // Both answers came up many times: the comparison means something.
         Assert.True(invalid > 1_000 && judged - invalid > 1_000, $"{judged} records judged, {invalid} invalid");
     }
+
+    /// <summary>
+    /// Names as another writer may spell them — escaped (<c>"\u006eame"</c> is <c>"name"</c>), or beyond ASCII — are the
+    /// same names to the compiled check as to the library: it reads plain names where they lie and the rest as strings.
+    /// </summary>
+    [Fact]
+    public async Task Property_names_escaped_or_beyond_ASCII_are_judged_as_the_library_judges_them()
+    {
+        await using var session = await _test.InitializeAndOpenAsync();
+        var document = await PublishedSchema.SampleDocumentAsync(session);
+        var published = await PublishedSchema.LoadAsync();
+        var (judged, invalid) = (0, 0);
+        foreach (var (area, records) in document.Where(p => p.Key != "metadata"))
+        {
+            var itemSchema = PublishedSchema.RecordSchema(published, area);
+            var library = JsonSchema.FromText(itemSchema.ToJsonString());
+            var compiled = SchemaCompiler.Compile(itemSchema);
+            foreach (var record in records!.AsArray())
+            {
+                var text = record!.ToJsonString();
+                // Every name's first letter escaped; then each name in turn made one the schema does not have, escaped or not.
+                var escaped = FirstLetterOfEveryName().Replace(text, m => $"\"\\u{(int)m.Groups[1].Value[0]:x4}{m.Groups[2].Value}\":");
+                var variants = new List<string> { escaped };
+                foreach (Match name in FirstLetterOfEveryName().Matches(text))
+                {
+                    var rest = name.Groups[2].Value;
+                    variants.Add(string.Concat(text.AsSpan(0, name.Index), $"\"\\u00e9{rest}\":", text.AsSpan(name.Index + name.Length)));
+                    variants.Add(string.Concat(text.AsSpan(0, name.Index), $"\"é{rest}\":", text.AsSpan(name.Index + name.Length)));
+                    variants.Add(string.Concat(text.AsSpan(0, name.Index), $"\"{name.Groups[1].Value}{rest}\\u0020\":", text.AsSpan(name.Index + name.Length)));
+                }
+
+                foreach (var variant in variants)
+                {
+                    var element = JsonElement.Parse(variant);
+                    var expected = library.Evaluate(element, new EvaluationOptions { RequireFormatValidation = true }).IsValid;
+                    Assert.True(expected == compiled(element), $"{area}: {variant} is {(expected ? "valid" : "invalid")} for the library");
+                    Assert.Equal(expected, DocumentSchema.IsValidRecord(element, area, ExportDocument.SchemaVersion));
+                    judged++;
+                    invalid += expected ? 0 : 1;
+                }
+            }
+        }
+
+        Assert.True(invalid > 100 && judged - invalid > 5, $"{judged} records judged, {invalid} invalid");
+    }
+
+    [GeneratedRegex("\"([a-zA-Z])(\\w*)\":")]
+    private static partial Regex FirstLetterOfEveryName();
 
     [Theory]
     [InlineData("""{ "not": { "type": "string" } }""")]
