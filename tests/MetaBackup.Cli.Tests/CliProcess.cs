@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MetaBackup.Testing;
 
 namespace MetaBackup.Cli.Tests;
 
@@ -15,9 +16,16 @@ public static class CliProcess
     /// Ctrl+C would then not reach the command at all. <c>env --default-signal=INT</c> (coreutils) resets it and
     /// execs the command, so the process id stays the command's.
     /// </summary>
-    public static Process Start(string dataDirectory, IReadOnlyDictionary<string, string?> environment, string workingDirectory, params string[] args)
+    public static Process Start(string dataDirectory, IReadOnlyDictionary<string, string?> environment, string workingDirectory, params string[] args) =>
+        Launch(["dotnet", typeof(CliApp).Assembly.Location], dataDirectory, environment, workingDirectory, args);
+
+    /// <summary>As <see cref="Start"/>, through the README's <c>./metabackup</c> launcher, with what it sets before the CLI starts.</summary>
+    public static Process StartLauncher(string dataDirectory, IReadOnlyDictionary<string, string?> environment, string workingDirectory, params string[] args) =>
+        Launch([Path.Combine(Repository.Root, "metabackup")], dataDirectory, environment, workingDirectory, args);
+
+    private static Process Launch(string[] program, string dataDirectory, IReadOnlyDictionary<string, string?> environment, string workingDirectory, string[] args)
     {
-        var start = new ProcessStartInfo("env", ["--default-signal=INT", "dotnet", typeof(CliApp).Assembly.Location, "--data-dir", dataDirectory, .. args])
+        var start = new ProcessStartInfo("env", ["--default-signal=INT", .. program, "--data-dir", dataDirectory, .. args])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using MetaBackup.Testing;
 
 namespace MetaBackup.Cli.Tests;
@@ -20,30 +18,19 @@ public sealed class LauncherTests : IDisposable
     public async Task The_launcher_gives_the_GC_a_first_generation_of_16_MiB_unless_the_operator_chose_one(string? operatorsChoice, int expectedMib)
     {
         var port = Repository.FreePort();
-        var start = new ProcessStartInfo(Path.Combine(Repository.Root, "metabackup"), ["--data-dir", _cli.DataDirectory, "serve"])
+        var environment = new Dictionary<string, string?>(_cli.Environment)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = _cli.WorkingDirectory,
+            [Server.ServerSettings.UrlsVariable] = $"http://127.0.0.1:{port}",
+            ["DOTNET_GCgen0size"] = operatorsChoice,
         };
-        foreach (var (name, value) in _cli.Environment)
-        {
-            start.Environment[name] = value;
-        }
-
-        start.Environment[Server.ServerSettings.UrlsVariable] = $"http://127.0.0.1:{port}";
-        start.Environment["DOTNET_GCgen0size"] = operatorsChoice;
-        using var server = Process.Start(start)!;
-        var output = new StringBuilder();
-        server.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        server.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        server.BeginOutputReadLine();
-        server.BeginErrorReadLine();
+        using var server = CliProcess.StartLauncher(_cli.DataDirectory, environment, _cli.WorkingDirectory, "serve");
+        server.StandardInput.Close();
+        var output = ProcessOutput.Collect(server);
         try
         {
             await Repository.WaitForPortAsync(port, TimeSpan.FromSeconds(120));
             // The runtime's line is logged just before the server says where it listens.
-            for (var waited = 0; waited < 100 && !Printed(output).Contains("MetaBackup is listening", StringComparison.Ordinal); waited++)
+            for (var waited = 0; waited < 100 && !output.Text.Contains("MetaBackup is listening", StringComparison.Ordinal); waited++)
             {
                 await Task.Delay(100);
             }
@@ -54,14 +41,6 @@ public sealed class LauncherTests : IDisposable
             await server.WaitForExitAsync();
         }
 
-        Assert.Contains($"first-generation budget up to {expectedMib} MiB", Printed(output), StringComparison.Ordinal);
-    }
-
-    private static string Printed(StringBuilder output)
-    {
-        lock (output)
-        {
-            return output.ToString();
-        }
+        Assert.Contains($"first-generation budget up to {expectedMib} MiB", output.Text, StringComparison.Ordinal);
     }
 }

@@ -26,28 +26,20 @@ public sealed class ReadmeCommandsTests : IDisposable
         // The server runs until stopped: start it, see it answer, stop it as a service manager would.
         var port = Repository.FreePort();
         var serve = Start(runCommand[..runCommand.IndexOf('#', StringComparison.Ordinal)].Trim(), dataDir, port);
-        var served = new System.Text.StringBuilder();
-        serve.OutputDataReceived += (_, e) => { lock (served) { served.AppendLine(e.Data); } };
-        serve.ErrorDataReceived += (_, e) => { lock (served) { served.AppendLine(e.Data); } };
-        serve.BeginOutputReadLine();
-        serve.BeginErrorReadLine();
+        var served = ProcessOutput.Collect(serve);
         await Repository.WaitForPortAsync(port, TimeSpan.FromMinutes(5));
         using (var http = new HttpClient())
         {
             Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync($"http://127.0.0.1:{port}/health")).StatusCode);
         }
 
-        using (var kill = Process.Start("kill", ["-TERM", serve.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!)
-        {
-            await kill.WaitForExitAsync();
-        }
-
+        CliProcess.Signal(serve, "TERM");
         await serve.WaitForExitAsync();
-        Assert.True(serve.ExitCode == 0, served.ToString());
-        Assert.True(File.Exists(Path.Combine(dataDir, "metabackup.db")), served.ToString());
-        Assert.True(File.Exists(Path.Combine(dataDir, "system.key")), served.ToString());
-        Assert.Contains("KEEP A COPY", served.ToString(), StringComparison.Ordinal);
-        Assert.Contains($"MetaBackup is listening on http://127.0.0.1:{port}", served.ToString(), StringComparison.Ordinal);
+        Assert.True(serve.ExitCode == 0, served.Text);
+        Assert.True(File.Exists(Path.Combine(dataDir, "metabackup.db")), served.Text);
+        Assert.True(File.Exists(Path.Combine(dataDir, "system.key")), served.Text);
+        Assert.Contains("KEEP A COPY", served.Text, StringComparison.Ordinal);
+        Assert.Contains($"MetaBackup is listening on http://127.0.0.1:{port}", served.Text, StringComparison.Ordinal);
 
         var add = await RunAsync("printf 'piped-secret-123\\n' | ./metabackup credentials add --name db --secret password=stdin --json", dataDir);
         Assert.True(add.ExitCode == 0, add.Output);

@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json.Nodes;
 using MetaBackup.Testing;
 
@@ -23,7 +21,7 @@ public sealed class ServeCommandTests : IDisposable
         var environment = new Dictionary<string, string?>(_cli.Environment) { ["ENCRYPTION_KEY"] = null, ["ENCRYPTION_KEY_FILE"] = null, [Server.ServerSettings.UrlsVariable] = $"http://127.0.0.1:{port}" };
         using var server = CliProcess.Start(_cli.DataDirectory, environment, _cli.WorkingDirectory, "serve");
         server.StandardInput.Close();
-        var output = Collect(server);
+        var output = ProcessOutput.Collect(server);
 
         await Repository.WaitForPortAsync(port, TimeSpan.FromSeconds(60));
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
@@ -36,7 +34,7 @@ public sealed class ServeCommandTests : IDisposable
         Assert.Equal("ok", report["status"]!.GetValue<string>());
         Assert.Equal("off", report["configBackup"]!["status"]!.GetValue<string>());
         Assert.Equal(0, server.ExitCode);
-        var printed = output.ToString();
+        var printed = output.Text;
         Assert.Contains($"MetaBackup is listening on http://127.0.0.1:{port}", printed, StringComparison.Ordinal);
         Assert.Contains("a new system key was generated", printed, StringComparison.Ordinal);
         Assert.Contains("KEEP A COPY OF THIS FILE", printed, StringComparison.Ordinal);
@@ -81,15 +79,5 @@ public sealed class ServeCommandTests : IDisposable
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("Wrong system key", result.Err, StringComparison.Ordinal);
-    }
-
-    private static StringBuilder Collect(Process process)
-    {
-        var output = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return output;
     }
 }

@@ -215,7 +215,7 @@ internal static class SchemaCompiler
     private static bool TryPlainText(ReadOnlySpan<byte> raw, Span<char> text, out int written)
     {
         written = raw.Length;
-        if (raw.Length > text.Length || raw.IndexOfAnyExceptInRange((byte)' ', (byte)'~') >= 0 || raw.IndexOf((byte)'\\') >= 0)
+        if (raw.Length > text.Length || !IsPlainText(raw))
         {
             return false;
         }
@@ -223,6 +223,10 @@ internal static class SchemaCompiler
         Ascii.ToUtf16(raw, text, out written);
         return true;
     }
+
+    /// <summary>Whether raw text is printable ASCII with no escape, so that each byte is one character of the text.</summary>
+    private static bool IsPlainText(ReadOnlySpan<byte> raw) =>
+        raw.IndexOfAnyExceptInRange((byte)' ', (byte)'~') < 0 && raw.IndexOf((byte)'\\') < 0;
 
     /// <summary>A string's raw value without its quotes (<see cref="JsonMarshal.GetRawUtf8Value"/> includes them).</summary>
     private static ReadOnlySpan<byte> RawText(JsonElement instance)
@@ -286,8 +290,7 @@ internal static class SchemaCompiler
 
             // Plain printable ASCII is a text element a byte, as TextElements counts it; anything else is read as a string.
             var raw = RawText(instance);
-            var plain = raw.IndexOfAnyExceptInRange((byte)' ', (byte)'~') < 0 && raw.IndexOf((byte)'\\') < 0;
-            return within(plain ? raw.Length : TextElements(instance.GetString()!), limit);
+            return within(IsPlainText(raw) ? raw.Length : TextElements(instance.GetString()!), limit);
         };
 
     private static int TextElements(string text)
