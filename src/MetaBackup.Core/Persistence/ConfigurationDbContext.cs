@@ -59,6 +59,17 @@ public sealed class ConfigurationDbContext : DbContext
             .MakeGenericMethod(area.EntityType).Invoke(this, null)!;
 
     /// <summary>
+    /// Every record of one area, untracked, in the order of their ids when <paramref name="byId"/>: the query by which
+    /// whole areas are read (<see cref="ConfigurationSession.Records"/>), written once so that the CLI can have EF Core
+    /// compile its very shape on the other core while a command starts (docs/performance.md, "Start-up").
+    /// </summary>
+    public IQueryable<ConfigRecord> RecordsToRead(ConfigurationArea area, bool byId)
+    {
+        var records = RecordsOf(area).AsNoTracking();
+        return byId ? records.OrderBy(r => r.Id) : records;
+    }
+
+    /// <summary>
     /// How many records each area holds, keyed by area name: one plain query of a count per area's table (read in the
     /// context's transaction when it has one), not nine LINQ queries each compiled at first use (docs/performance.md, "Export").
     /// </summary>

@@ -70,8 +70,7 @@ public sealed class ConfigurationSession(
     /// </summary>
     public ConfiguredCancelableAsyncEnumerable<ConfigRecord> Records(ConfigurationArea area, CancellationToken cancellationToken, bool byId = false)
     {
-        var records = Db.RecordsOf(area).AsNoTracking();
-        return database.Stream(byId ? records.OrderBy(r => r.Id) : records).WithCancellation(cancellationToken);
+        return database.Stream(Db.RecordsToRead(area, byId)).WithCancellation(cancellationToken);
     }
 
     /// <summary>
