@@ -40,6 +40,9 @@ public sealed record ConfigurationArea(
     /// <summary>The JSON fields that make up the natural key (e.g. kind and name for adapters).</summary>
     public IReadOnlyList<string> NaturalKeyFields { get; } = NaturalKey.Split('+');
 
+    /// <summary>What no two records of the area may share besides their ids: the natural key, then <see cref="AlsoUnique"/>.</summary>
+    public IReadOnlyList<string> UniqueFields { get; } = [NaturalKey, .. AlsoUnique ?? []];
+
     /// <summary>
     /// The references a record holds: the area's declared <see cref="References"/>, and for a setting that
     /// names a record (<see cref="Settings.SettingKeys.References"/>), its value.

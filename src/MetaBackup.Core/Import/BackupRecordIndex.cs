@@ -6,11 +6,13 @@ namespace MetaBackup.Core.Import;
 
 /// <summary>
 /// What the planner knows of every record of a backup without holding the record (docs/performance.md, "Import"):
-/// that it is in the backup, its kind (adapters), the id it will have, and whether the import brings it in; and
-/// whether a record of the same id is stored (and its kind), so that importing onto the same records does not index
-/// them twice (<see cref="StoredRecordIndex"/> holds only the stored records of other ids). Keyed by a 128-bit hash of
-/// the record's id, 32 bytes a record (and the id, for the few that take a stored record's): the validator refused a
-/// document where two ids of an area hash alike, so within a validated document a hash names one record.
+/// that it is in the backup, where (its position in its area's array), its kind (adapters), the id it will have, and
+/// whether the import brings it in; and whether a record of the same id is stored (and its kind), so that importing
+/// onto the same records does not index them twice (<see cref="StoredRecordIndex"/> holds only the stored records of
+/// other ids). Keyed by a 128-bit hash of the record's id, 32 bytes a record (and the id, for the few that take a
+/// stored record's). The validator makes it as it checks that no two ids of an area are the same
+/// (<see cref="DocumentValidator"/>) and refuses a document where two ids of an area hash alike, so within a validated
+/// document a hash names one record.
 /// </summary>
 /// <param name="expected">How many records each area will hold: each area's index is sized for them once.</param>
 internal sealed class BackupRecordIndex(Func<ConfigurationArea, int> expected)
@@ -24,8 +26,18 @@ internal sealed class BackupRecordIndex(Func<ConfigurationArea, int> expected)
     /// <summary>The kinds met, in order; an entry holds its kind's position plus one (0: none).</summary>
     private readonly List<string> _kinds = [];
 
-    public void Add(string area, string backupId, string? kind) =>
-        _areas[area][ValueHash.Of(backupId)] = new Entry { Kind = KindCode(kind) };
+    /// <summary>Adds the record at <paramref name="position"/> of its area; returns where a record of the same id is, if one was added before.</summary>
+    public int? Add(string area, string backupId, string? kind, int position)
+    {
+        ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_areas[area], ValueHash.Of(backupId), out var exists);
+        if (exists)
+        {
+            return entry.Position;
+        }
+
+        entry = new Entry { Kind = KindCode(kind), Position = position };
+        return null;
+    }
 
     public bool Contains(string area, string backupId) => _areas[area].ContainsKey(ValueHash.Of(backupId));
 
@@ -142,6 +154,7 @@ internal sealed class BackupRecordIndex(Func<ConfigurationArea, int> expected)
 
     private struct Entry
     {
+        public int Position;
         public byte Kind;
         public byte StoredKind;
         public Flags Flags;

@@ -78,16 +78,34 @@ public sealed class DocumentSource
     /// <summary>The schema version the document was written in, once validation read it.</summary>
     internal int? OriginalSchemaVersion { get; set; }
 
+    /// <summary>The index of the document's records that validation made as it checked their ids, until a planner takes it.</summary>
+    private BackupRecordIndex? _recordIndex;
+
+    /// <summary>Kept by validation once the document is valid: the planner then needs no pass of its own to index the records.</summary>
+    internal void KeepRecordIndex(BackupRecordIndex index) => _recordIndex = index;
+
+    /// <summary>
+    /// The index validation made, for the one planner that takes it (a planner marks what it plans in it); null when
+    /// none is kept — the document was not validated here, or a planner took it already — and the planner reads the
+    /// document for its ids (docs/performance.md, "Import").
+    /// </summary>
+    internal BackupRecordIndex? TakeRecordIndex()
+    {
+        var index = _recordIndex;
+        _recordIndex = null;
+        return index;
+    }
+
     /// <summary>
     /// Reads the document through once: every top-level item, records one at a time. Opens the file again: a
     /// file that changed since the first read is refused when the pass reaches its end.
     /// </summary>
-    internal IEnumerable<DocumentItem> Items(string[]? recordFields = null)
+    internal IEnumerable<DocumentItem> Items()
     {
         Passes++;
         using var stream = new DocumentStream(_open(), _limits.MaxDocumentBytes, _scan.Hash);
         var blocks = new JsonBlocks(stream, new JsonReaderOptions { MaxDepth = _limits.MaxDepth }, DocumentReader.MaxValueBytes(_limits));
-        foreach (var item in new DocumentItems(blocks, recordFields).Read())
+        foreach (var item in new DocumentItems(blocks).Read())
         {
             yield return item;
         }
@@ -127,32 +145,6 @@ public sealed class DocumentSource
             if (item.Index >= 0 && ConfigurationAreas.Named(item.Property) is { } area)
             {
                 yield return (area, DocumentMigrations.MigrateRecord(area, item.Value, version));
-            }
-        }
-    }
-
-    /// <summary>
-    /// Every record of the document, in the document's order, as the text of the fields named (null where a record has
-    /// none): read where they lie, no record parsed — parsing each record was most of the time of the pass that indexes
-    /// a backup's ids (docs/performance.md, "Import"). A document of an older schema version is brought forward first.
-    /// </summary>
-    internal IEnumerable<(ConfigurationArea Area, string?[] Fields)> RecordFields(params string[] names)
-    {
-        if (ValidatedVersion != Export.ExportDocument.SchemaVersion)
-        {
-            foreach (var (area, record) in RecordElements())
-            {
-                yield return (area, Array.ConvertAll(names, name => record.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null));
-            }
-
-            yield break;
-        }
-
-        foreach (var item in Items(names))
-        {
-            if (item.Index >= 0 && ConfigurationAreas.Named(item.Property) is { } area)
-            {
-                yield return (area, item.Fields!);
             }
         }
     }

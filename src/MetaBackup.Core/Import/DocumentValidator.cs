@@ -32,7 +32,9 @@ public static class DocumentValidator
         var schemaErrors = new List<string>();
         var problems = new List<string>();
         var (schemaErrorCount, problemCount) = (0, 0);
-        var keys = ConfigurationAreas.All.ToDictionary(a => a.Name, a => new[] { "id", a.NaturalKey }.Concat(a.AlsoUnique ?? []).ToDictionary(k => k, _ => new DistinctValues(document.RecordsIn(a))));
+        // The ids go into the index the planner needs (it then reads the document once less); the unique keys are only seen.
+        var ids = new BackupRecordIndex(document.RecordsIn);
+        var keys = ConfigurationAreas.All.ToDictionary(a => a.Name, a => a.UniqueFields.ToDictionary(k => k, _ => new DistinctValues(document.RecordsIn(a))));
         // Records are checked against the schema a batch at a time on every core (the check is most of validation's
         // time), then in the document's order for what needs the records before them.
         var batch = new List<(ConfigurationArea Area, int Index, JsonElement Record)>(RecordsPerBatch);
@@ -52,7 +54,7 @@ public static class DocumentValidator
                     continue;
                 }
 
-                foreach (var problem in Contradictions(area, index, record, keys[area.Name]))
+                foreach (var problem in Contradictions(area, index, record, ids, keys[area.Name]))
                 {
                     problemCount++;
                     if (problems.Count < ProblemsKept)
@@ -110,6 +112,7 @@ public static class DocumentValidator
         }
 
         document.OriginalSchemaVersion = version;
+        document.KeepRecordIndex(ids);
         return new DocumentInfo(ExportDocument.SchemaVersion, version.Value, metadata["includeSecrets"]!.GetValue<bool>(), metadata["exportedAt"]?.ToString(), metadata["appVersion"]?.ToString(), Warnings(metadata, document, limits));
     }
 
@@ -148,11 +151,17 @@ public static class DocumentValidator
         ["$.metadata.format: not \"metabackup-config\""]);
 
     /// <summary>Ids and unique keys taken by an earlier record of the file; a profile key that does not match its fingerprint.</summary>
-    private static IEnumerable<string> Contradictions(ConfigurationArea area, int index, JsonElement record, Dictionary<string, DistinctValues> seen)
+    private static IEnumerable<string> Contradictions(ConfigurationArea area, int index, JsonElement record, BackupRecordIndex ids, Dictionary<string, DistinctValues> seen)
     {
+        var id = record.GetProperty("id").GetString()!;
+        if (ids.Add(area.Name, id, area == ConfigurationAreas.Adapters ? ConfigurationArea.FieldText(record, "kind") : null, index) is { } sameId)
+        {
+            yield return $"{PathOf(area, index)}: id '{id}' is also that of {PathOf(area, sameId)}";
+        }
+
         foreach (var (field, values) in seen)
         {
-            var value = field == "id" ? record.GetProperty("id").GetString()! : field == area.NaturalKey ? area.NaturalKeyOf(record) : ConfigurationArea.FieldText(record, field) ?? "";
+            var value = field == area.NaturalKey ? area.NaturalKeyOf(record) : ConfigurationArea.FieldText(record, field) ?? "";
             if (values.Add(value, index) is { } first)
             {
                 yield return $"{PathOf(area, index)}: {field} '{value}' is also that of {PathOf(area, first)}";

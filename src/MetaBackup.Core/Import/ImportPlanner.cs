@@ -31,8 +31,9 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
     /// <summary>The secrets of an entry that sets none: one shared instance, as a plan may hold a million entries.</summary>
     internal static readonly IReadOnlyDictionary<string, SecretText?> NoSecrets = new Dictionary<string, SecretText?>();
 
-    private readonly BackupRecordIndex _backup = new(document.RecordsIn);
-    private readonly Dictionary<string, int> _countInBackup = ConfigurationAreas.All.ToDictionary(a => a.Name, _ => 0);
+    /// <summary>The backup's records (<see cref="IndexBackup"/>).</summary>
+    private BackupRecordIndex _backup = null!;
+    private readonly Dictionary<string, int> _countInBackup = ConfigurationAreas.All.ToDictionary(a => a.Name, document.RecordsIn);
 
     /// <summary>Full mode: database records that a backup record of the same natural key but another id replaces.</summary>
     private readonly Dictionary<(string Area, string BackupId), ConfigRecord> _replacing = [];
@@ -139,15 +140,13 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
         return found;
     }
 
-    /// <summary>One pass over the document: every record into the index, its id and kind read where they lie (no record parsed).</summary>
-    private void IndexBackup()
-    {
-        foreach (var (area, fields) in document.RecordFields("id", "kind"))
-        {
-            _backup.Add(area.Name, fields[0]!, area == ConfigurationAreas.Adapters ? fields[1] : null);
-            _countInBackup[area.Name]++;
-        }
-    }
+    /// <summary>
+    /// The backup's records as an index: the one validation made as it checked their ids (<see cref="DocumentValidator"/>),
+    /// so that planning reads the document once less (docs/performance.md, "Import").
+    /// </summary>
+    private void IndexBackup() =>
+        _backup = document.TakeRecordIndex()
+            ?? throw new InvalidOperationException("A document is planned once, after it was validated: validation indexes its records.");
 
     /// <summary>
     /// One pass over every stored record: one whose id is the backup's is the record it updates (matched by id), any
@@ -276,7 +275,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
     {
         if (_storedCounts.GetValueOrDefault(area.Name) == 0)
         {
-            foreach (var field in UniqueFields(area))
+            foreach (var field in area.UniqueFields)
             {
                 _brought.Remove((area.Name, field));
             }
@@ -859,15 +858,13 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
     /// </summary>
     private readonly Dictionary<(string Area, string Field), Dictionary<ValueHash, int>> _brought = [];
 
-    private static IEnumerable<string> UniqueFields(ConfigurationArea area) => new[] { area.NaturalKey }.Concat(area.AlsoUnique ?? []);
-
     private static string UniqueValue(ConfigurationArea area, string field, ConfigRecord record) =>
         field == area.NaturalKey ? RecordFields.NaturalKeyOf(area, record) : RecordFields.Text(area, record, field) ?? "";
 
     /// <summary>A record the import creates or updates brings its unique values; two records of the backup must not bring the same.</summary>
     private void Brings(ConfigurationArea area, ConfigRecord incoming, int position)
     {
-        foreach (var field in UniqueFields(area))
+        foreach (var field in area.UniqueFields)
         {
             var value = UniqueValue(area, field, incoming);
             var seen = _brought.TryGetValue((area.Name, field), out var known) ? known : _brought[(area.Name, field)] = new(document.RecordsIn(area));
@@ -898,7 +895,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
                     continue;
                 }
 
-                foreach (var field in UniqueFields(area))
+                foreach (var field in area.UniqueFields)
                 {
                     var value = UniqueValue(area, field, record);
                     if (_brought.GetValueOrDefault((area.Name, field))?.TryGetValue(ValueHash.Of(value), out var position) == true

@@ -8,18 +8,13 @@ namespace MetaBackup.Core.Import.Reading;
 /// property's whole value (<see cref="Index"/> -1) — the metadata, or whatever else a document holds. An area's array
 /// comes first as an empty array of index -1 (so that an empty area is seen too), then its records.
 /// </summary>
-/// <remarks>Read for a few fields (<see cref="DocumentItems"/>' <c>recordFields</c>), a record is not parsed: its <see cref="Value"/>
-/// is undefined and <see cref="Fields"/> holds the text of each field asked for, null where it has none.</remarks>
-internal sealed record DocumentItem(string Property, int Index, JsonElement Value, string?[]? Fields = null);
+internal sealed record DocumentItem(string Property, int Index, JsonElement Value);
 
 /// <summary>
 /// Reads a document the first pass checked (<see cref="DocumentReader"/>) an item at a time: each record is parsed
-/// on its own when all its bytes are in the buffer, so memory holds one record, never the document. Given
-/// <paramref name="recordFields"/>, a record is not parsed at all: those of its own fields that hold text are read
-/// where they lie among its tokens — for a pass that needs only a record's id (docs/performance.md, "Import"). The
-/// first read refused a property given twice, so the first one found is the one there is.
+/// on its own when all its bytes are in the buffer, so memory holds one record, never the document.
 /// </summary>
-internal sealed class DocumentItems(JsonBlocks blocks, string[]? recordFields = null)
+internal sealed class DocumentItems(JsonBlocks blocks)
 {
     private static readonly JsonElement EmptyArray = JsonElement.Parse("[]");
 
@@ -107,14 +102,6 @@ internal sealed class DocumentItems(JsonBlocks blocks, string[]? recordFields = 
                 case Where.InArea when reader.TokenType == JsonTokenType.EndArray:
                     _where = Where.Top;
                     break;
-                case Where.InArea when recordFields is not null:
-                    if (!TryReadFields(ref reader, recordFields, out var fields))
-                    {
-                        reader = checkpoint;
-                        return (false, null);
-                    }
-
-                    return (true, new DocumentItem(_property, _index++, default, fields));
                 case Where.Value:
                 case Where.InArea:
                     // Read once: no value when its bytes are not all in the buffer yet (skipping it first to know, then
@@ -135,52 +122,6 @@ internal sealed class DocumentItems(JsonBlocks blocks, string[]? recordFields = 
                     return (true, new DocumentItem(_property, _index++, value));
                 default:
                     return (true, null);
-            }
-        }
-    }
-
-    /// <summary>
-    /// Reads the record at the reader — past it — for the text of each field named in <paramref name="names"/> among its
-    /// own, its nested values skipped; false when its bytes are not all in the buffer yet.
-    /// </summary>
-    private static bool TryReadFields(ref Utf8JsonReader record, string[] names, out string?[] fields)
-    {
-        fields = new string?[names.Length];
-        if (record.TokenType != JsonTokenType.StartObject)
-        {
-            return record.TrySkip();
-        }
-
-        while (true)
-        {
-            if (!record.Read())
-            {
-                return false;
-            }
-
-            if (record.TokenType == JsonTokenType.EndObject)
-            {
-                return true;
-            }
-
-            var named = names.Length - 1;
-            while (named >= 0 && !record.ValueTextEquals(names[named]))
-            {
-                named--;
-            }
-
-            if (!record.Read())
-            {
-                return false;
-            }
-
-            if (named >= 0 && fields[named] is null && record.TokenType == JsonTokenType.String)
-            {
-                fields[named] = record.GetString();
-            }
-            else if (!record.TrySkip())
-            {
-                return false;
             }
         }
     }
