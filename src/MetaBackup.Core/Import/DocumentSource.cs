@@ -86,8 +86,8 @@ public sealed class DocumentSource
 
     /// <summary>
     /// The index validation made, for the one planner that takes it (a planner marks what it plans in it); null when
-    /// none is kept — the document was not validated here, or a planner took it already — and the planner reads the
-    /// document for its ids (docs/performance.md, "Import").
+    /// none is kept — the document was not validated here, or a planner took it already. A planner given such a
+    /// document stops with an error: only a validated document is planned (docs/performance.md, "Import").
     /// </summary>
     internal BackupRecordIndex? TakeRecordIndex()
     {

@@ -33,7 +33,6 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
 
     /// <summary>The backup's records (<see cref="IndexBackup"/>).</summary>
     private BackupRecordIndex _backup = null!;
-    private readonly Dictionary<string, int> _countInBackup = ConfigurationAreas.All.ToDictionary(a => a.Name, document.RecordsIn);
 
     /// <summary>Full mode: database records that a backup record of the same natural key but another id replaces.</summary>
     private readonly Dictionary<(string Area, string BackupId), ConfigRecord> _replacing = [];
@@ -157,7 +156,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
     private async Task IndexStoredRecordsAsync(CancellationToken cancellationToken)
     {
         _storedCounts = await session.Db.CountRecordsAsync(cancellationToken);
-        _stored = new StoredRecordIndex(a => Math.Max(0, _storedCounts.GetValueOrDefault(a.Name) - _countInBackup[a.Name]), options.Mode == ImportMode.Full);
+        _stored = new StoredRecordIndex(a => Math.Max(0, _storedCounts.GetValueOrDefault(a.Name) - document.RecordsIn(a)), options.Mode == ImportMode.Full);
         foreach (var area in ConfigurationAreas.All)
         {
             await foreach (var record in session.Records(area, cancellationToken))
@@ -256,7 +255,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
 
             foreach (var record in read)
             {
-                if (++reached[record.Area.Name] == _countInBackup[record.Area.Name])
+                if (++reached[record.Area.Name] == document.RecordsIn(record.Area))
                 {
                     Planned(record.Area);
                 }
@@ -284,7 +283,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
             {
                 // Records are being inserted meanwhile: the area's tables (a large block each) are freed now, before the
                 // next area's, rather than held beside them until the collector reaches them (docs/performance.md, "Import").
-                PhaseBoundary.ReleaseGarbage(_countInBackup[area.Name]);
+                PhaseBoundary.ReleaseGarbage(document.RecordsIn(area));
             }
         }
     }
@@ -303,7 +302,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
     {
         var order = PlanningOrder.ToList();
         var read = ConfigurationAreas.All.ToDictionary(a => a.Name, _ => 0);
-        bool Complete(ConfigurationArea area) => read[area.Name] == _countInBackup[area.Name];
+        bool Complete(ConfigurationArea area) => read[area.Name] == document.RecordsIn(area);
         // Once ready an area stays ready (its predecessors stay complete): asked for every record, found once an area.
         var ready = new HashSet<ConfigurationArea>();
         bool Ready(ConfigurationArea area) => ready.Contains(area) || (order.TakeWhile(a => a != area).All(Complete) && ready.Add(area));
@@ -341,7 +340,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
             foreach (var area in held is null ? [] : order)
             {
                 var itsRecords = held!.Where(r => r.Area == area).ToList();
-                if (Complete(area) || !Ready(area) || itsRecords.Count != _countInBackup[area.Name] - read[area.Name])
+                if (Complete(area) || !Ready(area) || itsRecords.Count != document.RecordsIn(area) - read[area.Name])
                 {
                     continue;
                 }
