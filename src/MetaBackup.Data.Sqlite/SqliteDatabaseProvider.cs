@@ -166,6 +166,13 @@ public sealed class SqliteDatabaseProvider : IDatabaseProvider
             return indexes.ConvertAll(index => index.Sql);
         }, cancellationToken);
 
+    /// <summary>A rollback journal for the load's transaction (<see cref="SqliteJournal"/>).</summary>
+    public Task<IAsyncDisposable?> TakeAloneForBulkLoadAsync(ConfigurationDbContext context, CancellationToken cancellationToken) =>
+        SqliteJournal.TakeAloneAsync(context, cancellationToken);
+
+    public Task ShareAgainAsync(ConfigurationDbContext context, CancellationToken cancellationToken) =>
+        SqliteJournal.ShareAgainAsync(context, cancellationToken);
+
     /// <summary>SQLITE_BUSY (5) and SQLITE_LOCKED (6): the busy timeout ran out while another connection held the lock.</summary>
     public bool IsBusy(System.Data.Common.DbException error) => error is SqliteException { SqliteErrorCode: 5 or 6 };
 

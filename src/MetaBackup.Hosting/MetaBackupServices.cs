@@ -31,7 +31,8 @@ public static class MetaBackupServices
     /// <param name="services">The front end's services.</param>
     /// <param name="dataDirectory">The data directory (keys, database, logs, snapshots, staging).</param>
     /// <param name="environment">Reads environment variables (the system key, the database).</param>
-    public static IServiceCollection AddMetaBackup(this IServiceCollection services, DataDirectory dataDirectory, Func<string, string?> environment)
+    /// <param name="runsAlone">Whether the process is one command that answers no one else meanwhile (<see cref="ApplicationServices.RunsAlone"/>): the CLI.</param>
+    public static IServiceCollection AddMetaBackup(this IServiceCollection services, DataDirectory dataDirectory, Func<string, string?> environment, bool runsAlone = false)
     {
         services.TryAddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
         services.TryAddSingleton(TimeProvider.System);
@@ -57,6 +58,7 @@ public static class MetaBackupServices
             provider.GetRequiredService<IRunQueue>())
         {
             Imports = provider.GetRequiredService<ImportLimits>(),
+            RunsAlone = runsAlone,
         });
         services.AddScoped<MetaBackupScope>();
         return services;

@@ -155,9 +155,7 @@ public sealed class InterruptionTests
     public async Task An_import_stopped_by_a_signal_while_applying_exits_130_with_one_line_and_changes_nothing(string signal)
     {
         using var source = new CliRunner();
-        source.Environment["ENCRYPTION_KEY"] = TestKeys.A;
-        await ConfigureLargeBackupAsync(source, Path.Combine(source.WorkingDirectory, "backups"));
-        var backup = JsonNode.Parse((await source.OkAsync("export", "--no-encryption", "-o", source.WorkingDirectory, "--json")).Out)!["file"]!.GetValue<string>();
+        var backup = await ExportLargeBackupAsync(source);
         using var target = new CliRunner();
         target.Environment["ENCRYPTION_KEY"] = TestKeys.B;
         await target.OkAsync("init");
@@ -172,6 +170,47 @@ public sealed class InterruptionTests
         Assert.DoesNotContain("Unhandled", stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("Exception", stderr, StringComparison.Ordinal);
         Assert.Equal(before, target.Dump());
+    }
+
+    /// <summary>
+    /// The CLI loads an empty configuration through SQLite's rollback journal (docs/database.md, "Loading in bulk"). Killed
+    /// once its records are in the database file but not committed, it leaves the configuration as it was: the journal
+    /// puts the file back, and the next command shares the database through the write-ahead log again.
+    /// </summary>
+    [Fact]
+    public async Task An_import_into_an_empty_configuration_killed_before_its_commit_leaves_it_empty_and_the_next_import_completes()
+    {
+        using var source = new CliRunner();
+        var backup = await ExportLargeBackupAsync(source);
+        using var target = new CliRunner();
+        target.Environment["ENCRYPTION_KEY"] = TestKeys.B;
+        await target.OkAsync("init");
+        var before = target.Dump();
+        var sizeBefore = TestDatabase.IsPostgres ? 0 : new FileInfo(target.DatabasePath).Length;
+
+        using (var process = CliProcess.Start(target.DataDirectory, target.Environment, target.WorkingDirectory, "import", backup, "--mode", "full"))
+        {
+            var stderr = await KillWhenAsync(process, line => line == "import: verifying");
+            Assert.DoesNotContain("import: committed", stderr, StringComparison.Ordinal);
+        }
+
+        if (!TestDatabase.IsPostgres)
+        {
+            // The records were written into the file itself, uncommitted, with what they overwrote in the journal.
+            Assert.True(new FileInfo(target.DatabasePath).Length > sizeBefore, "nothing of the import reached the database file before the kill");
+            Assert.True(File.Exists(target.DatabasePath + "-journal"));
+        }
+
+        // The next command puts the file back (a reader that may not write could not) and shares it again.
+        await target.OkAsync("groups", "list");
+        Assert.Equal(before, target.Dump());
+        if (!TestDatabase.IsPostgres)
+        {
+            Assert.Equal("wal", DatabaseDump.SqliteJournalMode(target.DatabasePath));
+        }
+
+        await target.OkAsync("import", backup, "--mode", "full");
+        await target.OkAsync("groups", "show", "bulk-00001");
     }
 
     [Fact]
@@ -248,6 +287,14 @@ public sealed class InterruptionTests
         await cli.OkAsync("settings", "set", "config.backup.storageId", "disk");
         await cli.OkAsync("settings", "set", "config.backup.encryptionProfileId", "offsite");
         await cli.OkAsync("settings", "set", "config.backup.includeSecrets", "true");
+    }
+
+    /// <summary>The configuration of <see cref="ConfigureLargeBackupAsync"/> in <paramref name="source"/>, exported unencrypted; the backup's path.</summary>
+    private static async Task<string> ExportLargeBackupAsync(CliRunner source)
+    {
+        source.Environment["ENCRYPTION_KEY"] = TestKeys.A;
+        await ConfigureLargeBackupAsync(source, Path.Combine(source.WorkingDirectory, "backups"));
+        return JsonNode.Parse((await source.OkAsync("export", "--no-encryption", "-o", source.WorkingDirectory, "--json")).Out)!["file"]!.GetValue<string>();
     }
 
     /// <summary>Reads the process's stderr, sends it SIG<paramref name="signal"/> at the first line <paramref name="when"/> accepts, and returns all it printed once it has exited.</summary>

@@ -110,6 +110,15 @@ public static class DatabaseDump
         return command.ExecuteNonQuery();
     }
 
+    /// <summary>The journal a SQLite database file is in (<c>wal</c>, <c>delete</c> …), as a new connection that only reads finds it.</summary>
+    public static string SqliteJournalMode(string sqlitePath)
+    {
+        using var connection = Open(new Dictionary<string, string?>(), sqlitePath, readOnly: true);
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode";
+        return (string)command.ExecuteScalar()!;
+    }
+
     /// <summary>
     /// Everything the database keeps, to prove a command left it exactly as it was: on SQLite the bytes of the database
     /// file and of its journal / WAL files; on PostgreSQL, which keeps no file of its own for us to read, the dump.

@@ -55,7 +55,7 @@ public sealed class CommandContext(ParseResult parse, CliHost host) : IAsyncDisp
     /// <summary>MetaBackup's services for this data directory, composed as the server composes them (MetaBackup.Hosting).</summary>
     public IServiceProvider Services => _services ??= new ServiceCollection()
         .AddSingleton(Directory.Exists(DataDirectory.Root) ? Logs : NullLoggerFactory.Instance)
-        .AddMetaBackup(DataDirectory, Host.Environment)
+        .AddMetaBackup(DataDirectory, Host.Environment, runsAlone: true)
         .BuildServiceProvider();
 
     /// <summary>The command's unit of work, acting as the operator at this command line.</summary>

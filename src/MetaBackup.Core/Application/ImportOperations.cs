@@ -64,7 +64,7 @@ public sealed record ValidateBackup(BackupInput Source, AesKey? Key, Action<stri
             context,
             async path =>
             {
-                var report = await new ConfigImporter(context.Session, context.DataDirectory).ValidateImportAsync(path, Key, cancellationToken, Progress);
+                var report = await context.Importer().ValidateImportAsync(path, Key, cancellationToken, Progress);
                 return new ValidationOutcome(BackupSummary.Of(report.Source, report.Plan));
             },
             cancellationToken);
@@ -84,7 +84,7 @@ public sealed record ImportBackup(BackupInput Source, ImportOptions Options, Aes
             context,
             async path =>
             {
-                var result = await new ConfigImporter(context.Session, context.DataDirectory).ImportConfigAsync(path, Options, Key, Progress, cancellationToken, ExpectedPlan);
+                var result = await context.Importer().ImportConfigAsync(path, Options, Key, Progress, cancellationToken, ExpectedPlan);
                 return new ImportOutcome(BackupSummary.Of(result.Source, result.Plan), PlanView.Of(result.Plan), result.Applied, result.SafetySnapshot);
             },
             cancellationToken);

@@ -147,7 +147,7 @@ public sealed record PlanImportSession(string Id, ImportMode Mode, IReadOnlyList
         }
 
         var options = new ImportOptions(Mode, Areas is { Count: > 0 } ? Areas : null, Ids is { Count: > 0 } ? Ids : null, DryRun: true);
-        var result = await new ConfigImporter(context.Session, context.DataDirectory).ImportConfigAsync(sessions.PathOf(session), options, sessions.KeyOf(session), null, cancellationToken);
+        var result = await context.Importer().ImportConfigAsync(sessions.PathOf(session), options, sessions.KeyOf(session), null, cancellationToken);
         session.PlanOptions = ImportSessionStore.Json(options with { DryRun = false });
         session.Plan = ImportSessionStore.Json(PlanView.Of(result.Plan));
         session.Backup = ImportSessionStore.Json(BackupSummary.Of(result.Source, result.Plan));
@@ -175,7 +175,7 @@ public sealed record ApplyImportSession(string Id, string PlanDigest, Action<str
         }
 
         var options = JsonSerializer.Deserialize<ImportOptions>(session.PlanOptions, SecretMasking.Options)!;
-        var result = await new ConfigImporter(context.Session, context.DataDirectory).ImportConfigAsync(sessions.PathOf(session), options, sessions.KeyOf(session), Progress, cancellationToken, PlanDigest);
+        var result = await context.Importer().ImportConfigAsync(sessions.PathOf(session), options, sessions.KeyOf(session), Progress, cancellationToken, PlanDigest);
         var outcome = new ImportOutcome(BackupSummary.Of(result.Source, result.Plan), PlanView.Of(result.Plan), result.Applied, result.SafetySnapshot);
         context.Session.Db.ChangeTracker.Clear();
         var applied = await sessions.FindAsync(Id, cancellationToken);
@@ -272,7 +272,7 @@ internal sealed class ImportSessionStore(OperationContext context)
     {
         try
         {
-            return await new ConfigImporter(context.Session, context.DataDirectory).ValidateImportAsync(PathOf(session), key ?? KeyOf(session), cancellationToken);
+            return await context.Importer().ValidateImportAsync(PathOf(session), key ?? KeyOf(session), cancellationToken);
         }
         catch (Format.BackupFileException refused)
         {

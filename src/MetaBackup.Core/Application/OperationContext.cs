@@ -18,6 +18,13 @@ public sealed record ApplicationServices(DataDirectory DataDirectory, SystemKeyS
 {
     /// <summary>The limits of import sessions.</summary>
     public ImportLimits Imports { get; init; } = new();
+
+    /// <summary>
+    /// Whether this process is one command that runs to its end and answers no one else meanwhile (the CLI): its import
+    /// into an empty configuration may then take the database to itself while it loads it. A server keeps the database
+    /// open to its other requests (docs/database.md, "Loading in bulk").
+    /// </summary>
+    public bool RunsAlone { get; init; }
 }
 
 /// <summary>How large an uploaded backup may be, and how long an unused import session lives (docs/api.md, "Import sessions").</summary>
@@ -40,4 +47,7 @@ public sealed record OperationContext(ConfigurationSession Session, ApplicationS
     public Actor Actor => Session.Actor;
 
     public DataDirectory DataDirectory => Services.DataDirectory;
+
+    /// <summary>The importer of this session, as this process may import (<see cref="ApplicationServices.RunsAlone"/>).</summary>
+    internal Import.ConfigImporter Importer() => new(Session, DataDirectory) { RunsAlone = Services.RunsAlone };
 }

@@ -23,6 +23,13 @@ public sealed record ValidationReport(OpenedBackup Source, DocumentInfo Document
 /// </summary>
 public sealed class ConfigImporter(ConfigurationSession session, DataDirectory dataDirectory, DocumentLimits? limits = null)
 {
+    /// <summary>
+    /// Whether the process answers no one else while it imports (<see cref="Application.ApplicationServices.RunsAlone"/>):
+    /// then an import into an empty configuration takes the database to itself for its transaction, if no other
+    /// connection has it open (<see cref="IDatabaseProvider.TakeAloneForBulkLoadAsync"/>).
+    /// </summary>
+    public bool RunsAlone { get; init; }
+
     public async Task<ValidationReport> ValidateImportAsync(string path, AesKey? suppliedKey, CancellationToken cancellationToken = default, Action<string>? progress = null)
     {
         var (source, info) = await OpenAndValidateAsync(path, suppliedKey, progress ?? (_ => { }), cancellationToken);
@@ -52,6 +59,9 @@ public sealed class ConfigImporter(ConfigurationSession session, DataDirectory d
         var db = session.Db;
         string? snapshot = null;
         ImportPlan plan;
+        // Asked before the transaction, which the database's journal cannot change inside; asked again inside it, where
+        // the answer holds (docs/database.md, "Loading in bulk").
+        await using (var alone = RunsAlone && await IsEmptyAsync(cancellationToken) ? await session.TakeAloneForBulkLoadAsync(cancellationToken) : null)
         await using (var transaction = await session.BeginWriteAsync(cancellationToken))
         {
             try
@@ -59,7 +69,7 @@ public sealed class ConfigImporter(ConfigurationSession session, DataDirectory d
                 progress("planning");
                 var planner = new ImportPlanner(session, source.Document, info, options);
                 using var applier = new ImportApplier(session);
-                if ((await db.CountRecordsAsync(cancellationToken)).Values.All(count => count == 0))
+                if (await IsEmptyAsync(cancellationToken))
                 {
                     // Into an empty configuration — a server being rebuilt — what the plan creates is inserted as it is
                     // planned, and rolled back with the rest if the plan is refused or not the one expected
@@ -123,6 +133,10 @@ public sealed class ConfigImporter(ConfigurationSession session, DataDirectory d
             Path.GetFileName(path), options.Mode, plan.Summary(), snapshot);
         return new ImportResult(plan, true, snapshot, source);
     }
+
+    /// <summary>Whether the configuration holds no record of any area.</summary>
+    private async Task<bool> IsEmptyAsync(CancellationToken cancellationToken) =>
+        (await session.Db.CountRecordsAsync(cancellationToken)).Values.All(count => count == 0);
 
     /// <summary>The safety snapshot of the state the import changes, inside its transaction (docs/recovery.md).</summary>
     private async Task<string> TakeSafetySnapshotAsync(Action<string> progress, CancellationToken cancellationToken)

@@ -58,6 +58,9 @@ public sealed class ConfigurationSession(
     /// <summary>Drops the configuration's secondary indexes for a load into an empty configuration, in the current transaction (<see cref="IndexesSetAside"/>).</summary>
     internal Task<IndexesSetAside> SetIndexesAsideAsync(CancellationToken cancellationToken) => IndexesSetAside.DropAsync(Db, database, cancellationToken);
 
+    /// <summary>Takes the database alone for a bulk load, before its transaction (<see cref="IDatabaseProvider.TakeAloneForBulkLoadAsync"/>).</summary>
+    internal Task<IAsyncDisposable?> TakeAloneForBulkLoadAsync(CancellationToken cancellationToken) => database.TakeAloneForBulkLoadAsync(Db, cancellationToken);
+
     /// <summary>
     /// A context of its own on the same database, without the session's key or actor: for work beside the session's own
     /// transaction, such as renewing a run's lease while the run reads its snapshot (<see cref="Scheduling.RunLease"/>).

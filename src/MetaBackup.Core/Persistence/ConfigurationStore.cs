@@ -52,8 +52,9 @@ public sealed class ConfigurationStore(
     public Task<ConfigurationSession> OpenAsync(CancellationToken cancellationToken = default) => OpenAsync(actor ?? Actor.System, cancellationToken);
 
     /// <summary>
-    /// Opens a session for <paramref name="sessionActor"/>. The first open of this store checks the system key
-    /// and applies pending migrations (docs/architecture.md, "Composition"); later ones — a server's requests —
+    /// Opens a session for <paramref name="sessionActor"/>. The first open of this store checks the system key,
+    /// applies pending migrations (docs/architecture.md, "Composition") and shares again a database an interrupted bulk
+    /// load left to itself (<see cref="IDatabaseProvider.ShareAgainAsync"/>); later ones — a server's requests —
     /// only read the stored fingerprint and, when a rotation elsewhere has moved it, resolve the key again.
     /// </summary>
     public async Task<ConfigurationSession> OpenAsync(Actor sessionActor, CancellationToken cancellationToken = default)
@@ -77,6 +78,7 @@ public sealed class ConfigurationStore(
     {
         var key = await ResolveKeyAsync(db, cancellationToken);
         await MigrateIfNeededAsync(db, cancellationToken);
+        await database.ShareAgainAsync(db, cancellationToken);
         _verified = key;
         return key;
     }

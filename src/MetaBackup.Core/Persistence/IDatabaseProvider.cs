@@ -80,6 +80,25 @@ public interface IDatabaseProvider
     Task<IReadOnlyList<string>> DropIndexesForBulkLoadAsync(ConfigurationDbContext context, IReadOnlyCollection<string> tables, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<string>>([]);
 
+    /// <summary>
+    /// Before the transaction of a bulk load into an empty configuration by a process that answers no one else meanwhile
+    /// (the CLI: <see cref="Application.ApplicationServices.RunsAlone"/>), takes the database to the context's connection
+    /// alone so that it writes each page once rather than twice — on SQLite a rollback journal instead of the write-ahead
+    /// log, as <c>sqlite3</c> loads a dump; other connections then wait for the load to end before they read. Disposing
+    /// what it gives back, once the transaction has ended, shares the database again. Null where the database has no such
+    /// mode, or while another connection has it open: the load then goes on as any other write (docs/database.md,
+    /// "Loading in bulk").
+    /// </summary>
+    Task<IAsyncDisposable?> TakeAloneForBulkLoadAsync(ConfigurationDbContext context, CancellationToken cancellationToken) =>
+        Task.FromResult<IAsyncDisposable?>(null);
+
+    /// <summary>
+    /// Shares again a database that a bulk load took alone (<see cref="TakeAloneForBulkLoadAsync"/>) and did not give
+    /// back — its process was killed midway, or another connection was reading at its end. A process's first open of the
+    /// store calls it (<see cref="ConfigurationStore"/>); on a database that is shared it changes nothing.
+    /// </summary>
+    Task ShareAgainAsync(ConfigurationDbContext context, CancellationToken cancellationToken) => Task.CompletedTask;
+
     /// <summary>Whether an error means the database was held by another writer for longer than this one waits (or, where the database says so, a serialisation failure).</summary>
     bool IsBusy(System.Data.Common.DbException error);
 }
