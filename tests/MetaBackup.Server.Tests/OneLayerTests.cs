@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using MetaBackup.Cli;
 using MetaBackup.Core.Vault;
 using MetaBackup.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MetaBackup.Server.Tests;
 
@@ -29,6 +30,15 @@ public sealed class OneLayerTests : IAsyncLifetime
         await _b.DisposeAsync();
         _work.Dispose();
     }
+
+    /// <summary>
+    /// What differs between the front ends is declared where each composes its services: a server answers other requests
+    /// while it imports, so its imports never take the database to themselves (docs/database.md, "Loading in bulk"); the
+    /// CLI's do (<c>InterruptionTests</c> finds the rollback journal of one it kills).
+    /// </summary>
+    [Fact]
+    public void A_server_never_takes_the_database_to_itself_for_an_import() =>
+        Assert.False(_a.Services.GetRequiredService<Core.Application.ApplicationServices>().RunsAlone);
 
     [Fact]
     public async Task The_same_export_and_import_through_the_CLI_and_through_the_API_give_the_same_result()

@@ -126,8 +126,12 @@ public sealed class BulkLoadJournalTests : IDisposable
                 {
                     whileApplying = RawCommand.RunAsync(target.Db, async command =>
                     {
+                        command.CommandText = "PRAGMA synchronous";
+                        // The journal synced before the file is written: FULL (2) in the rollback journal, set by the load.
+                        var synchronous = (long)(await command.ExecuteScalarAsync())!;
                         command.CommandText = "PRAGMA journal_mode";
-                        return (string?)await command.ExecuteScalarAsync();
+                        var journal = (string?)await command.ExecuteScalarAsync();
+                        return journal == "delete" && synchronous != 2 ? $"{journal}, synchronous {synchronous}" : journal;
                     }, CancellationToken.None).GetAwaiter().GetResult();
                 }
             });
