@@ -29,7 +29,7 @@ internal static class SqliteJournal
         if (TrySet(context, Alone))
         {
             // The journal synced before the file is written, whatever the build of SQLite defaults to: in the rollback
-            // journal a lesser setting may leave a file damaged by a power cut (SQLite's documentation of the pragma).
+            // journal a lesser setting may leave a file damaged by a power cut (docs/database.md, "Loading in bulk").
             Pragma(context, "PRAGMA synchronous=FULL");
             return new SharedAgainAtEnd(context);
         }

@@ -135,8 +135,7 @@ public sealed class ConfigImporter(ConfigurationSession session, DataDirectory d
     }
 
     /// <summary>Whether the configuration holds no record of any area.</summary>
-    private async Task<bool> IsEmptyAsync(CancellationToken cancellationToken) =>
-        (await session.Db.CountRecordsAsync(cancellationToken)).Values.All(count => count == 0);
+    private Task<bool> IsEmptyAsync(CancellationToken cancellationToken) => session.Db.HoldsNoRecordsAsync(cancellationToken);
 
     /// <summary>The safety snapshot of the state the import changes, inside its transaction (docs/recovery.md).</summary>
     private async Task<string> TakeSafetySnapshotAsync(Action<string> progress, CancellationToken cancellationToken)

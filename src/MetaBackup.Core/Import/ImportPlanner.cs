@@ -31,8 +31,12 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
     /// <summary>The secrets of an entry that sets none: one shared instance, as a plan may hold a million entries.</summary>
     internal static readonly IReadOnlyDictionary<string, SecretText?> NoSecrets = new Dictionary<string, SecretText?>();
 
-    /// <summary>The backup's records (<see cref="IndexBackup"/>).</summary>
-    private BackupRecordIndex _backup = null!;
+    /// <summary>
+    /// The backup's records as an index: the one validation made as it checked their ids (<see cref="DocumentValidator"/>),
+    /// taken when the planner is made, so that planning reads the document once less (docs/performance.md, "Import").
+    /// </summary>
+    private readonly BackupRecordIndex _backup = document.TakeRecordIndex()
+        ?? throw new InvalidOperationException("A document is planned once, after it was validated: validation indexes its records.");
 
     /// <summary>Full mode: database records that a backup record of the same natural key but another id replaces.</summary>
     private readonly Dictionary<(string Area, string BackupId), ConfigRecord> _replacing = [];
@@ -71,7 +75,6 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
     public async Task<ImportPlan> PlanAsync(CancellationToken cancellationToken, WriteBehind<CreatedRecord>? creating = null)
     {
         CheckOptions();
-        IndexBackup();
         await IndexStoredRecordsAsync(cancellationToken);
         if (creating is not null && _storedCounts.Values.Any(count => count > 0))
         {
@@ -138,14 +141,6 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
 
         return found;
     }
-
-    /// <summary>
-    /// The backup's records as an index: the one validation made as it checked their ids (<see cref="DocumentValidator"/>),
-    /// so that planning reads the document once less (docs/performance.md, "Import").
-    /// </summary>
-    private void IndexBackup() =>
-        _backup = document.TakeRecordIndex()
-            ?? throw new InvalidOperationException("A document is planned once, after it was validated: validation indexes its records.");
 
     /// <summary>
     /// One pass over every stored record: one whose id is the backup's is the record it updates (matched by id), any

@@ -77,12 +77,27 @@ public sealed class ConfigurationDbContext : DbContext
         RawCommand.RunAsync(this, async command =>
         {
             var areas = ConfigurationAreas.All;
-            command.CommandText = "SELECT " + string.Join(", ", areas.Select(a => $"(SELECT COUNT(*) FROM \"{Model.FindEntityType(a.EntityType)!.GetTableName()}\")"));
+            command.CommandText = "SELECT " + string.Join(", ", areas.Select(a => $"(SELECT COUNT(*) FROM {TableOf(a)})"));
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             await reader.ReadAsync(cancellationToken);
             return areas.Select((area, i) => (area.Name, Count: Convert.ToInt32(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture)))
                 .ToDictionary(c => c.Name, c => c.Count);
         }, cancellationToken);
+
+    /// <summary>
+    /// Whether no area holds a record: one query that stops at each table's first row, where counting them would read
+    /// every row of a large configuration (the question an import asks before and inside its transaction, docs/database.md,
+    /// "Loading in bulk").
+    /// </summary>
+    public Task<bool> HoldsNoRecordsAsync(CancellationToken cancellationToken) =>
+        RawCommand.RunAsync(this, async command =>
+        {
+            command.CommandText = "SELECT CASE WHEN " + string.Join(" OR ", ConfigurationAreas.All.Select(a => $"EXISTS (SELECT 1 FROM {TableOf(a)})")) + " THEN 0 ELSE 1 END";
+            return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) == 1;
+        }, cancellationToken);
+
+    /// <summary>The quoted name of an area's table, for the plain queries above.</summary>
+    private string TableOf(ConfigurationArea area) => $"\"{Model.FindEntityType(area.EntityType)!.GetTableName()}\"";
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
