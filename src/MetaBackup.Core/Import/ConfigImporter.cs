@@ -161,8 +161,7 @@ public sealed class ConfigImporter(ConfigurationSession session, DataDirectory d
     {
         var size = new FileInfo(path) is { Exists: true } file ? $"{file.Length} bytes" : "missing";
         progress($"opening {Path.GetFileName(path)} ({size})");
-        // Made on the other core while this one checks the backup, which it reads alone (docs/performance.md, "Start-up").
-        IncomingRecords.StartMakingContracts();
+        MadeAhead.Start();
         var source = await new BackupOpener(session, limits).OpenAsync(path, suppliedKey, cancellationToken);
         progress($"checking the document{(source.KeySource is { } key ? $" (opened with {key})" : "")}");
         var info = DocumentValidator.Validate(source.Document, limits);

@@ -72,6 +72,19 @@ public static class DocumentSchema
     public static bool IsValidRecord(JsonElement record, string areaName, int schemaVersion) =>
         RecordSchemas[schemaVersion].Value[areaName].Matches(record);
 
+    /// <summary>
+    /// Builds what validating a document of <paramref name="schemaVersion"/> needs first: each area's record schema and
+    /// its compiled check, and the library's schema of the whole for its quick check (<see cref="MadeAhead"/>).
+    /// </summary>
+    internal static void Prepare(int schemaVersion)
+    {
+        _ = RecordSchemas[schemaVersion].Value;
+        _ = Schemas[schemaVersion].Flag;
+    }
+
+    /// <summary>Whether <see cref="Prepare"/> was done, by itself or by a validation.</summary>
+    internal static bool IsPrepared(int schemaVersion) => RecordSchemas[schemaVersion].IsValueCreated && Schemas[schemaVersion].HasFlag;
+
     /// <summary>Whether the records of <paramref name="areaName"/> have the compiled check (else the library checks each of them, slower).</summary>
     internal static bool IsCompiled(string areaName, int schemaVersion) => RecordSchemas[schemaVersion].Value[areaName].Compiled is not null;
 
@@ -86,6 +99,8 @@ public static class DocumentSchema
         private readonly Lazy<JsonSchema> _detail = new(() => Build(build, "detail"));
 
         public JsonSchema Flag => _flag.Value;
+
+        public bool HasFlag => _flag.IsValueCreated;
 
         public JsonSchema Detail => _detail.Value;
 

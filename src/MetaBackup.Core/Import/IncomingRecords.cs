@@ -25,28 +25,9 @@ internal sealed class IncomingRecords(SecretCipher cipher, bool includeSecrets)
     });
 
     /// <summary>
-    /// The serializer's contract of each area's record as <see cref="Build"/> reads it, made once a process on the
-    /// machine's other core — started as an import or a validation opens its backup, ready by the time it plans. Made at
-    /// a record's first use instead (by reflection, and the code it emits compiled then), they kept the plan of 1,000
-    /// records waiting about a tenth of a second (docs/performance.md, "Start-up").
-    /// </summary>
-    internal static void StartMakingContracts() => _ = ContractsMade.Value;
-
-    private static readonly Lazy<Task> ContractsMade = new(() => Task.Run(() =>
-    {
-        try
-        {
-            MakeContracts();
-        }
-        catch (Exception)
-        {
-            // Only ahead of time: the import meets the same failure where it reads a record, and reports it there.
-        }
-    }));
-
-    /// <summary>
-    /// Reads back a record of each area written as <see cref="Build"/> reads one: each contract made, and the code the
-    /// serializer emits for it compiled; the types it was done for (every area's, <c>IncomingRecordsTests</c>).
+    /// Reads back a record of each area written as <see cref="Build"/> reads one: each of the serializer's contracts made,
+    /// and the code it emits for them compiled, ahead of the first record planned (<see cref="MadeAhead"/>); the types it
+    /// was done for (every area's, <c>MadeAheadTests</c>).
     /// </summary>
     internal static IReadOnlyList<Type> MakeContracts()
     {

@@ -1,11 +1,22 @@
 using MetaBackup.Core.Configuration;
+using MetaBackup.Core.Export;
 using MetaBackup.Core.Import;
 
 namespace MetaBackup.Core.Tests.Import;
 
-/// <summary>How an import turns a backup's records into the records it stores (<see cref="IncomingRecords"/>).</summary>
-public sealed class IncomingRecordsTests
+/// <summary>What an import builds ahead of its first record, on the other core (<see cref="MadeAhead"/>).</summary>
+public sealed class MadeAheadTests
 {
+    [Fact]
+    public async Task The_schemas_of_the_current_version_are_built_ahead_of_validation()
+    {
+        MadeAhead.Start();
+        await MadeAhead.Made;
+
+        Assert.True(DocumentSchema.IsPrepared(ExportDocument.SchemaVersion));
+        Assert.All(ConfigurationAreas.All, area => Assert.True(DocumentSchema.IsCompiled(area.Name, ExportDocument.SchemaVersion)));
+    }
+
     [Fact]
     public void The_contract_of_every_area_s_record_is_made_ahead_of_planning()
     {
