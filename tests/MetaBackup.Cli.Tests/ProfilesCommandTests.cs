@@ -31,7 +31,7 @@ public sealed class ProfilesCommandTests : IDisposable
 
         Assert.Equal(created["fingerprint"]!.GetValue<string>(), first["fingerprint"]!.GetValue<string>());
         Assert.Equal("created", first["outcome"]!.GetValue<string>());
-        Assert.Equal("alreadypresent", second["outcome"]!.GetValue<string>());
+        Assert.Equal("alreadyPresent", second["outcome"]!.GetValue<string>());
         Assert.Single(JsonNode.Parse((await _b.OkAsync("profiles", "list", "--json")).Out)!.AsArray());
     }
 

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using MetaBackup.Cli.Input;
 using MetaBackup.Cli.Output;
 using MetaBackup.Core.Application;
+using MetaBackup.Core.Configuration;
 using MetaBackup.Core.Import;
 using MetaBackup.Core.Secrets;
 using static MetaBackup.Cli.CommandBuilder;
@@ -38,7 +39,7 @@ public static class ImportCommands
         var file = FileArgument();
         var (storage, storageFile) = StorageOptions();
         var mode = new Option<string>("--mode") { Description = "full: afterwards the configuration equals the backup (records absent from it are deleted); merge: add and update, delete nothing; selective: only --areas (and --ids), merge semantics.", HelpName = "full|merge|selective", Required = true };
-        mode.AcceptOnlyFromAmong("full", "merge", "selective");
+        mode.AcceptOnlyFromAmong([.. WireName.All<ImportMode>()]);
         var areas = Many("--areas", "For selective: the areas to import, comma-separated (settings, credentialProfiles, encryptionProfiles, groups, adapters, jobs, users, ssoProviders, apiKeys).", "A,B");
         var ids = Many("--ids", "For selective: only these record ids of the backup, comma-separated.", "ID,...");
         var dryRun = Flag("--dry-run", "Print the plan — per record: create, update (changed fields; secrets only as changed), delete, skip (reason), unchanged — and change nothing.");
@@ -47,7 +48,7 @@ public static class ImportCommands
         return Make("import", "Import a backup: validate, plan, save a safety snapshot, then apply in one transaction. Exit 0 applied, 1 failed (nothing changed), 3 refused by validation.", host, async (cli, ct) =>
         {
             var options = new ImportOptions(
-                Enum.Parse<ImportMode>(cli.Get(mode), ignoreCase: true),
+                WireName.TryParse<ImportMode>(cli.Get(mode), out var chosen) ? chosen : throw new UsageException("--mode is full, merge or selective."),
                 cli.Get(areas) is { Length: > 0 } a ? List(a) : null,
                 cli.Get(ids) is { Length: > 0 } i ? List(i) : null,
                 cli.Get(dryRun));
@@ -63,7 +64,7 @@ public static class ImportCommands
             }
 
             var view = SecretMasking.ToJson(result.Backup).AsObject();
-            view["mode"] = options.Mode.ToString().ToLowerInvariant();
+            view["mode"] = WireName.Of(options.Mode);
             view["applied"] = result.Applied;
             view["safetySnapshot"] = result.SafetySnapshot;
             view["planDigest"] = result.Plan.Digest;
@@ -115,7 +116,7 @@ public static class ImportCommands
             : new BackupInput.InDestination(destination!, name!);
     }
 
-    private static readonly string[] ActionNames = [.. Enum.GetValues<PlanAction>().Select(a => a.ToString().ToLowerInvariant())];
+    private static readonly string[] ActionNames = [.. WireName.All<PlanAction>()];
 
     /// <summary>The plan as a table: a line an entry, its text as it is (a key that looks like a time is not one).</summary>
     private static readonly Column<PlanEntryView>[] PlanColumns =

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using MetaBackup.Cli.Input;
 using MetaBackup.Core.Application;
+using MetaBackup.Core.Configuration;
 using MetaBackup.Core.IO;
 using MetaBackup.Core.Secrets;
 using MetaBackup.Core.Vault;
@@ -73,7 +74,7 @@ public static class ProfilesCommand
                 var (key, recoveryKit) = KeyFileReader.Read(cli.Host, cli.Get(kit), cli.Get(keyFile));
                 var (profile, outcome) = await cli.RunAsync(new ImportProfileKey(key, recoveryKit, cli.Get(importName)), ct);
                 var view = View(profile);
-                view["outcome"] = outcome.ToString().ToLowerInvariant();
+                view["outcome"] = WireName.Of(outcome);
                 cli.Print.Object(view);
                 return ExitCodes.Success;
             }, kit, keyFile, importName));

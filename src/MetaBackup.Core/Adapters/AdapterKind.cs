@@ -10,15 +10,15 @@ public enum AdapterKind
     Notification,
 }
 
-/// <summary>The lower-case names operators type for adapter kinds.</summary>
+/// <summary>The names operators type for adapter kinds (<see cref="WireName"/>).</summary>
 public static class Kinds
 {
-    public static string Name(AdapterKind kind) => kind.ToString().ToLowerInvariant();
+    public static string Name(AdapterKind kind) => WireName.Of(kind);
 
     public static AdapterKind Parse(string text) =>
-        Enum.TryParse<AdapterKind>(text, true, out var kind) && !int.TryParse(text, out _)
+        WireName.TryParse<AdapterKind>(text, out var kind)
             ? kind
             : throw new InvalidInputException(
                 $"Unknown adapter kind '{text}'.",
-                $"Kinds are: {string.Join(", ", Enum.GetValues<AdapterKind>().Select(Name))}.");
+                $"Kinds are: {string.Join(", ", WireName.All<AdapterKind>())}.");
 }

@@ -35,5 +35,5 @@ public sealed record AdapterType(AdapterKind Kind, string Name, IReadOnlyList<Co
 
     public IEnumerable<ConfigKey> SecretKeys => Keys.Where(k => k.Secret);
 
-    public override string ToString() => $"{Kind.ToString().ToLowerInvariant()}/{Name}";
+    public override string ToString() => $"{Kinds.Name(Kind)}/{Name}";
 }

@@ -1,4 +1,5 @@
 using MetaBackup.Core.Access;
+using MetaBackup.Core.Configuration;
 using MetaBackup.Core.Scheduling;
 using MetaBackup.Core.Secrets;
 using Microsoft.EntityFrameworkCore;
@@ -45,7 +46,7 @@ public sealed record ShowAttention : Operation<IReadOnlyList<AttentionItem>>
 
         if (status.LastRun is { Status: RunStatus.Failed or RunStatus.Interrupted } last)
         {
-            items.Add(new(AttentionTopic.ConfigBackup, $"The last Configuration Backup run {last.Status.ToString().ToLowerInvariant()}: {last.Error}"));
+            items.Add(new(AttentionTopic.ConfigBackup, $"The last Configuration Backup run {WireName.Of(last.Status)}: {last.Error}"));
         }
 
         var actor = context.Session.Actor;

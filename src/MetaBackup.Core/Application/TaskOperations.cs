@@ -5,6 +5,7 @@ using MetaBackup.Core.Scheduling;
 using MetaBackup.Core.Settings;
 using MetaBackup.Core.Storage;
 using MetaBackup.Core.Vault;
+using MetaBackup.Format;
 using Microsoft.EntityFrameworkCore;
 
 namespace MetaBackup.Core.Application;
@@ -90,7 +91,7 @@ public sealed record ShowConfigBackupStatus : Operation<ConfigBackupStatus>
             settings.EncryptionProfileId,
             profile?.Name ?? settings.EncryptionProfileId,
             settings.IncludeSecrets,
-            settings.Compression.ToString().ToLowerInvariant(),
+            Compressions.Name(settings.Compression),
             settings.Retention,
             ConfigBackupScheduler.NextRun(settings, context.Session.Clock.GetUtcNow()),
             last);

@@ -318,7 +318,7 @@ public sealed class ConfigExporter(ConfigurationSession session)
         json.WriteString("appVersion", ExportDocument.AppVersion);
         json.WriteString("exportedAt", prepared.At.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture));
         json.WriteBoolean("includeSecrets", prepared.Options.IncludeSecrets);
-        json.WriteString("source", prepared.Options.Source.ToString().ToLowerInvariant());
+        json.WriteString("source", WireName.Of(prepared.Options.Source));
         json.WriteStartObject("counts");
         foreach (var (area, count) in counts)
         {

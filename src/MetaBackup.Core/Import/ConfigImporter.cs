@@ -99,7 +99,7 @@ public sealed class ConfigImporter(ConfigurationSession session, DataDirectory d
                 }
 
                 progress("applied");
-                session.Audit("config.import", $"{Path.GetFileName(path)} ({options.Mode.ToString().ToLowerInvariant()}); snapshot {Path.GetFileName(snapshot)}");
+                session.Audit("config.import", $"{Path.GetFileName(path)} ({WireName.Of(options.Mode)}); snapshot {Path.GetFileName(snapshot)}");
                 await db.SaveChangesAsync(cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
             }

@@ -102,7 +102,7 @@ public sealed class ImportPlan
 
             return counts.ToDictionary(
                 c => c.Key,
-                c => (IReadOnlyDictionary<string, int>)Enum.GetValues<PlanAction>().ToDictionary(action => action.ToString().ToLowerInvariant(), action => c.Value[(int)action]));
+                c => (IReadOnlyDictionary<string, int>)Enum.GetValues<PlanAction>().ToDictionary(WireName.Of, action => c.Value[(int)action]));
         }
     }
 

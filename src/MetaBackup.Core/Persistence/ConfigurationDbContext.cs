@@ -341,6 +341,6 @@ public sealed class ConfigurationDbContext : DbContext
 
     /// <summary>Public for the compiled model (MetaBackup.Data), which names it.</summary>
     public sealed class AdapterKindConverter() : ValueConverter<AdapterKind, string>(
-        v => v.ToString().ToLowerInvariant(),
-        v => Enum.Parse<AdapterKind>(v, true));
+        v => Kinds.Name(v),
+        v => Kinds.Parse(v));
 }

@@ -46,7 +46,7 @@ internal static class RunClaims
         if (active.FirstOrDefault() is { } busy)
         {
             throw new ConflictException(
-                $"A configuration backup run ({busy.Id}) is already {busy.Status.ToString().ToLowerInvariant()}{(busy.Owner == claimant.Name ? "" : $" on {busy.Owner}")}.",
+                $"A configuration backup run ({busy.Id}) is already {WireName.Of(busy.Status)}{(busy.Owner == claimant.Name ? "" : $" on {busy.Owner}")}.",
                 "Wait for it to finish, and follow it by its id.",
                 details: new Dictionary<string, string> { ["running"] = "true", ["runId"] = busy.Id.ToString(CultureInfo.InvariantCulture) });
         }

@@ -50,7 +50,7 @@ public sealed class StorageExport(ConfigurationSession session, DataDirectory da
 
             uploaded = export.FileName;
             var sidecar = new BackupSidecar(export.FileName, export.ExportedAt, export.Bytes!.Value, checksum, export.Encrypted, export.ProfileName, export.ProfileFingerprint,
-                export.IncludeSecrets, Compressions.Name(options.Compression), ExportDocument.SchemaVersion, ExportDocument.AppVersion, options.Source.ToString().ToLowerInvariant());
+                export.IncludeSecrets, Compressions.Name(options.Compression), ExportDocument.SchemaVersion, ExportDocument.AppVersion, WireName.Of(options.Source));
             await store.UploadAsync(BackupSidecar.NameFor(export.FileName), new MemoryStream(sidecar.ToBytes()), cancellationToken);
             progress("reading it back to verify it");
             await VerifyAsync(store, export, checksum, options, staging.Combine("readback"), cancellationToken);

@@ -1,5 +1,7 @@
 using System.Globalization;
+using MetaBackup.Core.Configuration;
 using MetaBackup.Core.Scheduling;
+using MetaBackup.Core.Vault;
 
 namespace MetaBackup.Server.Web;
 
@@ -26,5 +28,14 @@ public static class Display
         ? (ended - run.StartedAt).TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s"
         : "—";
 
-    public static string Status(RunStatus status) => status.ToString().ToLowerInvariant();
+    public static string Status(RunStatus status) => WireName.Of(status);
+
+    /// <summary>What importing a key did, in words (the API and the CLI's --json give <see cref="WireName"/>s).</summary>
+    public static string Outcome(KeyImportOutcome outcome) => outcome switch
+    {
+        KeyImportOutcome.Created => "added as a new profile",
+        KeyImportOutcome.Unlocked => "unlocked its profile",
+        KeyImportOutcome.AlreadyPresent => "already in the vault, nothing changed",
+        _ => WireName.Of(outcome),
+    };
 }

@@ -35,7 +35,7 @@ public sealed class IndexModel : UiPage
             var (ok, imported) = await TryRunAsync(new ImportProfileKey(supplied.Key, supplied.Kit, string.IsNullOrWhiteSpace(importName) ? null : importName));
             if (ok)
             {
-                return RedirectWithNotice($"Key {imported!.Profile.Fingerprint[..8]}…: {imported.Outcome.ToString().ToLowerInvariant()} (profile “{imported.Profile.Name}”).", "/Vault/Index");
+                return RedirectWithNotice($"Key {imported!.Profile.Fingerprint[..8]}…: {Display.Outcome(imported.Outcome)} (profile “{imported.Profile.Name}”).", "/Vault/Index");
             }
         }
         catch (InvalidInputException e)
