@@ -57,6 +57,22 @@ public sealed class ImportCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_dry_run_prints_the_plan_record_by_record_and_the_applied_import_only_what_it_did_per_area_and_action()
+    {
+        var (backup, kit) = await ExportFromAAsync();
+        await _b.OkAsync("init");
+        var recordLine = new System.Text.RegularExpressions.Regex(@"^jobs +create +nightly\b", System.Text.RegularExpressions.RegexOptions.Multiline);
+
+        var dryRun = await _b.OkAsync("import", backup, "--kit", kit, "--mode", "full", "--dry-run");
+        var applied = await _b.OkAsync("import", backup, "--kit", kit, "--mode", "full");
+
+        Assert.Matches(recordLine, dryRun.Out);
+        Assert.DoesNotMatch(recordLine, applied.Out);
+        Assert.Contains("counts.jobs.create: 1", applied.Out, StringComparison.Ordinal);
+        Assert.Contains("Applied. To roll back", applied.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Without_the_key_the_import_is_refused_with_exit_3_naming_the_fingerprint_and_how_to_supply_it()
     {
         var (backup, kit) = await ExportFromAAsync();

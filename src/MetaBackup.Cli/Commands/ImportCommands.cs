@@ -58,7 +58,9 @@ public static class ImportCommands
                 cli.Print.Warning(warning);
             }
 
-            if (!cli.Print.Json)
+            // The plan record by record is what a dry run is for; an applied import reports its counts per area and
+            // action (docs/cli.md, "import"): a restore of a million records printed a million lines of "create".
+            if (!cli.Print.Json && !result.Applied)
             {
                 cli.Print.TextTable(() => result.Plan.Entries.Where(e => e.Action != PlanAction.Unchanged), PlanColumns);
             }
