@@ -48,7 +48,7 @@ public static class ImportCommands
         return Make("import", "Import a backup: validate, plan, save a safety snapshot, then apply in one transaction. Exit 0 applied, 1 failed (nothing changed), 3 refused by validation.", host, async (cli, ct) =>
         {
             var options = new ImportOptions(
-                WireName.TryParse<ImportMode>(cli.Get(mode), out var chosen) ? chosen : throw new UsageException("--mode is full, merge or selective."),
+                WireName.TryParse<ImportMode>(cli.Get(mode), out var chosen) ? chosen : throw new UsageException($"--mode is one of: {string.Join(", ", WireName.All<ImportMode>())}."),
                 cli.Get(areas) is { Length: > 0 } a ? List(a) : null,
                 cli.Get(ids) is { Length: > 0 } i ? List(i) : null,
                 cli.Get(dryRun));
