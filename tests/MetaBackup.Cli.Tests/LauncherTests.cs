@@ -17,6 +17,7 @@ public sealed class LauncherTests : IDisposable
     [InlineData("0x2000000", 32)]
     public async Task The_launcher_gives_the_GC_a_first_generation_of_16_MiB_unless_the_operator_chose_one(string? operatorsChoice, int expectedMib)
     {
+        await CliProcess.BuildThroughLauncherAsync();
         var port = Repository.FreePort();
         var environment = new Dictionary<string, string?>(_cli.Environment)
         {
