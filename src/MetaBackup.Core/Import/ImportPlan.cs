@@ -67,24 +67,17 @@ public sealed class ImportPlan
     /// A fingerprint of what the plan does — its options and every entry — so that a plan shown to an
     /// operator can be applied exactly, or refused as stale (docs/recovery.md, "Import sessions").
     /// </summary>
-    public string Digest => _digest ??= ComputeDigest();
-
-    /// <summary>The SHA-256 of the plan as JSON, serialised straight into the hash: a plan of a million entries is never one string.</summary>
-    private string ComputeDigest()
-    {
-        using var hash = new HashingStream();
-        System.Text.Json.JsonSerializer.Serialize(hash, new { Options.Mode, Options.Areas, Options.Ids, Entries = Entries.Select(e => new { e.Area, e.Id, e.BackupId, e.Action, Changes = e.Changes.Select(c => c.ToString()), e.Reason, e.NeedsSecret }) });
-        return Convert.ToHexStringLower(hash.Hash());
-    }
+    public string Digest => _digest ??= PlanDigest.Of(Options, _entries);
 
     private string? _digest;
 
     /// <summary>
     /// Records that will lack a secret, e.g. "adapters 'database/prod': config.password": those the import
-    /// leaves without one, and those whose stored secret cannot be decrypted and that the import leaves alone.
+    /// leaves without one, and those whose stored secret cannot be decrypted and that the import leaves alone. Only an
+    /// entry kept whole can lack one (<see cref="PlanEntries"/>), so the compact ones are not read.
     /// </summary>
     public IEnumerable<string> NeedsSecret =>
-        Entries.Where(e => e.Action != PlanAction.Delete && e.Action != PlanAction.Skip)
+        _entries.KeptWhole().Where(e => e.Action != PlanAction.Delete && e.Action != PlanAction.Skip)
             .SelectMany(e => e.NeedsSecret.Select(secretField => $"{e.Area} '{e.Key}': {secretField}"))
             .Concat(KeptUnreadable.Select(s => $"{s.Area.Name} '{s.Key}': {SecretFields.NameOf(s.Property)}"))
             .Distinct();

@@ -92,6 +92,49 @@ internal sealed class PlanEntries : IReadOnlyList<PlanEntry>
         }
     }
 
+    /// <summary>
+    /// Every entry, in order, without building those kept compact: an entry kept whole is handed over as it is, a compact
+    /// one as its area, action and id (its UTF-8, which holds only for the call) and whether its backup id is that id.
+    /// </summary>
+    public void Visit(Action<PlanEntry> whole, CompactEntryVisitor compact)
+    {
+        var guidText = new byte[2 * GuidBytes];
+        foreach (var row in _rows)
+        {
+            if (row.Where < 0)
+            {
+                whole(_whole[~row.Where]);
+                continue;
+            }
+
+            ReadOnlySpan<byte> text = _blocks[row.Where >> BlockBits].AsSpan(row.Where & (BlockSize - 1));
+            ReadOnlySpan<byte> id;
+            if (row.Flags.HasFlag(RowFlags.IdIsGuid))
+            {
+                new Guid(text[..GuidBytes]).TryFormat(guidText, out var written, "N");
+                id = guidText.AsSpan(0, written);
+            }
+            else
+            {
+                id = text.Slice(sizeof(ushort), BinaryPrimitives.ReadUInt16LittleEndian(text));
+            }
+
+            compact(ConfigurationAreas.All[row.Area].Name, (PlanAction)row.Action, id, row.Flags.HasFlag(RowFlags.HasBackupId));
+        }
+    }
+
+    /// <summary>The entries kept whole, in order: the only ones with changes, a reason or a missing secret.</summary>
+    public IEnumerable<PlanEntry> KeptWhole()
+    {
+        for (var i = 0; i < _rows.Count; i++)
+        {
+            if (_rows[i].Where < 0)
+            {
+                yield return _whole[~_rows[i].Where];
+            }
+        }
+    }
+
     private (string Area, PlanAction Action) KindOf(Row row) =>
         row.Where < 0 ? (_whole[~row.Where].Area, _whole[~row.Where].Action) : (ConfigurationAreas.All[row.Area].Name, (PlanAction)row.Action);
 
@@ -226,6 +269,9 @@ internal sealed class PlanEntries : IReadOnlyList<PlanEntry>
         HasBackupId = 1,
         IdIsGuid = 2,
     }
+
+    /// <summary>A compact entry's parts (<see cref="Visit"/>).</summary>
+    public delegate void CompactEntryVisitor(string area, PlanAction action, ReadOnlySpan<byte> idUtf8, bool hasBackupId);
 
     /// <summary>
     /// An entry: where its text is (block and offset, see <see cref="BlockBits"/>), or, when negative, the complement
