@@ -87,12 +87,14 @@ public sealed class ConfigImporter(ConfigurationSession session, DataDirectory d
 
                     await indexes.RestoreAsync(cancellationToken);
                     CheckIsExpected(plan, expectedPlan);
+                    plan.MakeDigestAhead();
                     await applier.ApplyAsync(plan, progress, cancellationToken, createdAsPlanned: true);
                 }
                 else
                 {
                     plan = await planner.PlanAsync(cancellationToken);
                     CheckIsExpected(plan, expectedPlan);
+                    plan.MakeDigestAhead();
                     PhaseBoundary.ReleaseGarbage(plan.Entries.Count);
                     snapshot = await TakeSafetySnapshotAsync(progress, cancellationToken);
                     await applier.ApplyAsync(plan, progress, cancellationToken);
