@@ -107,7 +107,7 @@ internal sealed class PlanEntries : IReadOnlyList<PlanEntry>
                 continue;
             }
 
-            ReadOnlySpan<byte> text = _blocks[row.Where >> BlockBits].AsSpan(row.Where & (BlockSize - 1));
+            var text = TextOf(row);
             ReadOnlySpan<byte> id;
             if (row.Flags.HasFlag(RowFlags.IdIsGuid))
             {
@@ -170,7 +170,7 @@ internal sealed class PlanEntries : IReadOnlyList<PlanEntry>
             return _whole[~row.Where];
         }
 
-        ReadOnlySpan<byte> text = _blocks[row.Where >> BlockBits].AsSpan(row.Where & (BlockSize - 1));
+        var text = TextOf(row);
         string id;
         if (row.Flags.HasFlag(RowFlags.IdIsGuid))
         {
@@ -185,6 +185,9 @@ internal sealed class PlanEntries : IReadOnlyList<PlanEntry>
         var key = ReadText(ref text);
         return new PlanEntry(ConfigurationAreas.All[row.Area].Name, id, row.Flags.HasFlag(RowFlags.HasBackupId) ? id : null, key, (PlanAction)row.Action, [], null, []);
     }
+
+    /// <summary>A compact row's texts — its id, then its key — from where they start to the end of their block.</summary>
+    private ReadOnlySpan<byte> TextOf(Row row) => _blocks[row.Where >> BlockBits].AsSpan(row.Where & (BlockSize - 1));
 
     /// <summary>
     /// Both texts in the current block or a new one: where they are, and whether the id is kept as a UUID's bytes;
