@@ -166,7 +166,7 @@ public sealed class ConfigImporter(ConfigurationSession session, DataDirectory d
         MadeAhead.Start();
         var source = await new BackupOpener(session, limits).OpenAsync(path, suppliedKey, cancellationToken);
         progress($"checking the document{(source.KeySource is { } key ? $" (opened with {key})" : "")}");
-        var info = DocumentValidator.Validate(source.Document, limits);
+        var info = await DocumentValidator.ValidateAsync(source.Document, limits, cancellationToken);
         PhaseBoundary.ReleaseGarbage(source.Document.RecordCount);
         return (source, info);
     }

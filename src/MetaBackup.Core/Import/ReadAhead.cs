@@ -6,7 +6,8 @@ namespace MetaBackup.Core.Import;
 /// <summary>
 /// A sequence enumerated on another thread, a few batches ahead of whoever consumes it: the applier's records are built
 /// from the document (read, parsed, turned into entities, their secrets sealed) while the records before them are
-/// inserted — each about half of applying (docs/performance.md, "Import"). At most <c>batchesInFlight</c> batches wait,
+/// inserted — each about half of applying — and validation's are read while the records before them are checked
+/// (docs/performance.md, "Import"). At most <c>batchesInFlight</c> batches wait,
 /// so memory stays flat. What the sequence throws is thrown to the consumer, as it was thrown, where the sequence
 /// stopped; a consumer that stops (a failure, a cancellation) stops the sequence, and waits for it to have stopped.
 /// </summary>

@@ -60,6 +60,40 @@ public sealed class StreamingImportTests : IDisposable
         Assert.True(!Directory.Exists(_b.DataDirectory.SnapshotsDirectory) || Directory.GetFiles(_b.DataDirectory.SnapshotsDirectory).Length == 0);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_backup_file_changed_while_validation_reads_it_ahead_is_refused_and_nothing_changes(bool truncated)
+    {
+        // Enough records that validation reads several batches ahead of its checks, on another thread
+        // (docs/performance.md, "Import"): what that thread meets must reach the import as the refusal it is.
+        var backup = await SeedAndExportAsync(moreGroups: 3_000);
+        var text = await File.ReadAllTextAsync(backup);
+        var other = JsonNode.Parse(text)!.AsObject();
+        other["groups"]!.AsArray()[2_000]!["name"] = "renamed while the import read the file";
+        await using var b = await _b.InitializeAndOpenAsync();
+        var before = _b.Dump();
+        var steps = new List<string>();
+
+        var error = await Assert.ThrowsAsync<ImportRefusedException>(() => new ConfigImporter(b, _b.DataDirectory).ImportConfigAsync(
+            backup,
+            new ImportOptions(ImportMode.Full),
+            null,
+            step =>
+            {
+                steps.Add(step);
+                if (step.StartsWith("checking the document", StringComparison.Ordinal))
+                {
+                    File.WriteAllText(backup, truncated ? text[..(text.Length * 2 / 3)] : other.ToJsonString());
+                }
+            }));
+
+        Assert.Contains("changed while it was being imported", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("validated", steps);
+        Assert.Equal(before, _b.Dump());
+        Assert.True(!Directory.Exists(_b.DataDirectory.SnapshotsDirectory) || Directory.GetFiles(_b.DataDirectory.SnapshotsDirectory).Length == 0);
+    }
+
     [Fact]
     public async Task An_exported_backup_is_read_once_to_plan_it_and_once_to_apply_it()
     {
