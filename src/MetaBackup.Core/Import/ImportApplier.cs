@@ -143,6 +143,23 @@ internal sealed class ImportApplier(ConfigurationSession session) : IDisposable
 
     private const int BuildBatchesAhead = 4;
 
+    /// <summary>How many stored secrets the verification hands over to be opened at once (<see cref="VerifyAsync"/>).</summary>
+    private const int SecretsOpenedAtOnce = 512;
+
+    /// <summary>How many batches of <see cref="SecretsOpenedAtOnce"/> secrets wait to be opened at most.</summary>
+    private const int SecretBatchesBehind = 2;
+
+    /// <summary>Opens each secret, or throws for the first that does not open; what they hold is not kept.</summary>
+    private Task OpenAll(List<EncryptedSecret> secrets, CancellationToken cancellationToken)
+    {
+        foreach (var secret in secrets)
+        {
+            session.Secrets.Open(secret);
+        }
+
+        return Task.CompletedTask;
+    }
+
     /// <summary>How many batches of records planned wait to be inserted (<see cref="InsertBehind"/>).</summary>
     private const int InsertBatchesBehind = 2;
 
@@ -285,19 +302,28 @@ internal sealed class ImportApplier(ConfigurationSession session) : IDisposable
             }
         }
 
-        // An area whose records hold no reference left to check is read as its secrets alone.
-        foreach (var area in ConfigurationAreas.All.Where(a => a.SecretProperties.Count > 0 && !leftToCheck.Any(c => c.Area == a)))
+        // An area whose records hold no reference left to check is read as its secrets alone, opened on another thread while
+        // the rows after them are read: each about half of verifying (docs/performance.md, "Import"). The first that does
+        // not open is thrown here, as it was thrown.
+        await using (var opening = new WriteBehind<EncryptedSecret>(OpenAll, SecretsOpenedAtOnce, SecretBatchesBehind, cancellationToken))
         {
-            await foreach (var (id, secrets) in session.SecretsOf(area, cancellationToken))
+            foreach (var area in ConfigurationAreas.All.Where(a => a.SecretProperties.Count > 0 && !leftToCheck.Any(c => c.Area == a)))
             {
-                for (var i = 0; i < secrets.Length; i++)
+                await foreach (var (id, secrets) in session.SecretsOf(area, cancellationToken))
                 {
-                    if (secrets[i] is { } secret && !plan.KeptUnreadable.Contains(new StoredSecret(area, id, area.SecretProperties[i])))
+                    for (var i = 0; i < secrets.Length; i++)
                     {
-                        session.Secrets.Open(secret);
+                        if (secrets[i] is { } secret && !plan.KeptUnreadable.Contains(new StoredSecret(area, id, area.SecretProperties[i])))
+                        {
+                            opening.Add(secret);
+                        }
                     }
+
+                    await opening.HandOverAsync(cancellationToken);
                 }
             }
+
+            await opening.CompleteAsync(cancellationToken);
         }
 
         foreach (var area in ConfigurationAreas.All.Where(a => leftToCheck.Any(c => c.Area == a)))

@@ -5,7 +5,8 @@ namespace MetaBackup.Core.Import;
 /// <summary>
 /// The mirror of <see cref="ReadAhead"/>: items handed over in batches to a consumer on another thread, which works
 /// through them while whoever hands them over goes on — an import into an empty configuration inserts the records its
-/// plan creates while the rest of the document is planned (docs/performance.md, "Import"). At most
+/// plan creates while the rest of the document is planned, and its verification opens the secrets stored while it reads
+/// the rows after them (docs/performance.md, "Import"). At most
 /// <c>batchesInFlight</c> full batches wait, so memory stays flat. What the consumer throws is thrown, as it was
 /// thrown, to the next hand-over or to <see cref="CompleteAsync"/>; disposing stops the consumer and waits for it to
 /// have stopped, so that nothing works behind its owner's back (the consumer writes through the owner's connection).

@@ -118,6 +118,38 @@ public sealed class ImportDrillTests : IDisposable
         Assert.Equal(damaged.Envelope, stored.ClientSecret!.Envelope);
     }
 
+    /// <summary>
+    /// The verification after applying opens every secret stored (docs/recovery.md, "Applying: all or nothing"), on another
+    /// thread while it reads the rows after them (docs/performance.md, "Import"): one that does not open still refuses the
+    /// import, with the error it met, and nothing changes.
+    /// </summary>
+    [Fact]
+    public async Task A_secret_that_does_not_open_after_applying_refuses_the_import_and_nothing_changes()
+    {
+        var (backup, key, _) = await SeedAndExportAsync(includeSecrets: true);
+        await using var b = await _b.InitializeAndOpenAsync();
+        var before = _b.Dump();
+
+        var error = await Assert.ThrowsAsync<SecretDecryptionException>(() => new ConfigImporter(b, _b.DataDirectory).ImportConfigAsync(
+            backup,
+            new ImportOptions(ImportMode.Full),
+            key,
+            step =>
+            {
+                if (step == "verifying")
+                {
+                    // Damaged inside the import's transaction once it was written: what the verification is there to catch.
+                    var stored = b.Db.SsoProviders.AsNoTracking().Single(p => p.ProviderId == "keycloak").ClientSecret!.Envelope;
+                    var damaged = new EncryptedSecret(stored[..^2] + (stored[^2] == 'A' ? "B" : "A") + stored[^1]);
+                    b.Db.SsoProviders.Where(p => p.ProviderId == "keycloak").ExecuteUpdate(u => u.SetProperty(p => p.ClientSecret, damaged));
+                }
+            }));
+
+        Assert.Contains("failed authentication", error.Message, StringComparison.Ordinal);
+        Assert.Equal(before, _b.Dump());
+        Assert.True(!Directory.Exists(_b.DataDirectory.SnapshotsDirectory) || Directory.GetFiles(_b.DataDirectory.SnapshotsDirectory).Length == 0);
+    }
+
     [Fact]
     public async Task Drill_4_a_backup_without_secrets_on_a_fresh_server_lists_every_missing_secret_and_locks_its_profiles()
     {
