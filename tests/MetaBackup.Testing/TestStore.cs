@@ -69,6 +69,9 @@ public sealed class TestStore : IDisposable
     /// <summary>Everything the store's database keeps (see <see cref="DatabaseDump.Files"/>).</summary>
     public IReadOnlyDictionary<string, byte[]> DatabaseFiles() => DatabaseDump.Files(Environment, DataDirectory.DatabasePath);
 
+    /// <summary>Whether any safety snapshot was left in the data directory (an import refused or rolled back leaves none).</summary>
+    public bool HasSafetySnapshots() => Directory.Exists(DataDirectory.SnapshotsDirectory) && Directory.GetFiles(DataDirectory.SnapshotsDirectory).Length > 0;
+
     public void Dispose() => _directory.Dispose();
 
     private string? Get(string name) => Environment.GetValueOrDefault(name);

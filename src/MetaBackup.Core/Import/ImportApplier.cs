@@ -143,25 +143,14 @@ internal sealed class ImportApplier(ConfigurationSession session) : IDisposable
 
     private const int BuildBatchesAhead = 4;
 
+    /// <summary>How many batches of records planned wait to be inserted (<see cref="InsertBehind"/>).</summary>
+    private const int InsertBatchesBehind = 2;
+
     /// <summary>How many stored secrets the verification hands over to be opened at once (<see cref="VerifyAsync"/>).</summary>
     private const int SecretsOpenedAtOnce = 512;
 
     /// <summary>How many batches of <see cref="SecretsOpenedAtOnce"/> secrets wait to be opened at most.</summary>
     private const int SecretBatchesBehind = 2;
-
-    /// <summary>Opens each secret, or throws for the first that does not open; what they hold is not kept.</summary>
-    private Task OpenAll(List<EncryptedSecret> secrets, CancellationToken cancellationToken)
-    {
-        foreach (var secret in secrets)
-        {
-            session.Secrets.Open(secret);
-        }
-
-        return Task.CompletedTask;
-    }
-
-    /// <summary>How many batches of records planned wait to be inserted (<see cref="InsertBehind"/>).</summary>
-    private const int InsertBatchesBehind = 2;
 
     /// <summary>The records created, each with its secrets sealed.</summary>
     private IEnumerable<(ConfigurationArea Area, ConfigRecord? Record, IReadOnlyDictionary<string, SecretText?> Secrets)> Sealed(
@@ -353,4 +342,14 @@ internal sealed class ImportApplier(ConfigurationSession session) : IDisposable
         }
     }
 
+    /// <summary>Opens each secret, or throws for the first that does not open; what they hold is not kept.</summary>
+    private Task OpenAll(List<EncryptedSecret> secrets, CancellationToken cancellationToken)
+    {
+        foreach (var secret in secrets)
+        {
+            session.Secrets.Open(secret);
+        }
+
+        return Task.CompletedTask;
+    }
 }

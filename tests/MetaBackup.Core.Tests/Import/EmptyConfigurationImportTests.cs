@@ -82,7 +82,7 @@ public sealed class EmptyConfigurationImportTests : IDisposable
 
         Assert.StartsWith("Records of the backup would be one record once imported", refusal.Message);
         Assert.Equal(before, _empty.Dump());
-        Assert.False(Directory.Exists(_empty.DataDirectory.SnapshotsDirectory) && Directory.GetFiles(_empty.DataDirectory.SnapshotsDirectory).Length > 0);
+        Assert.False(_empty.HasSafetySnapshots());
     }
 
     [Fact]
@@ -96,6 +96,6 @@ public sealed class EmptyConfigurationImportTests : IDisposable
 
         Assert.Contains("changed since this import was planned", conflict.Message, StringComparison.Ordinal);
         Assert.Equal(before, _empty.Dump());
-        Assert.False(Directory.Exists(_empty.DataDirectory.SnapshotsDirectory) && Directory.GetFiles(_empty.DataDirectory.SnapshotsDirectory).Length > 0);
+        Assert.False(_empty.HasSafetySnapshots());
     }
 }

@@ -147,7 +147,7 @@ public sealed class ImportDrillTests : IDisposable
 
         Assert.Contains("failed authentication", error.Message, StringComparison.Ordinal);
         Assert.Equal(before, _b.Dump());
-        Assert.True(!Directory.Exists(_b.DataDirectory.SnapshotsDirectory) || Directory.GetFiles(_b.DataDirectory.SnapshotsDirectory).Length == 0);
+        Assert.False(_b.HasSafetySnapshots());
     }
 
     [Fact]

@@ -57,7 +57,7 @@ public sealed class StreamingImportTests : IDisposable
 
         Assert.Contains("changed while it was being imported", error.Message, StringComparison.Ordinal);
         Assert.Equal(before, _b.Dump());
-        Assert.True(!Directory.Exists(_b.DataDirectory.SnapshotsDirectory) || Directory.GetFiles(_b.DataDirectory.SnapshotsDirectory).Length == 0);
+        Assert.False(_b.HasSafetySnapshots());
     }
 
     [Theory]
@@ -91,7 +91,7 @@ public sealed class StreamingImportTests : IDisposable
         Assert.Contains("changed while it was being imported", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("validated", steps);
         Assert.Equal(before, _b.Dump());
-        Assert.True(!Directory.Exists(_b.DataDirectory.SnapshotsDirectory) || Directory.GetFiles(_b.DataDirectory.SnapshotsDirectory).Length == 0);
+        Assert.False(_b.HasSafetySnapshots());
     }
 
     [Fact]
