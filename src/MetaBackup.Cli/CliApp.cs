@@ -2,6 +2,7 @@ using System.CommandLine;
 using MetaBackup.Cli.Commands;
 using MetaBackup.Core.Configuration;
 using MetaBackup.Format;
+using MetaBackup.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace MetaBackup.Cli;
@@ -85,7 +86,7 @@ public static class CliApp
         try
         {
             var code = await action(context, cancellationToken);
-            context.Logs.CreateLogger("metabackup").LogInformation("Command {Command} finished with exit code {Code}", name, code);
+            context.Logs.CreateLogger("metabackup").LogInformation("Command {Command} finished with exit code {Code}; runtime: {Runtime}", name, code, RuntimeSummary.Describe());
             return code;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
