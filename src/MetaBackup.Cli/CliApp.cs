@@ -83,10 +83,12 @@ public static class CliApp
         await Task.Yield();
         var name = string.Join(' ', CommandPath(parse));
         await using var context = new CommandContext(parse, host);
+        // What the launcher gave the runtime for this command (docs/performance.md, "Runtime settings").
+        context.Logs.CreateLogger("metabackup").LogInformation("Command {Command} started; runtime: {Runtime}", name, RuntimeSummary.Describe());
         try
         {
             var code = await action(context, cancellationToken);
-            context.Logs.CreateLogger("metabackup").LogInformation("Command {Command} finished with exit code {Code}; runtime: {Runtime}", name, code, RuntimeSummary.Describe());
+            context.Logs.CreateLogger("metabackup").LogInformation("Command {Command} finished with exit code {Code}", name, code);
             return code;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

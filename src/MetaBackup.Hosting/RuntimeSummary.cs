@@ -6,7 +6,7 @@ namespace MetaBackup.Hosting;
 
 /// <summary>
 /// The runtime settings that weigh on an import's or an export's speed, as the server logs them when it starts and a
-/// CLI command when it ends: the first thing to read when a run is slower than docs/performance.md says ("Runtime
+/// CLI command when it starts: the first thing to read when a run is slower than docs/performance.md says ("Runtime
 /// settings"). The launcher (<c>./metabackup</c>) sets some of them, unless the operator did.
 /// </summary>
 public static class RuntimeSummary
