@@ -5,10 +5,12 @@ namespace MetaBackup.Cli.Tests;
 
 /// <summary>
 /// The README's <c>./metabackup</c> launcher: what it sets for the runtime before the CLI starts (docs/performance.md,
-/// "Runtime settings"), as the server reports it in its start-up log.
+/// "Runtime settings"), as the server reports it in its start-up log and each command in the data directory's log.
 /// </summary>
 public sealed class LauncherTests : IDisposable
 {
+    private const string RuntimesOwnTiering = "calls counted once start-up settles, a method optimised after the runtime's own number of calls";
+
     private readonly CliRunner _cli = new();
 
     public void Dispose() => _cli.Dispose();
@@ -50,7 +52,7 @@ public sealed class LauncherTests : IDisposable
     [InlineData("validate", 2 * 1024 * 1024, null, "calls counted from the first, a method optimised after 20480 calls")]
     [InlineData("validate", 2 * 1024 * 1024, "0x100", "calls counted from the first, a method optimised after 256 calls")]
     [InlineData("validate", 64 * 1024, null, RuntimesOwnTiering)]
-    [InlineData("profiles list", 2 * 1024 * 1024, null, RuntimesOwnTiering)]
+    [InlineData("recover", 2 * 1024 * 1024, null, RuntimesOwnTiering)]
     public async Task The_launcher_has_the_runtime_optimise_at_once_for_a_large_backup_unless_the_operator_chose(string command, int fileBytes, string? operatorsThreshold, string expected)
     {
         await CliProcess.BuildThroughLauncherAsync();
@@ -60,10 +62,10 @@ public sealed class LauncherTests : IDisposable
             ["DOTNET_TC_CallCountingDelayMs"] = null,
             ["DOTNET_TC_CallCountThreshold"] = operatorsThreshold,
         };
-        // Not a backup (validation refuses it): the launcher chooses by the command and the file's size before the CLI reads it.
-        var file = Path.Combine(_cli.WorkingDirectory, "large.bin");
+        // Not a backup (the command refuses it): the launcher chooses by the command and the file's size before the CLI reads it.
+        var file = Path.Combine(_cli.WorkingDirectory, "backup.bin");
         File.WriteAllBytes(file, RandomNumberGenerator.GetBytes(fileBytes));
-        string[] args = [.. command.Split(' '), .. command == "validate" ? [file] : Array.Empty<string>()];
+        string[] args = command == "recover" ? ["recover", file, "-o", Path.Combine(_cli.WorkingDirectory, "out.json")] : [command, file];
         using var process = CliProcess.StartLauncher(_cli.DataDirectory, environment, _cli.WorkingDirectory, args);
         process.StandardInput.Close();
         var output = ProcessOutput.Collect(process);
@@ -73,6 +75,4 @@ public sealed class LauncherTests : IDisposable
         Assert.True(started is not null, $"exit {process.ExitCode}\n{output.Text}\n{_cli.LogText()}");
         Assert.Contains(expected, started, StringComparison.Ordinal);
     }
-
-    private const string RuntimesOwnTiering = "calls counted once start-up settles, a method optimised after the runtime's own number of calls";
 }
