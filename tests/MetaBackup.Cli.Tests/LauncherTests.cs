@@ -49,10 +49,10 @@ public sealed class LauncherTests : IDisposable
     }
 
     [Theory]
-    [InlineData("validate", 2 * 1024 * 1024, null, "calls counted from the first, a method optimised after 20480 calls")]
-    [InlineData("validate", 2 * 1024 * 1024, "0x100", "calls counted from the first, a method optimised after 256 calls")]
+    [InlineData("validate", 3 * 1024 * 1024, null, "calls counted from the first, a method optimised after 20480 calls")]
+    [InlineData("validate", 3 * 1024 * 1024, "0x100", "calls counted from the first, a method optimised after 256 calls")]
     [InlineData("validate", 64 * 1024, null, RuntimesOwnTiering)]
-    [InlineData("recover", 2 * 1024 * 1024, null, RuntimesOwnTiering)]
+    [InlineData("recover", 3 * 1024 * 1024, null, RuntimesOwnTiering)]
     public async Task The_launcher_has_the_runtime_optimise_at_once_for_a_large_backup_unless_the_operator_chose(string command, int fileBytes, string? operatorsThreshold, string expected)
     {
         await CliProcess.BuildThroughLauncherAsync();
