@@ -5,9 +5,9 @@ using System.Runtime.InteropServices;
 namespace MetaBackup.Hosting;
 
 /// <summary>
-/// The runtime settings that weigh on an import's or an export's speed, as the server logs them when it starts and a
-/// CLI command when it starts: the first thing to read when a run is slower than docs/performance.md says ("Runtime
-/// settings"). The launcher (<c>./metabackup</c>) sets some of them, unless the operator did.
+/// The runtime settings that weigh on an import's or an export's speed, as the server and each CLI command log them when
+/// they start: the first thing to read when a run is slower than docs/performance.md says ("Runtime settings"). The
+/// launcher (<c>./metabackup</c>) sets some of them, unless the operator did.
 /// </summary>
 public static class RuntimeSummary
 {
