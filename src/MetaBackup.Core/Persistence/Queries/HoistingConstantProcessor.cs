@@ -31,17 +31,14 @@ public sealed class HoistingConstantProcessor(
     /// Works out one of the query's constants (an entity type, a property, a value comparer…) from the expression that
     /// says how to find it. EF Core 10 compiles each such expression to run it once — a method JIT-compiled with full
     /// optimisation for every constant, about 250 in an import (docs/performance.md, "Start-up"); the interpreter of
-    /// expression trees runs it without compiling anything. A lambda inside it is compiled first, on its own
-    /// (<see cref="ClosedLambdaHoisting"/>): interpreted, it would become a delegate that the query runs for every row,
-    /// slowly. One that reads the expression's own parameter cannot be taken out, and the expression is compiled whole,
-    /// as EF Core does.
+    /// expression trees runs it without compiling anything. Not when the expression holds a lambda: the interpreter
+    /// would make that lambda an interpreted delegate, and the query would then run it for every row.
     /// </summary>
     protected override ConstantExpression InlineConstant(LiftableConstantExpression liftableConstant)
     {
-        var resolver = (LambdaExpression)ClosedLambdaHoisting.Hoist(liftableConstant.ResolverExpression);
-        if (!HoldsLambda(resolver.Body))
+        if (!HoldsLambda(liftableConstant.ResolverExpression.Body))
         {
-            switch (resolver)
+            switch (liftableConstant.ResolverExpression)
             {
                 case Expression<Func<RelationalMaterializerLiftableConstantContext, object>> relational:
                     return Expression.Constant(relational.Compile(preferInterpretation: true)(_relationalContext), liftableConstant.Type);
