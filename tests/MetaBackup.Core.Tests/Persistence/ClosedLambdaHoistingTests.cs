@@ -89,17 +89,26 @@ public sealed class ClosedLambdaHoistingTests : IDisposable
         Assert.True(constants.Count - holdingLambdas >= 10, $"{constants.Count} constants, {holdingLambdas} holding a lambda");
 
         // The same steps with EF Core's own processor: each constant compiled, then the nested lambdas hoisted. Each way
-        // once first, so that what runs the first time either way (the interpreter, EF Core's code) is compiled already.
+        // once first, so that what runs the first time either way (the interpreter, EF Core's code) is compiled already;
+        // then each way a few times in turn, keeping its fewest, because the JIT also compiles now and then on the thread
+        // that runs for a reason of its own (a loop's on-stack replacement), which a CI run once counted on one side.
         Expression EfCoreWay() => ClosedLambdaHoisting.Hoist(plain.InlineConstants(executor, supportsPrecompiledQuery: false));
         Expression OurWay() => processor.InlineConstants(executor, supportsPrecompiledQuery: false);
         EfCoreWay();
         OurWay();
-        var compiledByEfCoreWay = MethodsCompiledBy(() => EfCoreWay());
-        var compiledHere = MethodsCompiledBy(() => OurWay());
+        long compiledByEfCoreWay = long.MaxValue, compiledHere = long.MaxValue;
+        for (var run = 0; run < 3; run++)
+        {
+            compiledByEfCoreWay = Math.Min(compiledByEfCoreWay, MethodsCompiledBy(() => EfCoreWay()));
+            compiledHere = Math.Min(compiledHere, MethodsCompiledBy(() => OurWay()));
+        }
 
+        // Measured here: exactly one method fewer for each constant holding no lambda (SQLite 51 against 21, PostgreSQL 66
+        // against 42); two more are let pass for what the JIT may still do on its own. Without the interpreter the two are equal.
         var withoutLambda = constants.Count - holdingLambdas;
+        const int jitNoise = 2;
         Assert.True(
-            compiledHere <= compiledByEfCoreWay - withoutLambda,
+            compiledHere <= compiledByEfCoreWay - withoutLambda + jitNoise,
             $"{compiledHere} methods compiled, against {compiledByEfCoreWay} EF Core's way: the {withoutLambda} constants holding no lambda should not be compiled");
         // That the constants worked out are the right ones, every other test that reads the database shows: each query goes through here.
     }
