@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
@@ -19,26 +20,55 @@ public sealed class SecretCipher(AesKey key)
 
     public AesKey Key { get; } = key;
 
+    /// <summary>The envelope's prefix, <c>mbs1.&lt;fingerprint&gt;</c>, and its bytes — the associated data — made once, not for each secret.</summary>
+    private readonly string _prefix = $"{Version}.{key.Fingerprint}";
+
+    private readonly byte[] _associatedData = Encoding.ASCII.GetBytes($"{Version}.{key.Fingerprint}");
+
     /// <summary>
     /// One AES-GCM instance for every secret, not one per secret (its key schedule is most of the cost of a short
     /// secret: docs/performance.md, "Import"); calls take turns, since an instance is not safe to share at once.
     /// </summary>
     private readonly Lazy<AesGcm> _aes = new(() => new AesGcm(key.Bytes, TagSize));
 
+    /// <summary>
+    /// Seals a secret. The plaintext's bytes and the payload are worked on in a pooled buffer, the plaintext cleared before
+    /// the buffer goes back; the envelope is the one string made (docs/performance.md, "Import").
+    /// </summary>
     public EncryptedSecret Seal(SecretText secret)
     {
-        var plaintext = Encoding.UTF8.GetBytes(secret.Reveal());
-        var prefix = $"{Version}.{Key.Fingerprint}";
-        var payload = new byte[NonceSize + plaintext.Length + TagSize];
-        var nonce = payload.AsSpan(0, NonceSize);
-        RandomNonces.Fill(nonce);
-        lock (_aes)
+        var text = secret.Reveal();
+        var plaintextLength = Encoding.UTF8.GetByteCount(text);
+        var payloadLength = NonceSize + plaintextLength + TagSize;
+        var buffer = ArrayPool<byte>.Shared.Rent(plaintextLength + payloadLength);
+        try
         {
-            _aes.Value.Encrypt(nonce, plaintext, payload.AsSpan(NonceSize, plaintext.Length), payload.AsSpan(NonceSize + plaintext.Length), Encoding.ASCII.GetBytes(prefix));
-        }
+            var plaintext = buffer.AsSpan(0, plaintextLength);
+            Encoding.UTF8.GetBytes(text, plaintext);
+            var payload = buffer.AsSpan(plaintextLength, payloadLength);
+            var nonce = payload[..NonceSize];
+            RandomNonces.Fill(nonce);
+            lock (_aes)
+            {
+                _aes.Value.Encrypt(nonce, plaintext, payload.Slice(NonceSize, plaintextLength), payload[(NonceSize + plaintextLength)..], _associatedData);
+            }
 
-        CryptographicOperations.ZeroMemory(plaintext);
-        return new EncryptedSecret($"{prefix}.{Base64Url.EncodeToString(payload)}");
+            var envelope = string.Create(
+                _prefix.Length + 1 + Base64Url.GetEncodedLength(payloadLength),
+                (_prefix, buffer, plaintextLength, payloadLength),
+                static (chars, state) =>
+                {
+                    state._prefix.CopyTo(chars);
+                    chars[state._prefix.Length] = '.';
+                    Base64Url.EncodeToChars(state.buffer.AsSpan(state.plaintextLength, state.payloadLength), chars[(state._prefix.Length + 1)..]);
+                });
+            return new EncryptedSecret(envelope);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(buffer.AsSpan(0, plaintextLength));
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>Opens a stored secret, or returns null when it cannot be opened (damaged, or sealed under another key).</summary>
@@ -54,57 +84,63 @@ public sealed class SecretCipher(AesKey key)
         }
     }
 
+    /// <summary>Opens a stored secret: its envelope read where it lies, the payload and the plaintext in a pooled buffer, the plaintext cleared before the buffer goes back.</summary>
     public SecretText Open(EncryptedSecret sealedSecret)
     {
-        var parts = sealedSecret.Envelope.Split('.');
-        if (parts.Length != 3 || parts[0] != Version)
+        var envelope = sealedSecret.Envelope.AsSpan();
+        if (!EncryptedSecret.TrySplit(envelope, out var version, out var fingerprint, out var encoded) || !envelope[version].SequenceEqual(Version))
         {
             throw new SecretDecryptionException("A stored secret is not in a form this version of MetaBackup understands.");
         }
 
-        if (parts[1] != Key.Fingerprint)
+        if (!envelope[fingerprint].SequenceEqual(Key.Fingerprint))
         {
             throw new SecretDecryptionException(
-                $"A stored secret was encrypted under system key {parts[1]}, but the system key in use is {Key.Fingerprint}.");
+                $"A stored secret was encrypted under system key {envelope[fingerprint]}, but the system key in use is {Key.Fingerprint}.");
         }
 
-        byte[] payload;
+        var maxPayload = Base64Url.GetMaxDecodedLength(envelope[encoded].Length);
+        var buffer = ArrayPool<byte>.Shared.Rent(2 * maxPayload);
+        var cipherLength = 0;
         try
         {
-            payload = Base64Url.DecodeFromChars(parts[2]);
-        }
-        catch (FormatException)
-        {
-            throw new SecretDecryptionException("A stored secret is damaged (its ciphertext is not valid base64).");
-        }
-
-        if (payload.Length < NonceSize + TagSize)
-        {
-            throw new SecretDecryptionException("A stored secret is damaged (its ciphertext is too short).");
-        }
-
-        var cipherLength = payload.Length - NonceSize - TagSize;
-        var plaintext = new byte[cipherLength];
-        try
-        {
-            lock (_aes)
+            int payloadLength;
+            try
             {
-                _aes.Value.Decrypt(
-                    payload.AsSpan(0, NonceSize),
-                    payload.AsSpan(NonceSize, cipherLength),
-                    payload.AsSpan(NonceSize + cipherLength),
-                    plaintext,
-                    Encoding.ASCII.GetBytes($"{parts[0]}.{parts[1]}"));
+                payloadLength = Base64Url.DecodeFromChars(envelope[encoded], buffer.AsSpan(0, maxPayload));
             }
-        }
-        catch (AuthenticationTagMismatchException)
-        {
-            throw new SecretDecryptionException("A stored secret failed authentication: it was altered, or encrypted under another key.");
-        }
+            catch (FormatException)
+            {
+                throw new SecretDecryptionException("A stored secret is damaged (its ciphertext is not valid base64).");
+            }
 
-        var text = Encoding.UTF8.GetString(plaintext);
-        CryptographicOperations.ZeroMemory(plaintext);
-        return new SecretText(text);
+            if (payloadLength < NonceSize + TagSize)
+            {
+                throw new SecretDecryptionException("A stored secret is damaged (its ciphertext is too short).");
+            }
+
+            var payload = buffer.AsSpan(0, payloadLength);
+            cipherLength = payloadLength - NonceSize - TagSize;
+            var plaintext = buffer.AsSpan(maxPayload, cipherLength);
+            try
+            {
+                lock (_aes)
+                {
+                    _aes.Value.Decrypt(payload[..NonceSize], payload.Slice(NonceSize, cipherLength), payload[(NonceSize + cipherLength)..], plaintext, _associatedData);
+                }
+            }
+            catch (AuthenticationTagMismatchException)
+            {
+                throw new SecretDecryptionException("A stored secret failed authentication: it was altered, or encrypted under another key.");
+            }
+
+            return new SecretText(Encoding.UTF8.GetString(plaintext));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(buffer.AsSpan(maxPayload, cipherLength));
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 }
 

@@ -73,6 +73,41 @@ public sealed class SecretCipherTests
         Assert.Throws<SecretDecryptionException>(() => _cipher.Open(new EncryptedSecret(envelope)));
     }
 
+    [Theory]
+    [InlineData("mbs1.{0}")]
+    [InlineData("mbs1.{0}.AAAA.AAAA")]
+    [InlineData("mbs1.{0}..")]
+    public void An_envelope_of_other_than_three_parts_is_refused_even_with_the_right_version_and_key(string form)
+    {
+        var envelope = string.Format(System.Globalization.CultureInfo.InvariantCulture, form, TestKeys.FingerprintOf(TestKeys.A));
+        var malformed = new EncryptedSecret(envelope);
+
+        var error = Assert.Throws<SecretDecryptionException>(() => _cipher.Open(malformed));
+        Assert.Contains("not in a form", error.Message, StringComparison.Ordinal);
+        Assert.Null(malformed.KeyFingerprint);
+    }
+
+    [Fact]
+    public void A_sealed_secret_names_its_key_and_an_envelope_with_an_empty_fingerprint_names_none_that_opens()
+    {
+        Assert.Equal(TestKeys.FingerprintOf(TestKeys.A), _cipher.Seal(new SecretText("x")).KeyFingerprint);
+
+        var unnamed = new EncryptedSecret("mbs1..AAAA");
+        Assert.Equal("", unnamed.KeyFingerprint);
+        Assert.Throws<SecretDecryptionException>(() => _cipher.Open(unnamed));
+    }
+
+    [Fact]
+    public void Secrets_long_and_empty_open_to_what_was_sealed()
+    {
+        var lengths = new[] { 0, 1, 15, 16, 17, 1000, 70_000 };
+        foreach (var length in lengths)
+        {
+            var text = string.Concat(Enumerable.Repeat("é✓x", length / 3 + 1))[..length];
+            Assert.Equal(text, _cipher.Open(_cipher.Seal(new SecretText(text))).Reveal());
+        }
+    }
+
     [Fact]
     public void Secret_text_never_prints_its_value()
     {
