@@ -31,7 +31,19 @@ public sealed record ConfigKey(
 /// <param name="AnyOf">Groups of keys of which at least one must be set (e.g. a URI or a host).</param>
 public sealed record AdapterType(AdapterKind Kind, string Name, IReadOnlyList<ConfigKey> Keys, IReadOnlyList<IReadOnlyList<string>>? AnyOf = null)
 {
-    public ConfigKey? FindKey(string name) => Keys.FirstOrDefault(k => k.Name == name);
+    /// <summary>The key of that name, if the type accepts one. A loop, not a query: an import asks it for every key of every adapter (docs/performance.md, "Import").</summary>
+    public ConfigKey? FindKey(string name)
+    {
+        foreach (var key in Keys)
+        {
+            if (key.Name == name)
+            {
+                return key;
+            }
+        }
+
+        return null;
+    }
 
     public IEnumerable<ConfigKey> SecretKeys => Keys.Where(k => k.Secret);
 

@@ -48,34 +48,53 @@ public sealed record ConfigurationArea(
     /// names a record (<see cref="Settings.SettingKeys.References"/>), its value.
     /// </summary>
     public IEnumerable<RecordReference> ReferencesOf(System.Text.Json.Nodes.JsonObject record) =>
-        ReferencesFrom(field => record[field]?.GetValue<string>());
+        ReferencesFrom(record, static (tree, field) => tree[field]?.GetValue<string>());
 
     /// <summary>The same references, of a record as a document holds it.</summary>
-    public IEnumerable<RecordReference> ReferencesOf(System.Text.Json.JsonElement record) => ReferencesFrom(field => FieldText(record, field));
+    public IEnumerable<RecordReference> ReferencesOf(System.Text.Json.JsonElement record) => ReferencesFrom(record, FieldText);
 
-    /// <summary>The references of a record whose fields read as text this way (see <see cref="ReferencesOf(System.Text.Json.JsonElement)"/>).</summary>
-    internal IEnumerable<RecordReference> ReferencesFrom(Func<string, string?> fieldText) =>
-        Name == "settings" && fieldText("key") is { } key && Settings.SettingKeys.References.TryGetValue(key, out var setting)
+    /// <summary>
+    /// The references of a record whose fields read as text this way (see <see cref="ReferencesOf(System.Text.Json.JsonElement)"/>).
+    /// The record is handed to <paramref name="fieldText"/> rather than captured by it: no closure is made for each of the
+    /// million records an import reads (docs/performance.md, "Import").
+    /// </summary>
+    internal IEnumerable<RecordReference> ReferencesFrom<TRecord>(TRecord record, Func<TRecord, string, string?> fieldText) =>
+        Name == "settings" && fieldText(record, "key") is { } key && Settings.SettingKeys.References.TryGetValue(key, out var setting)
             ? [setting]
             : References;
 
     /// <summary>The natural key of a record in its JSON form, e.g. "database/prod"; emails compare case-insensitively.</summary>
-    public string NaturalKeyOf(System.Text.Json.Nodes.JsonObject record) => NaturalKeyFrom(f => record[f]?.ToString());
+    public string NaturalKeyOf(System.Text.Json.Nodes.JsonObject record) => NaturalKeyFrom(record, static (tree, field) => tree[field]?.ToString());
 
-    /// <summary>The natural key made of its fields' values as text, however they are read (null: absent or null).</summary>
-    internal string NaturalKeyFrom(Func<string, string?> fieldText)
+    /// <summary>
+    /// The natural key made of its fields' values as text, however they are read (null: absent or null). The record is
+    /// handed to <paramref name="fieldText"/> rather than captured by it, as in <see cref="ReferencesFrom"/>.
+    /// </summary>
+    internal string NaturalKeyFrom<TRecord>(TRecord record, Func<TRecord, string, string?> fieldText)
     {
-        string Part(string field) => fieldText(field) is { } value ? (field == "email" ? value.ToLowerInvariant() : value) : "";
+        static string Part(TRecord record, string field, Func<TRecord, string, string?> fieldText) =>
+            fieldText(record, field) is { } value ? (field == "email" ? value.ToLowerInvariant() : value) : "";
 
         // Most keys are one field: no joining (an import reads the key of every record, twice).
-        return NaturalKeyFields.Count == 1 ? Part(NaturalKeyFields[0]) : string.Join("/", NaturalKeyFields.Select(Part));
+        if (NaturalKeyFields.Count == 1)
+        {
+            return Part(record, NaturalKeyFields[0], fieldText);
+        }
+
+        var parts = new string[NaturalKeyFields.Count];
+        for (var i = 0; i < parts.Length; i++)
+        {
+            parts[i] = Part(record, NaturalKeyFields[i], fieldText);
+        }
+
+        return string.Join("/", parts);
     }
 
     /// <summary>
     /// The same natural key, of a record as a document holds it: read where it is, without building the record's tree
     /// (an import reads a million records this way: docs/performance.md, "Import").
     /// </summary>
-    public string NaturalKeyOf(System.Text.Json.JsonElement record) => NaturalKeyFrom(f => FieldText(record, f));
+    public string NaturalKeyOf(System.Text.Json.JsonElement record) => NaturalKeyFrom(record, FieldText);
 
     /// <summary>A field of a record as text, as its tree gives it (<c>record[field]?.ToString()</c>): a string as it is, any other value as JSON; null when absent or null.</summary>
     public static string? FieldText(System.Text.Json.JsonElement record, string field) =>

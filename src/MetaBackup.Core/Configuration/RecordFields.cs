@@ -43,7 +43,7 @@ public static class RecordFields
 
     /// <summary>The references the record holds, as <see cref="ConfigurationArea.ReferencesOf(System.Text.Json.JsonElement)"/> finds them in its JSON.</summary>
     public static IEnumerable<RecordReference> ReferencesOf(ConfigurationArea area, ConfigRecord record) =>
-        area.ReferencesFrom(field => Text(area, record, field));
+        area.ReferencesFrom((area, record), static (of, field) => Text(of.area, of.record, field));
 
     /// <summary>The ids a reference holds in the record (none when the optional field is null or empty), as <see cref="RecordReference.TargetsIn"/> reads them from its JSON.</summary>
     public static IEnumerable<string> TargetsIn(ConfigurationArea area, ConfigRecord record, RecordReference reference)
@@ -59,5 +59,5 @@ public static class RecordFields
     }
 
     /// <summary>The record's natural key, as <see cref="ConfigurationArea.NaturalKeyOf(System.Text.Json.JsonElement)"/> reads it from the record's JSON.</summary>
-    public static string NaturalKeyOf(ConfigurationArea area, ConfigRecord record) => area.NaturalKeyFrom(field => Text(area, record, field));
+    public static string NaturalKeyOf(ConfigurationArea area, ConfigRecord record) => area.NaturalKeyFrom((area, record), static (of, field) => Text(of.area, of.record, field));
 }

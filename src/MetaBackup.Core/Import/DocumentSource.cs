@@ -38,8 +38,10 @@ internal sealed class BackupRecord(ConfigurationArea Area, int Index, JsonElemen
     public string? StringField(string field) =>
         HasTree ? Tree[field]?.GetValue<string>() : Element.TryGetProperty(field, out var value) ? value.GetString() : null;
 
-    /// <summary>Its id: the record's "id" field, which the schema requires.</summary>
-    public string Id => Element.GetProperty("id").GetString()!;
+    /// <summary>Its id: the record's "id" field, which the schema requires; read once, as planning asks for it several times.</summary>
+    public string Id => _id ??= Element.GetProperty("id").GetString()!;
+
+    private string? _id;
 
     /// <summary>Where it is in the document, for messages: <c>$.jobs[2]</c>.</summary>
     public string Path => $"$.{Area.Name}[{Index}]";
