@@ -58,9 +58,18 @@ internal sealed class SqlitePreparedInsert : IPreparedInsert
         bool flag => raw.sqlite3_bind_int64(_statement, position, flag ? 1 : 0),
         double number => raw.sqlite3_bind_double(_statement, position, number),
         byte[] bytes => raw.sqlite3_bind_blob(_statement, position, bytes),
-        DateTimeOffset time => raw.sqlite3_bind_text16(_statement, position, time.ToString(DateTimeOffsetText, CultureInfo.InvariantCulture)),
+        DateTimeOffset time => BindTime(position, time),
         _ => throw new NotSupportedException($"A value of type {value.GetType().Name} is not inserted beneath Microsoft.Data.Sqlite; add how it stores one."),
     };
+
+    /// <summary>A time as Microsoft.Data.Sqlite writes it, formatted on the stack rather than into a string: a record has two.</summary>
+    private int BindTime(int position, DateTimeOffset time)
+    {
+        Span<char> text = stackalloc char[48];
+        return time.TryFormat(text, out var written, DateTimeOffsetText, CultureInfo.InvariantCulture)
+            ? raw.sqlite3_bind_text16(_statement, position, text[..written])
+            : raw.sqlite3_bind_text16(_statement, position, time.ToString(DateTimeOffsetText, CultureInfo.InvariantCulture));
+    }
 
     private void Check(int result)
     {
