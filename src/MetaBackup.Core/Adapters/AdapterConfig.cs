@@ -88,8 +88,17 @@ public sealed class AdapterConfig
     /// </summary>
     public static void CheckRequired(AdapterType type, IReadOnlySet<string> set)
     {
-        var missing = type.Keys.Where(k => k.Required && !set.Contains(k.Name)).Select(k => k.Name).ToList();
-        if (missing.Count > 0)
+        // Indexed loops, the messages made only for a failure: an import checks every adapter it reads.
+        List<string>? missing = null;
+        for (var i = 0; i < type.Keys.Count; i++)
+        {
+            if (type.Keys[i] is { Required: true } key && !set.Contains(key.Name))
+            {
+                (missing ??= []).Add(key.Name);
+            }
+        }
+
+        if (missing is not null)
         {
             throw new InvalidInputException(
                 $"A {type} adapter needs {string.Join(", ", missing.Select(m => $"'{m}'"))}.",
@@ -97,13 +106,27 @@ public sealed class AdapterConfig
                 new Dictionary<string, string> { ["missingKeys"] = string.Join(",", missing.Select(m => type.FindKey(m)!.Secret ? $"secret:{m}" : m)) });
         }
 
-        foreach (var group in type.AnyOf ?? [])
+        for (var i = 0; i < (type.AnyOf?.Count ?? 0); i++)
         {
-            if (!group.Any(set.Contains))
+            var group = type.AnyOf![i];
+            if (!SetsAnyOf(set, group))
             {
                 throw new InvalidInputException($"A {type} adapter needs at least one of {string.Join(", ", group.Select(g => $"'{g}'"))}.");
             }
         }
+    }
+
+    private static bool SetsAnyOf(IReadOnlySet<string> set, IReadOnlyList<string> group)
+    {
+        for (var i = 0; i < group.Count; i++)
+        {
+            if (set.Contains(group[i]))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

@@ -31,14 +31,17 @@ public sealed record ConfigKey(
 /// <param name="AnyOf">Groups of keys of which at least one must be set (e.g. a URI or a host).</param>
 public sealed record AdapterType(AdapterKind Kind, string Name, IReadOnlyList<ConfigKey> Keys, IReadOnlyList<IReadOnlyList<string>>? AnyOf = null)
 {
-    /// <summary>The key of that name, if the type accepts one. A loop, not a query: an import asks it for every key of every adapter (docs/performance.md, "Import").</summary>
+    /// <summary>
+    /// The key of that name, if the type accepts one. An indexed loop, neither a query nor a <c>foreach</c> (which boxes
+    /// the list's enumerator): an import asks it for every key of every adapter (docs/performance.md, "Import").
+    /// </summary>
     public ConfigKey? FindKey(string name)
     {
-        foreach (var key in Keys)
+        for (var i = 0; i < Keys.Count; i++)
         {
-            if (key.Name == name)
+            if (Keys[i].Name == name)
             {
-                return key;
+                return Keys[i];
             }
         }
 

@@ -29,9 +29,19 @@ public static class AdapterTypes
         Notification("slack", Secret("webhookUrl", required: true), Key("channel")),
     ];
 
-    /// <summary>Finds a type by kind and name, or null.</summary>
-    public static AdapterType? Find(AdapterKind kind, string name) =>
-        All.FirstOrDefault(t => t.Kind == kind && string.Equals(t.Name, name, StringComparison.Ordinal));
+    /// <summary>Finds a type by kind and name, or null: a loop, as <see cref="AdapterType.FindKey"/>, since an import asks it for every adapter.</summary>
+    public static AdapterType? Find(AdapterKind kind, string name)
+    {
+        for (var i = 0; i < All.Count; i++)
+        {
+            if (All[i].Kind == kind && string.Equals(All[i].Name, name, StringComparison.Ordinal))
+            {
+                return All[i];
+            }
+        }
+
+        return null;
+    }
 
     public static IEnumerable<AdapterType> OfKind(AdapterKind kind) => All.Where(t => t.Kind == kind);
 

@@ -16,13 +16,20 @@ public static partial class Check
             throw new InvalidInputException($"The {field} must not be empty.");
         }
 
-        if (trimmed.Length > MaxNameLength || trimmed.Any(char.IsControl))
+        if (trimmed.Length > MaxNameLength || HasControlCharacter(trimmed))
         {
             throw new InvalidInputException($"The {field} must be at most {MaxNameLength} printable characters.");
         }
 
         return trimmed;
     }
+
+    /// <summary>
+    /// Whether any character is a control character (<see cref="char.IsControl(char)"/>: U+0000–U+001F and U+007F–U+009F),
+    /// searched as a span rather than through LINQ, which allocated an enumerator for every name an import checks.
+    /// </summary>
+    private static bool HasControlCharacter(string text) =>
+        text.AsSpan().ContainsAnyInRange('\u0000', '\u001F') || text.AsSpan().ContainsAnyInRange('\u007F', '\u009F');
 
     /// <summary>A machine-facing identifier such as an SSO provider id: lower-case letters, digits, '-', '_' and '.'.</summary>
     public static string Slug(string? value, string field)
@@ -65,6 +72,10 @@ public static partial class Check
 
     public static int Positive(int value, string field) =>
         value >= 1 ? value : throw new InvalidInputException($"The {field} must be at least 1; got {value}.");
+
+    /// <summary>As <see cref="Positive(int, string)"/> for the field "<paramref name="field"/> <paramref name="of"/>", named only when the value is refused.</summary>
+    public static int Positive(int value, string field, string of) =>
+        value >= 1 ? value : Positive(value, $"{field} {of}");
 
     [GeneratedRegex("^[a-z0-9][a-z0-9._-]*$")]
     private static partial Regex SlugPattern();

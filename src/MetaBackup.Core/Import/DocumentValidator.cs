@@ -60,14 +60,7 @@ public static class DocumentValidator
                     continue;
                 }
 
-                foreach (var problem in Contradictions(area, index, record, ids, keys[area.Name]))
-                {
-                    problemCount++;
-                    if (problems.Count < ProblemsKept)
-                    {
-                        problems.Add(problem);
-                    }
-                }
+                problemCount += FindContradictions(area, index, record, ids, keys[area.Name], problems);
             }
 
             batch.Clear();
@@ -163,13 +156,27 @@ public static class DocumentValidator
         "Import a file written by a MetaBackup export (or recovered from one).",
         ["$.metadata.format: not \"metabackup-config\""]);
 
-    /// <summary>Ids and unique keys taken by an earlier record of the file; a profile key that does not match its fingerprint.</summary>
-    private static IEnumerable<string> Contradictions(ConfigurationArea area, int index, JsonElement record, BackupRecordIndex ids, Dictionary<string, DistinctValues> seen)
+    /// <summary>
+    /// Ids and unique keys taken by an earlier record of the file; a profile key that does not match its fingerprint.
+    /// Each is added to <paramref name="problems"/> while it holds fewer than <see cref="ProblemsKept"/>; returns how many
+    /// were found. A method, not an iterator: an iterator was an object made for every record of the document.
+    /// </summary>
+    private static int FindContradictions(ConfigurationArea area, int index, JsonElement record, BackupRecordIndex ids, Dictionary<string, DistinctValues> seen, List<string> problems)
     {
+        var found = 0;
+        void Found(string problem)
+        {
+            found++;
+            if (problems.Count < ProblemsKept)
+            {
+                problems.Add(problem);
+            }
+        }
+
         var id = record.GetProperty("id").GetString()!;
         if (ids.Add(area.Name, id, area == ConfigurationAreas.Adapters ? ConfigurationArea.FieldText(record, "kind") : null, index) is { } sameId)
         {
-            yield return $"{PathOf(area, index)}: id '{id}' is also that of {PathOf(area, sameId)}";
+            Found($"{PathOf(area, index)}: id '{id}' is also that of {PathOf(area, sameId)}");
         }
 
         foreach (var (field, values) in seen)
@@ -177,7 +184,7 @@ public static class DocumentValidator
             var value = field == area.NaturalKey ? area.NaturalKeyOf(record) : ConfigurationArea.FieldText(record, field) ?? "";
             if (values.Add(value, index) is { } first)
             {
-                yield return $"{PathOf(area, index)}: {field} '{value}' is also that of {PathOf(area, first)}";
+                Found($"{PathOf(area, index)}: {field} '{value}' is also that of {PathOf(area, first)}");
             }
         }
 
@@ -185,8 +192,10 @@ public static class DocumentValidator
             && ConfigurationArea.FieldText(record, "key") is { Length: > 0 } hex
             && Format.KeyFingerprint.ComputeHex(Convert.FromHexString(hex)) != record.GetProperty("fingerprint").GetString())
         {
-            yield return $"{PathOf(area, index)}.key: the key does not match the profile's fingerprint";
+            Found($"{PathOf(area, index)}.key: the key does not match the profile's fingerprint");
         }
+
+        return found;
     }
 
     /// <summary>Where a record is in the document, as errors name it: made only for a record that has one.</summary>

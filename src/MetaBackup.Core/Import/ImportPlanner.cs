@@ -298,9 +298,11 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
         var order = PlanningOrder.ToList();
         var read = ConfigurationAreas.All.ToDictionary(a => a.Name, _ => 0);
         bool Complete(ConfigurationArea area) => read[area.Name] == document.RecordsIn(area);
-        // Once ready an area stays ready (its predecessors stay complete): asked for every record, found once an area.
+        // Once ready an area stays ready (its predecessors stay complete): asked for every record, found once an area —
+        // the query, whose lambda makes a closure of the area, only until then.
         var ready = new HashSet<ConfigurationArea>();
-        bool Ready(ConfigurationArea area) => ready.Contains(area) || (order.TakeWhile(a => a != area).All(Complete) && ready.Add(area));
+        bool Ready(ConfigurationArea area) => ready.Contains(area) || BecomesReady(area);
+        bool BecomesReady(ConfigurationArea area) => order.TakeWhile(a => a != area).All(Complete) && ready.Add(area);
         while (!order.All(Complete))
         {
             var progressed = false;
@@ -476,17 +478,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
         incoming!.Id = finalId;
         if (existing is not null)
         {
-            foreach (var property in area.SecretProperties.Where(p => _unreadable.Contains(new StoredSecret(area, existing.Id, p))))
-            {
-                if (secrets.ContainsKey(property.Name))
-                {
-                    _replaced.Add(new StoredSecret(area, existing.Id, property));
-                }
-                else
-                {
-                    needsSecret.Add(SecretFields.NameOf(property));
-                }
-            }
+            ReplaceUnreadable(area, existing, secrets, needsSecret);
         }
 
         if (existing is null)
@@ -512,12 +504,12 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
                 _creating?.Add(new CreatedRecord(incoming, secrets));
             }
 
-            return (new PlanEntry(area.Name, finalId, backupId, key, PlanAction.Create, [], remapNote, needsSecret.Count == 0 ? [] : needsSecret), null);
+            return (new PlanEntry(area.Name, finalId, backupId, key, PlanAction.Create, [], remapNote, NoneIfEmpty(needsSecret)), null);
         }
 
         var changes = _incoming.Compare(area, existing, incoming, secrets);
         var action = changes.Count == 0 ? PlanAction.Unchanged : PlanAction.Update;
-        var entry = new PlanEntry(area.Name, finalId, backupId, key, action, changes.Count == 0 ? [] : changes, remapNote, needsSecret.Count == 0 ? [] : needsSecret);
+        var entry = new PlanEntry(area.Name, finalId, backupId, key, action, NoneIfEmpty(changes), remapNote, NoneIfEmpty(needsSecret));
         if (action == PlanAction.Update)
         {
             Brings(area, incoming, position);
@@ -531,6 +523,34 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
     }
 
     /// <summary>
+    /// The secrets of <paramref name="existing"/> that do not open: replaced where the backup brings a value, else needed.
+    /// A method of its own: its query's lambda, in <see cref="PlanRecord"/>, made a closure for every record planned.
+    /// </summary>
+    private void ReplaceUnreadable(ConfigurationArea area, ConfigRecord existing, Dictionary<string, SecretText?> secrets, List<string> needsSecret)
+    {
+        for (var i = 0; i < area.SecretProperties.Count; i++)
+        {
+            var property = area.SecretProperties[i];
+            if (!_unreadable.Contains(new StoredSecret(area, existing.Id, property)))
+            {
+                continue;
+            }
+
+            if (secrets.ContainsKey(property.Name))
+            {
+                _replaced.Add(new StoredSecret(area, existing.Id, property));
+            }
+            else
+            {
+                needsSecret.Add(SecretFields.NameOf(property));
+            }
+        }
+    }
+
+    /// <summary>An entry's list as it is, or the one shared empty array for an empty one (<c>cond ? [] : list</c> made a new empty list).</summary>
+    private static IReadOnlyList<T> NoneIfEmpty<T>(List<T> list) => list.Count == 0 ? Array.Empty<T>() : list;
+
+    /// <summary>
     /// The record as the import would store it, and its secrets — or why it is skipped. Deterministic for a given
     /// state of the planning, so the applier builds a created record again from the document rather than keep it.
     /// </summary>
@@ -538,8 +558,10 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
     {
         var skipReason = ResolveReferences(backupRecord);
         ConfigRecord? built = null;
-        Dictionary<string, SecretText?> secrets = [];
-        List<string> needsSecret = [];
+        // Made only for a record skipped: a built one comes with its own (two empty collections were made for every record
+        // and thrown away, docs/performance.md, "Import").
+        Dictionary<string, SecretText?>? secrets = null;
+        List<string>? needsSecret = null;
         if (skipReason is null)
         {
             try
@@ -564,7 +586,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
             }
         }
 
-        return new BuiltRecord(built, secrets, needsSecret, skipReason);
+        return new BuiltRecord(built, secrets ?? [], needsSecret ?? [], skipReason);
     }
 
     /// <summary>A record as the import would store it, and its secrets — or why it is skipped.</summary>
@@ -858,8 +880,10 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
     /// <summary>A record the import creates or updates brings its unique values; two records of the backup must not bring the same.</summary>
     private void Brings(ConfigurationArea area, ConfigRecord incoming, int position)
     {
-        foreach (var field in area.UniqueFields)
+        // Indexed: a foreach boxed the list's enumerator for every record planned.
+        for (var i = 0; i < area.UniqueFields.Count; i++)
         {
+            var field = area.UniqueFields[i];
             var value = UniqueValue(area, field, incoming);
             var seen = _brought.TryGetValue((area.Name, field), out var known) ? known : _brought[(area.Name, field)] = new(document.RecordsIn(area));
             if (!seen.TryAdd(ValueHash.Of(value), position))

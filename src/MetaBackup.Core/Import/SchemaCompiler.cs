@@ -338,10 +338,17 @@ internal static class SchemaCompiler
         return instance => format.Validate(instance, out _);
     }
 
+    /// <remarks>
+    /// Two whole numbers written as such (as every port, retention and count in a backup is) are compared as 64-bit
+    /// integers, exactly; any other number as the library compares it (<c>JsonMath.NumberCompare</c>, which reads both as
+    /// text and made strings for every value an import checks: docs/performance.md, "Import").
+    /// </remarks>
     private static Func<JsonElement, bool> Number(JsonNode limit, Func<int, bool> within)
     {
         var bound = JsonSerializer.SerializeToElement(limit);
-        return instance => instance.ValueKind != JsonValueKind.Number || within(JsonMath.NumberCompare(instance, bound));
+        var wholeBound = bound.TryGetInt64(out var whole);
+        return instance => instance.ValueKind != JsonValueKind.Number
+            || within(wholeBound && instance.TryGetInt64(out var value) ? value.CompareTo(whole) : JsonMath.NumberCompare(instance, bound));
     }
 
     private static Func<JsonElement, bool> Const(JsonNode? value)

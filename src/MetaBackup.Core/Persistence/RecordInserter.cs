@@ -44,11 +44,13 @@ internal sealed class RecordInserter(ConfigurationDbContext db, IDatabaseProvide
         }
 
         var sealedUnder = new HashSet<string>(StringComparer.Ordinal);
+        // Looked up where each fingerprint lies in its envelope: copied out only the first time (a malformed envelope's is "").
+        var known = sealedUnder.GetAlternateLookup<ReadOnlySpan<char>>();
         foreach (var record in records)
         {
             foreach (var secret in Shape(record).Secrets)
             {
-                if (secret.GetClrValue(record) is EncryptedSecret value)
+                if (secret.GetClrValue(record) is EncryptedSecret value && !known.Contains(value.KeyFingerprintSpan))
                 {
                     sealedUnder.Add(value.KeyFingerprint ?? "");
                 }

@@ -11,6 +11,9 @@ public sealed record EncryptedSecret(string Envelope)
     /// <summary>The fingerprint of the system key the envelope names (<c>mbs1.&lt;fingerprint&gt;.…</c>); null for a malformed envelope.</summary>
     public string? KeyFingerprint => TrySplit(Envelope, out _, out var fingerprint, out _) ? Envelope[fingerprint] : null;
 
+    /// <summary><see cref="KeyFingerprint"/> where it lies in the envelope, not copied out (empty for a malformed envelope): an import reads it for every secret it inserts.</summary>
+    internal ReadOnlySpan<char> KeyFingerprintSpan => TrySplit(Envelope, out _, out var fingerprint, out _) ? Envelope.AsSpan()[fingerprint] : [];
+
     /// <summary>
     /// The envelope's three parts — version, key fingerprint, payload — where they lie in it, without copying them: an
     /// import seals and opens a secret for each of up to millions of records (docs/performance.md, "Import"). False

@@ -86,8 +86,25 @@ public sealed class JobsServiceTests : IDisposable
         var jobs = new JobsService(session);
 
         await Assert.ThrowsAsync<DuplicateKeyException>(() => jobs.AddAsync(Valid("nightly")));
-        await Assert.ThrowsAsync<InvalidInputException>(() => jobs.AddAsync(Valid() with { Destinations = [new("sample-local", 0)] }));
+        var zero = await Assert.ThrowsAsync<InvalidInputException>(() => jobs.AddAsync(Valid() with { Destinations = [new("sample-sftp", 2), new("sample-local", 0)] }));
+        Assert.Matches("^The retention of destination [0-9a-f]+ must be at least 1; got 0\\.$", zero.Message);
         await Assert.ThrowsAsync<InvalidInputException>(() => jobs.AddAsync(Valid() with { Destinations = [] }));
+    }
+
+    [Fact]
+    public async Task A_destination_listed_twice_is_refused_naming_the_first_so_listed_and_how_often()
+    {
+        await using var session = await _test.InitializeAndOpenAsync();
+        await SampleConfiguration.SeedAsync(session);
+        var jobs = new JobsService(session);
+
+        var twice = await Assert.ThrowsAsync<InvalidInputException>(() => jobs.AddAsync(Valid() with
+        {
+            Destinations = [new("sample-sftp", 1), new("sample-local", 1), new("sample-local", 2), new("sample-sftp", 3), new("sample-local", 4)],
+        }));
+
+        var sftp = (await new Core.Adapters.AdaptersService(session).FindAsync("sample-sftp")).Id;
+        Assert.Equal($"A job writes to each destination once; adapter {sftp} is listed 2 times.", twice.Message);
     }
 
     [Fact]
