@@ -58,24 +58,32 @@ public sealed class BackupOpener(ConfigurationSession session, DocumentLimits? l
                 }
             }
 
-            // Opened again for each pass the import makes over the document; the first pass checks it whole.
-            Stream Open()
+            var effective = limits ?? DocumentLimits.Default;
+
+            // Opened again for each pass the import makes over the document; the first pass checks it whole, and every
+            // later one must read the very file it read (the file's hash: null for the first pass).
+            DocumentStream Open(byte[]? expectedHash)
             {
-                var input = File.OpenRead(path);
+                var input = new HashedFile(File.OpenRead(path));
                 try
                 {
+                    Stream document;
                     if (key is null)
                     {
-                        return Compressions.Decompress(input, compression);
+                        document = Compressions.Decompress(input, compression);
                     }
-
-                    var body = EncryptedBackup.ReadHeader(input);
-                    if (!body.Bytes.SequenceEqual(header!.Bytes))
+                    else
                     {
-                        throw new ImportRefusedException("The backup file changed while it was being imported; nothing was changed.", "Make sure nothing writes to the backup file, then import it again.");
+                        var body = EncryptedBackup.ReadHeader(input);
+                        if (!body.Bytes.SequenceEqual(header!.Bytes))
+                        {
+                            throw new ImportRefusedException("The backup file changed while it was being imported; nothing was changed.", "Make sure nothing writes to the backup file, then import it again.");
+                        }
+
+                        document = EncryptedBackup.OpenBody(input, body, key.Bytes);
                     }
 
-                    return EncryptedBackup.OpenBody(input, body, key.Bytes);
+                    return new DocumentStream(document, input, effective.MaxDocumentBytes, expectedHash);
                 }
                 catch
                 {
@@ -84,9 +92,8 @@ public sealed class BackupOpener(ConfigurationSession session, DocumentLimits? l
                 }
             }
 
-            var effective = limits ?? DocumentLimits.Default;
             DocumentScan scan;
-            using (var first = new DocumentStream(Open(), effective.MaxDocumentBytes, expectedHash: null))
+            using (var first = Open(expectedHash: null))
             {
                 scan = DocumentReader.Scan(first, effective);
             }

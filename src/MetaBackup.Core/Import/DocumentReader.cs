@@ -8,10 +8,7 @@ namespace MetaBackup.Core.Import;
 
 /// <summary>What the first pass over a document learnt: whether its metadata comes first, and what it was.</summary>
 /// <param name="MetadataFirst">Whether <c>metadata</c> is the document's first property (as an export writes it).</param>
-/// <param name="Hash">The SHA-256 of the document, which every later pass must read again.</param>
-/// <param name="Bytes">The document's size.</param>
-/// <param name="MetadataFirst">Whether the metadata comes before the records.</param>
-/// <param name="Hash">The SHA-256 of the document, which every later pass must find again.</param>
+/// <param name="Hash">The SHA-256 of the backup file the document was read from, which every later pass must find again.</param>
 /// <param name="Bytes">The document's size.</param>
 /// <param name="RecordCounts">How many records each area holds, by area name: what the passes that follow size their indexes by.</param>
 internal sealed record DocumentScan(bool MetadataFirst, byte[] Hash, long Bytes, IReadOnlyDictionary<string, int> RecordCounts);

@@ -54,11 +54,14 @@ internal sealed class BackupRecord(ConfigurationArea Area, int Index, JsonElemen
 /// </summary>
 public sealed class DocumentSource
 {
-    private readonly Func<Stream> _open;
+    private readonly Func<byte[]?, DocumentStream> _open;
     private readonly DocumentLimits _limits;
     private readonly DocumentScan _scan;
 
-    internal DocumentSource(Func<Stream> open, DocumentLimits limits, DocumentScan scan)
+    /// <param name="open">Opens the document for a pass, whose file must have the hash given.</param>
+    /// <param name="limits">The limits it was checked within.</param>
+    /// <param name="scan">What the first pass found.</param>
+    internal DocumentSource(Func<byte[]?, DocumentStream> open, DocumentLimits limits, DocumentScan scan)
     {
         _open = open;
         _limits = limits;
@@ -105,7 +108,7 @@ public sealed class DocumentSource
     internal IEnumerable<DocumentItem> Items()
     {
         Passes++;
-        using var stream = new DocumentStream(_open(), _limits.MaxDocumentBytes, _scan.Hash);
+        using var stream = _open(_scan.Hash);
         var blocks = new JsonBlocks(stream, new JsonReaderOptions { MaxDepth = _limits.MaxDepth }, DocumentReader.MaxValueBytes(_limits));
         foreach (var item in new DocumentItems(blocks).Read())
         {

@@ -24,13 +24,69 @@ public sealed class StreamingImportTests : IDisposable
         _files.Dispose();
     }
 
-    private async Task<string> SeedAndExportAsync(int moreGroups = 0)
+    private async Task<string> SeedAndExportAsync(int moreGroups = 0, Format.BackupCompression compression = Format.BackupCompression.None)
     {
         await using var session = await _a.InitializeAndOpenAsync();
         await SampleConfiguration.SeedAsync(session);
         await SampleConfiguration.AddBulkGroupsAsync(session, moreGroups);
-        var result = await new ConfigExporter(session).ExportToFileAsync(new ExportOptions(IncludeSecrets: false, Compression: Format.BackupCompression.None), _files.Path);
+        var result = await new ConfigExporter(session).ExportToFileAsync(new ExportOptions(IncludeSecrets: false, Compression: compression), _files.Path);
         return result.Path!;
+    }
+
+    /// <summary>
+    /// The passes compare the hash of the file they read, not of the document it decompresses to: a compressed backup
+    /// replaced by another compressed one — another document, or the same document with bytes after its end — is
+    /// refused all the same.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_compressed_backup_replaced_between_the_passes_is_refused_and_nothing_changes(bool sameDocument)
+    {
+        var backup = await SeedAndExportAsync(compression: Format.BackupCompression.Gzip);
+        var original = await File.ReadAllBytesAsync(backup);
+        byte[] replacement;
+        if (sameDocument)
+        {
+            // The same gzip member, then bytes after it: the document is unchanged, the file is not.
+            replacement = [.. original, .. new byte[4096]];
+        }
+        else
+        {
+            JsonObject other;
+            using (var gzip = new System.IO.Compression.GZipStream(new MemoryStream(original), System.IO.Compression.CompressionMode.Decompress))
+            {
+                other = JsonNode.Parse(gzip)!.AsObject();
+            }
+
+            other["groups"]!.AsArray()[0]!["name"] = "renamed while the import read the file";
+            using var packed = new MemoryStream();
+            using (var gzip = new System.IO.Compression.GZipStream(packed, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true))
+            {
+                gzip.Write(System.Text.Encoding.UTF8.GetBytes(other.ToJsonString()));
+            }
+
+            replacement = packed.ToArray();
+        }
+
+        await using var b = await _b.InitializeAndOpenAsync();
+        var before = _b.Dump();
+
+        var error = await Assert.ThrowsAsync<ImportRefusedException>(() => new ConfigImporter(b, _b.DataDirectory).ImportConfigAsync(
+            backup,
+            new ImportOptions(ImportMode.Full),
+            null,
+            step =>
+            {
+                if (step == "validated")
+                {
+                    File.WriteAllBytes(backup, replacement);
+                }
+            }));
+
+        Assert.Contains("changed while it was being imported", error.Message, StringComparison.Ordinal);
+        Assert.Equal(before, _b.Dump());
+        Assert.False(_b.HasSafetySnapshots());
     }
 
     [Fact]

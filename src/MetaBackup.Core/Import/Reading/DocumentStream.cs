@@ -1,23 +1,24 @@
-using System.Security.Cryptography;
 using MetaBackup.Format;
 
 namespace MetaBackup.Core.Import.Reading;
 
 /// <summary>
 /// The bytes of a backup's document (decrypted, decompressed) as one pass reads them: counted, so that a compression
-/// bomb is refused once it passes the size limit, never after; hashed, so that a later pass over the same file knows
-/// it read the very document the first pass checked (an import reads its backup more than once — docs/performance.md,
+/// bomb is refused once it passes the size limit, never after; the file they come from hashed, so that a later pass
+/// knows it read the very file the first pass checked (an import reads its backup more than once — docs/performance.md,
 /// "Import"); and every failure of the layers below — a chunk that does not authenticate, damaged compressed data —
 /// turned into a refusal of the backup.
 /// </summary>
-internal sealed class DocumentStream(Stream inner, long limit, byte[]? expectedHash) : Stream
+/// <param name="inner">The document, read from <paramref name="file"/>.</param>
+/// <param name="file">The backup file, hashed as it is read.</param>
+/// <param name="limit">The most bytes the document may have.</param>
+/// <param name="expectedHash">The file's hash as the first pass found it; null for the first pass.</param>
+internal sealed class DocumentStream(Stream inner, HashedFile file, long limit, byte[]? expectedHash) : Stream
 {
-    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-
     /// <summary>How many bytes were read: the reader's own accounting, which the limit bounds.</summary>
     public long BytesRead { get; private set; }
 
-    /// <summary>The SHA-256 of the whole document, once it was read to its end.</summary>
+    /// <summary>The SHA-256 of the whole backup file, once the document was read to its end.</summary>
     public byte[]? Hash { get; private set; }
 
     public long Limit => limit;
@@ -53,10 +54,9 @@ internal sealed class DocumentStream(Stream inner, long limit, byte[]? expectedH
             throw new DocumentTooLargeException();
         }
 
-        _hash.AppendData(buffer[..read]);
         if (read == 0 && Hash is null && buffer.Length > 0)
         {
-            Hash = _hash.GetHashAndReset();
+            Hash = file.HashToTheEnd();
             if (expectedHash is not null && !Hash.AsSpan().SequenceEqual(expectedHash))
             {
                 throw new ImportRefusedException(
@@ -82,8 +82,8 @@ internal sealed class DocumentStream(Stream inner, long limit, byte[]? expectedH
     {
         if (disposing)
         {
-            _hash.Dispose();
             inner.Dispose();
+            file.Dispose();
         }
 
         base.Dispose(disposing);
