@@ -56,6 +56,11 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
     /// <summary>How many stored records the planner reads with one query.</summary>
     private const int StoredBatch = 1000;
 
+    /// <summary>How many records the reading thread hands over at a time (<see cref="InPlanningOrder"/>), and how many such batches wait at most.</summary>
+    private const int ReadBatch = 256;
+
+    private const int ReadBatchesAhead = 4;
+
     /// <summary>
     /// Dependency order, except that settings come last: a few settings name records of other areas
     /// (<see cref="SettingKeys.References"/>), so whether those records will exist must be known first.
@@ -215,7 +220,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
     {
         // How many records of each area the plan has reached, in scope or not: an area reached whole is planned.
         var reached = ConfigurationAreas.All.ToDictionary(a => a.Name, _ => 0);
-        foreach (var read in InPlanningOrder().Chunk(StoredBatch))
+        foreach (var read in InPlanningOrder(readAhead: true, cancellationToken).Chunk(StoredBatch))
         {
             var batch = read.Where(InScope).ToArray();
             // The id of the stored record each one updates; by area and id, as records of two areas may share an id.
@@ -293,7 +298,14 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
     /// once the pass has read the document to its end (so that what it yields is what the first read checked);
     /// else another pass reads it. An area's records are one array of the document, never split.
     /// </summary>
-    private IEnumerable<BackupRecord> InPlanningOrder()
+    /// <param name="readAhead">
+    /// Whether the document is read — decrypted, decompressed, each record parsed — on a thread of its own, a few batches
+    /// ahead of the planner (<see cref="ReadAhead.OnItsOwnThread"/>): reading is a large part of planning, and the other
+    /// core was often idle meanwhile (docs/performance.md, "Import"). Not for the applier's <see cref="Creations"/>, which
+    /// runs on a read-ahead thread already.
+    /// </param>
+    /// <param name="cancellationToken">Stops the reading thread.</param>
+    private IEnumerable<BackupRecord> InPlanningOrder(bool readAhead = false, CancellationToken cancellationToken = default)
     {
         var order = PlanningOrder.ToList();
         var read = ConfigurationAreas.All.ToDictionary(a => a.Name, _ => 0);
@@ -307,7 +319,8 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
         {
             var progressed = false;
             List<BackupRecord>? held = [];
-            foreach (var record in document.Records())
+            var records = readAhead ? ReadAhead.OnItsOwnThread(document.Records(), ReadBatch, ReadBatchesAhead, cancellationToken) : document.Records();
+            foreach (var record in records)
             {
                 var area = record.Area;
                 if (Complete(area))

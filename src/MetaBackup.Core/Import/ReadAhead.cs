@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 
@@ -70,6 +71,83 @@ internal static class ReadAhead
             // Never left running behind its consumer (it reads the document, and seals with the session's key); what it
             // threw reached the consumer through the queue, or does not matter once the consumer stopped.
             await producing;
+        }
+    }
+
+    /// <summary>
+    /// The same for a consumer that is not asynchronous — the planner, which reads the document in its own order
+    /// (<see cref="ImportPlanner"/>): the sequence is enumerated on a thread of its own (not one of the pool's, since the
+    /// consumer waits for it by blocking), and the consumer blocks while no batch is ready. What the sequence throws is
+    /// thrown to the consumer after the batches before it; a consumer that stops — leaves its loop, fails, is cancelled —
+    /// stops the sequence and waits for it to have stopped.
+    /// </summary>
+    public static IEnumerable<T> OnItsOwnThread<T>(IEnumerable<T> source, int batch, int batchesInFlight, CancellationToken cancellationToken = default)
+    {
+        using var queue = new BlockingCollection<List<T>>(batchesInFlight);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var producing = Task.Factory.StartNew(
+            () =>
+            {
+                try
+                {
+                    var items = new List<T>(batch);
+                    foreach (var item in source)
+                    {
+                        stop.Token.ThrowIfCancellationRequested();
+                        items.Add(item);
+                        if (items.Count == batch)
+                        {
+                            queue.Add(items, stop.Token);
+                            items = new List<T>(batch);
+                        }
+                    }
+
+                    if (items.Count > 0)
+                    {
+                        queue.Add(items, stop.Token);
+                    }
+                }
+                finally
+                {
+                    queue.CompleteAdding();
+                }
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+
+        var consumed = false;
+        try
+        {
+            foreach (var items in queue.GetConsumingEnumerable(cancellationToken))
+            {
+                foreach (var item in items)
+                {
+                    yield return item;
+                }
+            }
+
+            consumed = true;
+        }
+        finally
+        {
+            // Never left running behind its consumer. Read to its end, what it threw is the consumer's to know, as it was
+            // thrown; stopped early, what it threw (its cancellation, most likely) does not matter any more.
+            if (consumed)
+            {
+                producing.GetAwaiter().GetResult();
+            }
+            else
+            {
+                stop.Cancel();
+                try
+                {
+                    producing.Wait(CancellationToken.None);
+                }
+                catch (AggregateException)
+                {
+                }
+            }
         }
     }
 }

@@ -2,7 +2,10 @@ using MetaBackup.Core.Import;
 
 namespace MetaBackup.Core.Tests.Import;
 
-/// <summary>The applier's records are built on another thread, ahead of their inserts (<see cref="ReadAhead"/>).</summary>
+/// <summary>
+/// The applier's records are built on another thread, ahead of their inserts, and the planner's read ahead of their
+/// planning (<see cref="ReadAhead"/>: an asynchronous consumer, and one that blocks).
+/// </summary>
 public sealed class ReadAheadTests
 {
     [Fact]
@@ -106,6 +109,132 @@ public sealed class ReadAheadTests
             }
         });
 
+        // Stopped and left (its finally ran) by the time the consumer's loop is left: a few batches made, not a million.
+        Assert.True(finished);
+        Assert.InRange(Volatile.Read(ref produced), 6, 100);
+    }
+
+    [Fact]
+    public void A_blocking_consumer_gets_every_item_once_and_in_order_read_on_another_thread()
+    {
+        var consumer = Environment.CurrentManagedThreadId;
+        var readOn = new HashSet<int>();
+        IEnumerable<int> Source()
+        {
+            for (var i = 0; i < 10_000; i++)
+            {
+                lock (readOn)
+                {
+                    readOn.Add(Environment.CurrentManagedThreadId);
+                }
+
+                yield return i;
+            }
+        }
+
+        var received = ReadAhead.OnItsOwnThread(Source(), batch: 7, batchesInFlight: 3).ToList();
+
+        Assert.Equal(Enumerable.Range(0, 10_000), received);
+        Assert.DoesNotContain(consumer, readOn);
+    }
+
+    [Fact]
+    public void For_a_blocking_consumer_the_sequence_runs_ahead()
+    {
+        using var producedAhead = new ManualResetEventSlim();
+        IEnumerable<int> Source()
+        {
+            for (var i = 0; i < 100; i++)
+            {
+                if (i == 20)
+                {
+                    producedAhead.Set();
+                }
+
+                yield return i;
+            }
+        }
+
+        // Enumerated where it is consumed, the sequence would wait for the consumer, which waits for it: a timeout.
+        var received = 0;
+        foreach (var _ in ReadAhead.OnItsOwnThread(Source(), batch: 10, batchesInFlight: 2))
+        {
+            if (received++ == 0)
+            {
+                Assert.True(producedAhead.Wait(TimeSpan.FromSeconds(30)));
+            }
+        }
+
+        Assert.Equal(100, received);
+    }
+
+    [Fact]
+    public void What_the_sequence_throws_reaches_a_blocking_consumer_as_it_was_thrown_after_the_items_before_it()
+    {
+        IEnumerable<int> Source()
+        {
+            for (var i = 0; i < 25; i++)
+            {
+                yield return i;
+            }
+
+            throw new ImportRefusedException("The backup file changed while it was being imported.", "Import it again.");
+        }
+
+        var received = new List<int>();
+        var thrown = Assert.Throws<ImportRefusedException>(() =>
+        {
+            foreach (var item in ReadAhead.OnItsOwnThread(Source(), batch: 10, batchesInFlight: 2))
+            {
+                received.Add(item);
+            }
+        });
+
+        Assert.Contains("changed", thrown.Message, StringComparison.Ordinal);
+        Assert.Equal(Enumerable.Range(0, 20), received);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_blocking_consumer_that_stops_or_is_cancelled_stops_the_sequence_before_it_goes_on(bool cancelled)
+    {
+        var produced = 0;
+        var finished = false;
+        IEnumerable<int> Source()
+        {
+            try
+            {
+                for (var i = 0; i < 1_000_000; i++)
+                {
+                    Interlocked.Increment(ref produced);
+                    yield return i;
+                }
+            }
+            finally
+            {
+                finished = true;
+            }
+        }
+
+        using var cancellation = new CancellationTokenSource();
+        var stopped = Assert.ThrowsAny<Exception>(() =>
+        {
+            foreach (var item in ReadAhead.OnItsOwnThread(Source(), batch: 10, batchesInFlight: 2, cancellation.Token))
+            {
+                if (item == 5)
+                {
+                    if (!cancelled)
+                    {
+                        throw new InvalidOperationException("the plan failed");
+                    }
+
+                    cancellation.Cancel();
+                }
+            }
+        });
+
+        Assert.IsType(cancelled ? typeof(OperationCanceledException) : typeof(InvalidOperationException), stopped);
         // Stopped and left (its finally ran) by the time the consumer's loop is left: a few batches made, not a million.
         Assert.True(finished);
         Assert.InRange(Volatile.Read(ref produced), 6, 100);
