@@ -220,7 +220,9 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
     {
         // How many records of each area the plan has reached, in scope or not: an area reached whole is planned.
         var reached = ConfigurationAreas.All.ToDictionary(a => a.Name, _ => 0);
-        foreach (var read in InPlanningOrder(readAhead: true, cancellationToken).Chunk(StoredBatch))
+        // Read ahead unless records are inserted as they are planned: that thread is then the one the others wait for,
+        // and the records read ahead would only outlive more collections (docs/performance.md, "Import").
+        foreach (var read in InPlanningOrder(readAhead: _creating is null, cancellationToken).Chunk(StoredBatch))
         {
             var batch = read.Where(InScope).ToArray();
             // The id of the stored record each one updates; by area and id, as records of two areas may share an id.
@@ -302,7 +304,7 @@ internal sealed class ImportPlanner(ConfigurationSession session, DocumentSource
     /// Whether the document is read — decrypted, decompressed, each record parsed — on a thread of its own, a few batches
     /// ahead of the planner (<see cref="ReadAhead.OnItsOwnThread"/>): reading is a large part of planning, and the other
     /// core was often idle meanwhile (docs/performance.md, "Import"). Not for the applier's <see cref="Creations"/>, which
-    /// runs on a read-ahead thread already.
+    /// runs on a read-ahead thread already, nor while records are inserted behind the planner.
     /// </param>
     /// <param name="cancellationToken">Stops the reading thread.</param>
     private IEnumerable<BackupRecord> InPlanningOrder(bool readAhead = false, CancellationToken cancellationToken = default)
