@@ -8,7 +8,7 @@ namespace MetaBackup.Format;
 /// carry the final flag (else the file was cut short, even exactly at a chunk boundary), and nothing
 /// may follow a final chunk. Plaintext is released only after its chunk has authenticated.
 /// </summary>
-internal sealed class DecryptingStream : Stream
+internal sealed class DecryptingStream : ReadOnlyStream
 {
     private readonly Stream _input;
     private readonly AesGcm _aes;
@@ -38,14 +38,6 @@ internal sealed class DecryptingStream : Stream
             throw Truncated("it has no body");
         }
     }
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -77,16 +69,6 @@ internal sealed class DecryptingStream : Stream
         _plainOffset += take;
         return take;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -24,19 +24,7 @@ internal static class ReadAhead
                 Exception? failure = null;
                 try
                 {
-                    var items = new List<T>(batch);
-                    foreach (var item in source)
-                    {
-                        stop.Token.ThrowIfCancellationRequested();
-                        items.Add(item);
-                        if (items.Count == batch)
-                        {
-                            await queue.Writer.WriteAsync(items, stop.Token);
-                            items = new List<T>(batch);
-                        }
-                    }
-
-                    if (items.Count > 0)
+                    foreach (var items in Batches(source, batch, stop.Token))
                     {
                         await queue.Writer.WriteAsync(items, stop.Token);
                     }
@@ -90,19 +78,7 @@ internal static class ReadAhead
             {
                 try
                 {
-                    var items = new List<T>(batch);
-                    foreach (var item in source)
-                    {
-                        stop.Token.ThrowIfCancellationRequested();
-                        items.Add(item);
-                        if (items.Count == batch)
-                        {
-                            queue.Add(items, stop.Token);
-                            items = new List<T>(batch);
-                        }
-                    }
-
-                    if (items.Count > 0)
+                    foreach (var items in Batches(source, batch, stop.Token))
                     {
                         queue.Add(items, stop.Token);
                     }
@@ -148,6 +124,27 @@ internal static class ReadAhead
                 {
                 }
             }
+        }
+    }
+
+    /// <summary>The sequence in batches of <paramref name="batch"/> (the last one shorter), checked for a stop before each item.</summary>
+    private static IEnumerable<List<T>> Batches<T>(IEnumerable<T> source, int batch, CancellationToken stop)
+    {
+        var items = new List<T>(batch);
+        foreach (var item in source)
+        {
+            stop.ThrowIfCancellationRequested();
+            items.Add(item);
+            if (items.Count == batch)
+            {
+                yield return items;
+                items = new List<T>(batch);
+            }
+        }
+
+        if (items.Count > 0)
+        {
+            yield return items;
         }
     }
 }

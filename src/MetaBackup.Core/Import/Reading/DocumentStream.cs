@@ -13,7 +13,7 @@ namespace MetaBackup.Core.Import.Reading;
 /// <param name="file">The backup file, hashed as it is read.</param>
 /// <param name="limit">The most bytes the document may have.</param>
 /// <param name="expectedHash">The file's hash as the first pass found it; null for the first pass.</param>
-internal sealed class DocumentStream(Stream inner, HashedFile file, long limit, byte[]? expectedHash) : Stream
+internal sealed class DocumentStream(Stream inner, HashedFile file, long limit, byte[]? expectedHash) : ReadOnlyStream
 {
     /// <summary>How many bytes were read: the reader's own accounting, which the limit bounds.</summary>
     public long BytesRead { get; private set; }
@@ -23,17 +23,7 @@ internal sealed class DocumentStream(Stream inner, HashedFile file, long limit, 
 
     public long Limit => limit;
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
     public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -67,16 +57,6 @@ internal sealed class DocumentStream(Stream inner, HashedFile file, long limit, 
 
         return read;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -8,21 +8,9 @@ namespace MetaBackup.Core.Import.Reading;
 /// document it decrypts and decompresses to: the same bytes give the same document, and a compressed file is about a
 /// tenth of its document to hash (docs/performance.md, "Import").
 /// </summary>
-internal sealed class HashedFile(Stream file) : Stream
+internal sealed class HashedFile(Stream file) : MetaBackup.Format.ReadOnlyStream
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -44,16 +32,6 @@ internal sealed class HashedFile(Stream file) : Stream
 
         return _hash.GetHashAndReset();
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
