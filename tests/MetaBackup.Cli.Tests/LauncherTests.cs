@@ -75,4 +75,30 @@ public sealed class LauncherTests : IDisposable
         Assert.True(started is not null, $"exit {process.ExitCode}\n{output.Text}\n{_cli.LogText()}");
         Assert.Contains(expected, started, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_launchers_build_holds_the_framework_code_MetaBackups_own_async_methods_start_with()
+    {
+        await CliProcess.BuildThroughLauncherAsync();
+        await _cli.OkAsync("init");
+        // The JIT lists every method it compiles into this file: what ReadyToRun left to it.
+        var compiled = Path.Combine(_cli.WorkingDirectory, "jit.txt");
+        var environment = new Dictionary<string, string?>(_cli.Environment)
+        {
+            ["DOTNET_JitStdOutFile"] = compiled,
+            ["DOTNET_JitDisasmSummary"] = "1",
+        };
+        using var process = CliProcess.StartLauncher(_cli.DataDirectory, environment, _cli.WorkingDirectory, "profiles", "list");
+        process.StandardInput.Close();
+        var output = ProcessOutput.Collect(process);
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, output.Text);
+
+        var methods = File.ReadAllLines(compiled).Where(line => line.Contains("JIT compiled ", StringComparison.Ordinal)).ToList();
+        // The list is there (the runtime still compiles its dynamic methods and a few hundred more), and none of it is the
+        // framework's start of one of MetaBackup's async methods: without the cross-module generics of
+        // MetaBackup.Cli.csproj each of them was compiled here, at the command's every start (docs/performance.md, "Start-up").
+        Assert.NotEmpty(methods);
+        Assert.DoesNotContain(methods, line => line.Contains("AsyncMethodBuilderCore:Start[MetaBackup.", StringComparison.Ordinal));
+    }
 }
