@@ -48,6 +48,29 @@ public sealed class WholeProcess
     public ProcessFigures Cli(string dataDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args) =>
         Unbuilt(Timed(_launcher, ["--data-dir", dataDirectory, "-q", .. args], environment));
 
+    /// <summary>
+    /// How many methods the JIT compiles for <c>metabackup --data-dir DIR -q ARGS</c> — what ReadyToRun left to run time
+    /// (docs/performance.md, "Start-up") — as the runtime lists them (<c>DOTNET_JitStdOutFile</c>, <c>DOTNET_JitDisasmSummary</c>).
+    /// </summary>
+    public int MethodsCompiled(string dataDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args)
+    {
+        var listed = Path.GetTempFileName();
+        try
+        {
+            var listing = new Dictionary<string, string>(environment ?? new Dictionary<string, string>())
+            {
+                ["DOTNET_JitStdOutFile"] = listed,
+                ["DOTNET_JitDisasmSummary"] = "1",
+            };
+            Unbuilt(Timed(_launcher, ["--data-dir", dataDirectory, "-q", .. args], listing));
+            return File.ReadLines(listed).Count(line => line.Contains("JIT compiled ", StringComparison.Ordinal));
+        }
+        finally
+        {
+            File.Delete(listed);
+        }
+    }
+
     /// <summary><c>metabackup ARGS</c> alone, no data directory: the runtime's own start-up (<c>--version</c>).</summary>
     public ProcessFigures Bare(params string[] args) => Unbuilt(Timed(_launcher, args, null));
 
