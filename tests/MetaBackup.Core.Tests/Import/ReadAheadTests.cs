@@ -24,23 +24,10 @@ public sealed class ReadAheadTests
     public async Task The_sequence_runs_ahead_of_its_consumer()
     {
         var producedAhead = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        IEnumerable<int> Source()
-        {
-            for (var i = 0; i < 100; i++)
-            {
-                if (i == 20)
-                {
-                    // Two batches of ten made before the consumer took anything.
-                    producedAhead.TrySetResult();
-                }
-
-                yield return i;
-            }
-        }
 
         // Enumerated where it is consumed, the sequence would wait for the consumer, which waits for it: a timeout.
         var received = 0;
-        await foreach (var _ in ReadAhead.Of(Source(), batch: 10, batchesInFlight: 2))
+        await foreach (var _ in ReadAhead.Of(MadeAhead(() => producedAhead.TrySetResult()), batch: 10, batchesInFlight: 2))
         {
             if (received++ == 0)
             {
@@ -54,20 +41,10 @@ public sealed class ReadAheadTests
     [Fact]
     public async Task What_the_sequence_throws_reaches_the_consumer_as_it_was_thrown_after_the_items_before_it()
     {
-        IEnumerable<int> Source()
-        {
-            for (var i = 0; i < 25; i++)
-            {
-                yield return i;
-            }
-
-            throw new ImportRefusedException("The backup file changed while it was being imported.", "Import it again.");
-        }
-
         var received = new List<int>();
         var thrown = await Assert.ThrowsAsync<ImportRefusedException>(async () =>
         {
-            await foreach (var item in ReadAhead.Of(Source(), batch: 10, batchesInFlight: 2))
+            await foreach (var item in ReadAhead.Of(RefusedAfter25(), batch: 10, batchesInFlight: 2))
             {
                 received.Add(item);
             }
@@ -80,27 +57,11 @@ public sealed class ReadAheadTests
     [Fact]
     public async Task A_consumer_that_stops_stops_the_sequence_before_it_goes_on()
     {
-        var produced = 0;
-        var finished = false;
-        IEnumerable<int> Source()
-        {
-            try
-            {
-                for (var i = 0; i < 1_000_000; i++)
-                {
-                    Interlocked.Increment(ref produced);
-                    yield return i;
-                }
-            }
-            finally
-            {
-                finished = true;
-            }
-        }
+        var sequence = new WatchedSequence();
 
         await Assert.ThrowsAsync<InvalidOperationException>(async () =>
         {
-            await foreach (var item in ReadAhead.Of(Source(), batch: 10, batchesInFlight: 2))
+            await foreach (var item in ReadAhead.Of(sequence.Items(), batch: 10, batchesInFlight: 2))
             {
                 if (item == 5)
                 {
@@ -110,8 +71,8 @@ public sealed class ReadAheadTests
         });
 
         // Stopped and left (its finally ran) by the time the consumer's loop is left: a few batches made, not a million.
-        Assert.True(finished);
-        Assert.InRange(Volatile.Read(ref produced), 6, 100);
+        Assert.True(sequence.Finished);
+        Assert.InRange(Volatile.Read(ref sequence.Produced), 6, 100);
     }
 
     [Fact]
@@ -142,22 +103,10 @@ public sealed class ReadAheadTests
     public void For_a_blocking_consumer_the_sequence_runs_ahead()
     {
         using var producedAhead = new ManualResetEventSlim();
-        IEnumerable<int> Source()
-        {
-            for (var i = 0; i < 100; i++)
-            {
-                if (i == 20)
-                {
-                    producedAhead.Set();
-                }
-
-                yield return i;
-            }
-        }
 
         // Enumerated where it is consumed, the sequence would wait for the consumer, which waits for it: a timeout.
         var received = 0;
-        foreach (var _ in ReadAhead.OnItsOwnThread(Source(), batch: 10, batchesInFlight: 2))
+        foreach (var _ in ReadAhead.OnItsOwnThread(MadeAhead(producedAhead.Set), batch: 10, batchesInFlight: 2))
         {
             if (received++ == 0)
             {
@@ -171,20 +120,10 @@ public sealed class ReadAheadTests
     [Fact]
     public void What_the_sequence_throws_reaches_a_blocking_consumer_as_it_was_thrown_after_the_items_before_it()
     {
-        IEnumerable<int> Source()
-        {
-            for (var i = 0; i < 25; i++)
-            {
-                yield return i;
-            }
-
-            throw new ImportRefusedException("The backup file changed while it was being imported.", "Import it again.");
-        }
-
         var received = new List<int>();
         var thrown = Assert.Throws<ImportRefusedException>(() =>
         {
-            foreach (var item in ReadAhead.OnItsOwnThread(Source(), batch: 10, batchesInFlight: 2))
+            foreach (var item in ReadAhead.OnItsOwnThread(RefusedAfter25(), batch: 10, batchesInFlight: 2))
             {
                 received.Add(item);
             }
@@ -199,28 +138,12 @@ public sealed class ReadAheadTests
     [InlineData(true)]
     public void A_blocking_consumer_that_stops_or_is_cancelled_stops_the_sequence_before_it_goes_on(bool cancelled)
     {
-        var produced = 0;
-        var finished = false;
-        IEnumerable<int> Source()
-        {
-            try
-            {
-                for (var i = 0; i < 1_000_000; i++)
-                {
-                    Interlocked.Increment(ref produced);
-                    yield return i;
-                }
-            }
-            finally
-            {
-                finished = true;
-            }
-        }
+        var sequence = new WatchedSequence();
 
         using var cancellation = new CancellationTokenSource();
         var stopped = Assert.ThrowsAny<Exception>(() =>
         {
-            foreach (var item in ReadAhead.OnItsOwnThread(Source(), batch: 10, batchesInFlight: 2, cancellation.Token))
+            foreach (var item in ReadAhead.OnItsOwnThread(sequence.Items(), batch: 10, batchesInFlight: 2, cancellation.Token))
             {
                 if (item == 5)
                 {
@@ -236,7 +159,56 @@ public sealed class ReadAheadTests
 
         Assert.IsType(cancelled ? typeof(OperationCanceledException) : typeof(InvalidOperationException), stopped);
         // Stopped and left (its finally ran) by the time the consumer's loop is left: a few batches made, not a million.
-        Assert.True(finished);
-        Assert.InRange(Volatile.Read(ref produced), 6, 100);
+        Assert.True(sequence.Finished);
+        Assert.InRange(Volatile.Read(ref sequence.Produced), 6, 100);
+    }
+
+    /// <summary>A hundred items, <paramref name="reached"/> called as the twenty-first is made: two batches of ten made ahead.</summary>
+    private static IEnumerable<int> MadeAhead(Action reached)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            if (i == 20)
+            {
+                reached();
+            }
+
+            yield return i;
+        }
+    }
+
+    /// <summary>Twenty-five items, then the refusal a backup file changed midway gets.</summary>
+    private static IEnumerable<int> RefusedAfter25()
+    {
+        for (var i = 0; i < 25; i++)
+        {
+            yield return i;
+        }
+
+        throw new ImportRefusedException("The backup file changed while it was being imported.", "Import it again.");
+    }
+
+    /// <summary>A million items, counted as they are made; <see cref="Finished"/> once the sequence was left (its finally ran).</summary>
+    private sealed class WatchedSequence
+    {
+        public int Produced;
+
+        public bool Finished { get; private set; }
+
+        public IEnumerable<int> Items()
+        {
+            try
+            {
+                for (var i = 0; i < 1_000_000; i++)
+                {
+                    Interlocked.Increment(ref Produced);
+                    yield return i;
+                }
+            }
+            finally
+            {
+                Finished = true;
+            }
+        }
     }
 }
