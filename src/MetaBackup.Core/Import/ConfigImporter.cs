@@ -32,7 +32,7 @@ public sealed class ConfigImporter(ConfigurationSession session, DataDirectory d
 
     public async Task<ValidationReport> ValidateImportAsync(string path, AesKey? suppliedKey, CancellationToken cancellationToken = default, Action<string>? progress = null)
     {
-        var (source, info) = await OpenAndValidateAsync(path, suppliedKey, progress ?? (_ => { }), cancellationToken);
+        var (source, info) = await OpenAndValidateAsync(path, suppliedKey, inserting: false, progress ?? (_ => { }), cancellationToken);
         await using var read = await session.BeginReadSnapshotAsync(cancellationToken);
         var plan = await new ImportPlanner(session, source.Document, info, new ImportOptions(ImportMode.Merge)).PlanAsync(cancellationToken);
         return new ValidationReport(source, info, plan);
@@ -47,7 +47,7 @@ public sealed class ConfigImporter(ConfigurationSession session, DataDirectory d
     public async Task<ImportResult> ImportConfigAsync(string path, ImportOptions options, AesKey? suppliedKey, Action<string>? progress = null, CancellationToken cancellationToken = default, string? expectedPlan = null)
     {
         progress ??= _ => { };
-        var (source, info) = await OpenAndValidateAsync(path, suppliedKey, progress, cancellationToken);
+        var (source, info) = await OpenAndValidateAsync(path, suppliedKey, inserting: !options.DryRun, progress, cancellationToken);
         progress("validated");
         if (options.DryRun)
         {
@@ -159,11 +159,12 @@ public sealed class ConfigImporter(ConfigurationSession session, DataDirectory d
         }
     }
 
-    private async Task<(OpenedBackup, DocumentInfo)> OpenAndValidateAsync(string path, AesKey? suppliedKey, Action<string> progress, CancellationToken cancellationToken)
+    /// <param name="inserting">Whether the import goes on to insert records, once validated (not a validation, not a dry run).</param>
+    private async Task<(OpenedBackup, DocumentInfo)> OpenAndValidateAsync(string path, AesKey? suppliedKey, bool inserting, Action<string> progress, CancellationToken cancellationToken)
     {
         var size = new FileInfo(path) is { Exists: true } file ? $"{file.Length} bytes" : "missing";
         progress($"opening {Path.GetFileName(path)} ({size})");
-        MadeAhead.Start();
+        MadeAhead.Start(inserting ? session.Db.Model : null);
         var source = await new BackupOpener(session, limits).OpenAsync(path, suppliedKey, cancellationToken);
         progress($"checking the document{(source.KeySource is { } key ? $" (opened with {key})" : "")}");
         var info = await DocumentValidator.ValidateAsync(source.Document, limits, cancellationToken);

@@ -146,12 +146,50 @@ internal sealed class RecordInserter(ConfigurationDbContext db, IDatabaseProvide
             var type = db.Model.FindEntityType(clrType) ?? throw new InvalidOperationException($"{clrType.Name} is not in the model.");
             _shapes[clrType] = shape = new RecordShape(
                 Table(type),
-                [.. type.GetNavigations().Where(n => n.IsCollection && n.TargetEntityType.IsOwned()).Select(n => (n.GetGetter(), Table(n.TargetEntityType)))],
+                [.. OwnedCollections(type).Select(n => (n.GetGetter(), Table(n.TargetEntityType)))],
                 [.. type.GetProperties().Where(p => p.ClrType == typeof(EncryptedSecret) && !p.IsShadowProperty()).Select(p => p.GetGetter())]);
         }
 
         return shape;
     }
+
+    /// <summary>
+    /// Asks EF Core for every getter by which an inserter reads the records of <paramref name="types"/> and their owned
+    /// rows: EF Core compiles each the first time it is asked for (an expression tree made into a method) and keeps it in
+    /// the model, which every context of the process shares. An import has them made on the other core before its
+    /// first record goes in (<see cref="Import.MadeAhead"/>), rather than the inserting thread one at a time, each at its
+    /// type's first record (docs/performance.md, "Start-up"). Returns them.
+    /// </summary>
+    internal static List<IClrPropertyGetter> MakeGetters(IModel model, IEnumerable<Type> types)
+    {
+        var made = new List<IClrPropertyGetter>();
+        void Make(IEntityType type)
+        {
+            made.AddRange(Columns(type).Where(p => !p.IsShadowProperty()).Select(p => p.GetGetter()));
+            foreach (var collection in OwnedCollections(type))
+            {
+                made.Add(collection.GetGetter());
+                Make(collection.TargetEntityType);
+            }
+        }
+
+        foreach (var type in types)
+        {
+            Make(model.FindEntityType(type) ?? throw new InvalidOperationException($"{type.Name} is not in the model."));
+        }
+
+        return made;
+    }
+
+    /// <summary>Every getter this inserter has read a record with so far (for tests).</summary>
+    internal IEnumerable<IClrPropertyGetter> Getters =>
+        _shapes.Values.SelectMany(s => s.OwnedCollections.Select(c => c.Collection).Concat(s.Secrets)).Concat(_tables.Values.SelectMany(t => t.Getters));
+
+    /// <summary>The collections of rows a record owns, each inserted into its own table.</summary>
+    private static IEnumerable<INavigation> OwnedCollections(IEntityType type) => type.GetNavigations().Where(n => n.IsCollection && n.TargetEntityType.IsOwned());
+
+    /// <summary>The properties a table's INSERT writes: every one the model maps but a key the database generates.</summary>
+    private static IEnumerable<IProperty> Columns(IEntityType type) => type.GetProperties().Where(p => !(p.IsPrimaryKey() && p.ValueGenerated == ValueGenerated.OnAdd));
 
     /// <summary>A type of record's own table, its owned collections' tables (their rows keyed by the record's id), and its secrets.</summary>
     private sealed record RecordShape(TableInsert Table, (IClrPropertyGetter Collection, TableInsert Table)[] OwnedCollections, IClrPropertyGetter[] Secrets);
@@ -192,7 +230,7 @@ internal sealed class RecordInserter(ConfigurationDbContext db, IDatabaseProvide
             var sql = db.GetService<ISqlGenerationHelper>();
             var table = StoreObjectIdentifier.Table(type.GetTableName()!, type.GetSchema());
             var columnNames = new List<string>();
-            foreach (var property in type.GetProperties().Where(p => !(p.IsPrimaryKey() && p.ValueGenerated == ValueGenerated.OnAdd)))
+            foreach (var property in Columns(type))
             {
                 // Named as the statement writes them (@p0 on SQLite): Microsoft.Data.Sqlite looks a name up as it is, then
                 // with each prefix it knows, a native call each — a fifth of the inserts' time (docs/performance.md, "Import").
@@ -212,6 +250,9 @@ internal sealed class RecordInserter(ConfigurationDbContext db, IDatabaseProvide
             Prepared = database.PrepareInsert(db, _command.CommandText);
             _values = new object?[_columns.Count];
         }
+
+        /// <summary>The getters of the columns read from the row itself.</summary>
+        public IEnumerable<IClrPropertyGetter> Getters => _columns.Select(c => c.Getter).OfType<IClrPropertyGetter>();
 
         /// <summary>The INSERT prepared beneath ADO.NET, where the database has a way (then <see cref="_command"/> only names the SQL).</summary>
         public IPreparedInsert? Prepared { get; }

@@ -1,6 +1,7 @@
 using MetaBackup.Core.Configuration;
 using MetaBackup.Core.Export;
 using MetaBackup.Core.Import;
+using MetaBackup.Testing;
 
 namespace MetaBackup.Core.Tests.Import;
 
@@ -10,7 +11,7 @@ public sealed class MadeAheadTests
     [Fact]
     public async Task The_schemas_of_the_current_version_are_built_ahead_of_validation()
     {
-        MadeAhead.Start();
+        MadeAhead.Start(insertingInto: null);
         await MadeAhead.Made;
 
         Assert.True(DocumentSchema.IsPrepared(ExportDocument.SchemaVersion));
@@ -25,5 +26,19 @@ public sealed class MadeAheadTests
         var made = IncomingRecords.MakeContracts();
 
         Assert.Equal(ConfigurationAreas.All.Select(a => a.EntityType), made);
+    }
+
+    [Fact]
+    public async Task An_import_that_inserts_has_the_getters_of_its_inserts_made_ahead()
+    {
+        // Which getters an inserter reads with is RecordInserterTests' to check; here, that an import asks for them.
+        using var store = new TestStore();
+        await using var session = await store.InitializeAndOpenAsync();
+
+        MadeAhead.Start(session.Db.Model);
+        await MadeAhead.Made;
+
+        Assert.NotNull(MadeAhead.GettersMade);
+        Assert.NotEmpty(MadeAhead.GettersMade);
     }
 }
