@@ -62,8 +62,20 @@ public sealed class WholeProcess
                 ["DOTNET_JitStdOutFile"] = listed,
                 ["DOTNET_JitDisasmSummary"] = "1",
             };
-            Unbuilt(Timed(_launcher, ["--data-dir", dataDirectory, "-q", .. args], listing));
-            return File.ReadLines(listed).Count(line => line.Contains("JIT compiled ", StringComparison.Ordinal));
+            // The runtime's listing closes the file as the process exits while another thread may still be compiling
+            // and writing to it, and the process dies of it after the command's work about one run in eight here
+            // (SIGABRT or SIGSEGV, docs/performance.md, "Start-up"): such a run is made again, a few times at most.
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    Unbuilt(Timed(_launcher, ["--data-dir", dataDirectory, "-q", .. args], listing));
+                    return File.ReadLines(listed).Count(line => line.Contains("JIT compiled ", StringComparison.Ordinal));
+                }
+                catch (ProcessFailedException e) when (e.ExitCode is 134 or 139 && attempt < 5)
+                {
+                }
+            }
         }
         finally
         {
@@ -118,7 +130,13 @@ public sealed class WholeProcess
         process.WaitForExit();
         if (process.ExitCode != 0)
         {
-            throw new InvalidOperationException($"'{program} {string.Join(' ', args)}' failed ({process.ExitCode}): {error.Result}{output.Result}");
+            throw new ProcessFailedException(process.ExitCode, $"'{program} {string.Join(' ', args)}' failed ({process.ExitCode}): {error.Result}{output.Result}");
         }
+    }
+
+    /// <summary>A process measured that exited with <paramref name="exitCode"/> (128 + the signal that killed it, if one did).</summary>
+    private sealed class ProcessFailedException(int exitCode, string message) : InvalidOperationException(message)
+    {
+        public int ExitCode { get; } = exitCode;
     }
 }

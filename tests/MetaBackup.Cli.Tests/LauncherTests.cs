@@ -9,6 +9,9 @@ namespace MetaBackup.Cli.Tests;
 /// </summary>
 public sealed class LauncherTests : IDisposable
 {
+    /// <summary>The exit codes of a process killed by SIGABRT (6) and by SIGSEGV (11), as the shell reports them: 128 + the signal.</summary>
+    private const int CrashedOnSigabrt = 134, CrashedOnSigsegv = 139;
+
     private const string RuntimesOwnTiering = "calls counted once start-up settles, a method optimised after the runtime's own number of calls";
 
     private readonly CliRunner _cli = new();
@@ -88,11 +91,22 @@ public sealed class LauncherTests : IDisposable
             ["DOTNET_JitStdOutFile"] = compiled,
             ["DOTNET_JitDisasmSummary"] = "1",
         };
-        using var process = CliProcess.StartLauncher(_cli.DataDirectory, environment, _cli.WorkingDirectory, "profiles", "list");
-        process.StandardInput.Close();
-        var output = ProcessOutput.Collect(process);
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, output.Text);
+        // The runtime's listing has a race of its own: it closes the file as the process exits while another thread may
+        // still be compiling and writing to it, and the process then dies of it — after the command has done its work —
+        // about one run in eight here (SIGABRT "free(): invalid pointer" or SIGSEGV; none in forty runs without the
+        // listing, docs/performance.md, "Start-up"). Such a run is made again, a few times at most; any other failure fails.
+        var (exitCode, output) = (-1, "");
+        for (var attempt = 1; attempt <= 5 && exitCode != 0; attempt++)
+        {
+            using var process = CliProcess.StartLauncher(_cli.DataDirectory, environment, _cli.WorkingDirectory, "profiles", "list");
+            process.StandardInput.Close();
+            var collected = ProcessOutput.Collect(process);
+            await process.WaitForExitAsync();
+            (exitCode, output) = (process.ExitCode, collected.Text);
+            Assert.True(exitCode is 0 or CrashedOnSigabrt or CrashedOnSigsegv, $"exit {exitCode}\n{output}");
+        }
+
+        Assert.True(exitCode == 0, $"exit {exitCode}\n{output}");
 
         var methods = File.ReadAllLines(compiled).Where(line => line.Contains("JIT compiled ", StringComparison.Ordinal)).ToList();
         // The list is there (the runtime still compiles its dynamic methods and a few hundred more), and none of it is the
