@@ -62,9 +62,9 @@ public sealed class WholeProcess
                 ["DOTNET_JitStdOutFile"] = listed,
                 ["DOTNET_JitDisasmSummary"] = "1",
             };
-            // The runtime's listing closes the file as the process exits while another thread may still be compiling
-            // and writing to it, and the process dies of it after the command's work about one run in eight here
-            // (SIGABRT or SIGSEGV, docs/performance.md, "Start-up"): such a run is made again, a few times at most.
+            // With the listing on, the process dies after the command's work about one run in eight here (SIGABRT or
+            // SIGSEGV; most likely a race of the runtime's, docs/performance.md, "Start-up"): such a run is made again,
+            // a few times at most.
             for (var attempt = 1; ; attempt++)
             {
                 try

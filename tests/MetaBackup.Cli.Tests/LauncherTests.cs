@@ -91,9 +91,9 @@ public sealed class LauncherTests : IDisposable
             ["DOTNET_JitStdOutFile"] = compiled,
             ["DOTNET_JitDisasmSummary"] = "1",
         };
-        // The runtime's listing has a race of its own: it closes the file as the process exits while another thread may
-        // still be compiling and writing to it, and the process then dies of it — after the command has done its work —
-        // about one run in eight here (SIGABRT "free(): invalid pointer" or SIGSEGV; none in forty runs without the
+        // With the listing on, the process dies after the command has done its work about one run in eight here — most
+        // likely a race of the runtime's, closing the file as the process exits while another thread still compiles and
+        // writes to it (SIGABRT "free(): invalid pointer" or SIGSEGV; none in forty runs without the
         // listing, docs/performance.md, "Start-up"). Such a run is made again, a few times at most; any other failure fails.
         var (exitCode, output) = (-1, "");
         for (var attempt = 1; attempt <= 5 && exitCode != 0; attempt++)
