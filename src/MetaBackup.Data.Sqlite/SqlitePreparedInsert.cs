@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text;
+using System.Text.Unicode;
 using MetaBackup.Core.Persistence;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
@@ -18,6 +20,9 @@ internal sealed class SqlitePreparedInsert : IPreparedInsert
 
     private readonly sqlite3 _db;
     private readonly sqlite3_stmt _statement;
+
+    /// <summary>Where text is written as UTF-8 for SQLite, which copies it when bound: one buffer for every value.</summary>
+    private byte[] _utf8 = new byte[1024];
 
     public SqlitePreparedInsert(SqliteConnection connection, string insertSql)
     {
@@ -50,9 +55,7 @@ internal sealed class SqlitePreparedInsert : IPreparedInsert
     private int Bind(int position, object? value) => value switch
     {
         null => raw.sqlite3_bind_null(_statement, position),
-        // Text as UTF-16, straight from the string: SQLite stores it as UTF-8, converting it itself, and no UTF-8 copy is
-        // allocated a value (RecordInserterTests compares what is stored with Microsoft.Data.Sqlite's parameters).
-        string text => raw.sqlite3_bind_text16(_statement, position, text),
+        string text => BindText(position, text),
         long number => raw.sqlite3_bind_int64(_statement, position, number),
         int number => raw.sqlite3_bind_int64(_statement, position, number),
         bool flag => raw.sqlite3_bind_int64(_statement, position, flag ? 1 : 0),
@@ -62,13 +65,36 @@ internal sealed class SqlitePreparedInsert : IPreparedInsert
         _ => throw new NotSupportedException($"A value of type {value.GetType().Name} is not inserted beneath Microsoft.Data.Sqlite; add how it stores one."),
     };
 
-    /// <summary>A time as Microsoft.Data.Sqlite writes it, formatted on the stack rather than into a string: a record has two.</summary>
+    /// <summary>
+    /// Text bound as UTF-8, as Microsoft.Data.Sqlite binds a string — so that text which is not well-formed UTF-16 is
+    /// stored as its parameters store it (a lone surrogate as U+FFFD; bound as UTF-16, SQLite made another character of
+    /// it) — but encoded into one buffer rather than a new array a value (docs/performance.md, "Import"). Empty text goes
+    /// as UTF-16: a span of nothing has no address, and SQLite would take a null one for NULL.
+    /// </summary>
+    private int BindText(int position, string text)
+    {
+        if (text.Length == 0)
+        {
+            return raw.sqlite3_bind_text16(_statement, position, text);
+        }
+
+        var most = Encoding.UTF8.GetMaxByteCount(text.Length);
+        if (_utf8.Length < most)
+        {
+            _utf8 = new byte[Math.Max(most, _utf8.Length * 2)];
+        }
+
+        Utf8.FromUtf16(text, _utf8, out _, out var written);
+        return raw.sqlite3_bind_text(_statement, position, _utf8.AsSpan(0, written));
+    }
+
+    /// <summary>A time as Microsoft.Data.Sqlite writes it, formatted as UTF-8 on the stack rather than into a string: a record has two.</summary>
     private int BindTime(int position, DateTimeOffset time)
     {
-        Span<char> text = stackalloc char[48];
+        Span<byte> text = stackalloc byte[48];
         return time.TryFormat(text, out var written, DateTimeOffsetText, CultureInfo.InvariantCulture)
-            ? raw.sqlite3_bind_text16(_statement, position, text[..written])
-            : raw.sqlite3_bind_text16(_statement, position, time.ToString(DateTimeOffsetText, CultureInfo.InvariantCulture));
+            ? raw.sqlite3_bind_text(_statement, position, text[..written])
+            : BindText(position, time.ToString(DateTimeOffsetText, CultureInfo.InvariantCulture));
     }
 
     private void Check(int result)

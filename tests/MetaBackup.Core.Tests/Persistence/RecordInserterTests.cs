@@ -146,8 +146,9 @@ public sealed class RecordInserterTests : IDisposable
 
     /// <summary>
     /// Each value a column may hold, bound by <see cref="SqlitePreparedInsert"/> and by a Microsoft.Data.Sqlite parameter of
-    /// the same value into an untyped column: SQLite holds the same storage class and the same bytes. A time keeps its
-    /// offset and its ticks, as Microsoft.Data.Sqlite writes it.
+    /// the same value into an untyped column: SQLite holds the same storage class and the same bytes — text longer than
+    /// the inserter's first buffer, and text that is not well-formed UTF-16, included. A time keeps its offset and its
+    /// ticks, as Microsoft.Data.Sqlite writes it.
     /// </summary>
     [Fact]
     public async Task On_SQLite_each_value_is_stored_as_a_Microsoft_Data_Sqlite_parameter_stores_it()
@@ -155,7 +156,8 @@ public sealed class RecordInserterTests : IDisposable
         await using var db = await ScratchTableAsync("(\"Way\" TEXT, \"Value\")");
         object?[] values =
         [
-            null, "", "text with ' and \" and é and 😀", long.MaxValue, long.MinValue, 0L, int.MaxValue, -1, true, false, 1.5, -0.0, 1e300,
+            null, "", "text with ' and \" and é and 😀", new string('é', 3000) + "😀", "a lone \ud800 surrogate", "\udc00",
+            long.MaxValue, long.MinValue, 0L, int.MaxValue, -1, true, false, 1.5, -0.0, 1e300,
             new byte[] { 0, 1, 255 }, Array.Empty<byte>(),
             new DateTimeOffset(2026, 12, 5, 9, 30, 15, TimeSpan.Zero),
             StoredTime.Of(new DateTimeOffset(2026, 12, 5, 9, 30, 15, 123, TimeSpan.Zero).AddTicks(4560)),
