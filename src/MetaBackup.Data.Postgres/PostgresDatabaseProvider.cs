@@ -19,6 +19,10 @@ public sealed class PostgresDatabaseProvider(PostgresConnectionSettings settings
 
     public DbContextOptions<ConfigurationDbContext> ContextOptions { get; } = OptionsFor(settings.ConnectionString, settings.Description);
 
+    /// <summary>A binary COPY into the statement's table, on the context's connection (<see cref="PostgresCopyInsert"/>).</summary>
+    public IPreparedInsert PrepareInsert(ConfigurationDbContext context, InsertStatement statement) =>
+        new PostgresCopyInsert((NpgsqlConnection)context.Database.GetDbConnection(), statement);
+
     /// <summary>
     /// Whether the database exists on the server: the server must answer — a server that does not, or refuses the role,
     /// is reported (<see cref="DatabaseUnavailableException"/>), never taken for "no database, run init".

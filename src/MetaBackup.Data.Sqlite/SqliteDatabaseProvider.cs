@@ -135,8 +135,8 @@ public sealed class SqliteDatabaseProvider : IDatabaseProvider
         Task.FromResult(StoredTime.Of(DateTimeOffset.UtcNow));
 
     /// <summary>On the context's own SQLite handle, beneath Microsoft.Data.Sqlite (<see cref="SqlitePreparedInsert"/>).</summary>
-    public IPreparedInsert PrepareInsert(ConfigurationDbContext context, string insertSql) =>
-        new SqlitePreparedInsert((SqliteConnection)context.Database.GetDbConnection(), insertSql);
+    public IPreparedInsert PrepareInsert(ConfigurationDbContext context, InsertStatement statement) =>
+        new SqlitePreparedInsert((SqliteConnection)context.Database.GetDbConnection(), statement.Sql);
 
     /// <summary>
     /// The indexes SQLite keeps the statement of (not those it makes for a primary key or a UNIQUE constraint, which

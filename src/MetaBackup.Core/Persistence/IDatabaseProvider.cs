@@ -63,12 +63,12 @@ public interface IDatabaseProvider
     IAsyncEnumerable<T> Stream<T>(IQueryable<T> query);
 
     /// <summary>
-    /// <paramref name="insertSql"/> — an INSERT whose values are parameters, one a column, in order — prepared beneath
-    /// the ADO.NET provider on the context's open connection, for row after row inside its current transaction
-    /// (<see cref="IPreparedInsert"/>); null where the database has no faster way in than ADO.NET commands, as on
-    /// PostgreSQL, where the rows go in batches of commands, a round trip each.
+    /// <paramref name="statement"/> prepared beneath the ADO.NET provider on the context's open connection, for row after
+    /// row inside its current transaction (<see cref="IPreparedInsert"/>): on SQLite its INSERT, stepped a row at a time;
+    /// on PostgreSQL a binary COPY into its table, the rows sent together. Null where the database has no faster way in
+    /// than ADO.NET commands: the rows then go in batches of commands, a round trip each.
     /// </summary>
-    IPreparedInsert? PrepareInsert(ConfigurationDbContext context, string insertSql) => null;
+    IPreparedInsert? PrepareInsert(ConfigurationDbContext context, InsertStatement statement) => null;
 
     /// <summary>
     /// Drops the secondary indexes of <paramref name="tables"/>, inside the context's current transaction, before rows

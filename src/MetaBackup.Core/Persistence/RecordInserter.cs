@@ -14,15 +14,16 @@ namespace MetaBackup.Core.Persistence;
 /// EF Core model (tables, columns, value converters: nothing repeats the mapping), inside the caller's transaction. An
 /// import creates up to millions of records; SaveChanges sends one command per row and reads every generated key back,
 /// about ten times slower (docs/performance.md, "Import"). Nothing is tracked. Where the database offers a way beneath
-/// ADO.NET (<see cref="IDatabaseProvider.PrepareInsert"/>: SQLite, in the process) each row goes in at once through it,
-/// its values bound by position; where the provider batches commands (PostgreSQL, over the network), rows go
-/// <see cref="RowsPerRoundTrip"/> to a round trip. One inserter serves a transaction's every insert: each table's
-/// INSERT is prepared, and each type of record's shape read from the model, once.
+/// ADO.NET (<see cref="IDatabaseProvider.PrepareInsert"/>) the rows go through it, their values by position — on SQLite,
+/// in the process, each row at once; on PostgreSQL each call's rows in one binary COPY a table; elsewhere, where the
+/// provider batches commands, <see cref="RowsPerRoundTrip"/> rows to a round trip. One inserter serves a transaction's
+/// every insert: each table's INSERT is prepared, and each type of record's shape read from the model, once.
 /// </summary>
 internal sealed class RecordInserter(ConfigurationDbContext db, IDatabaseProvider database) : IDisposable
 {
     private const int RowsPerRoundTrip = 250;
     private readonly Dictionary<IEntityType, TableInsert> _tables = [];
+    private readonly List<TableInsert> _tablesInOrder = [];
     private readonly Dictionary<Type, RecordShape> _shapes = [];
     private readonly DbConnection _connection = db.Database.GetDbConnection();
     private DbBatch? _batch;
@@ -102,9 +103,21 @@ internal sealed class RecordInserter(ConfigurationDbContext db, IDatabaseProvide
         _keysChecked.UnionWith(sealedUnder);
     }
 
-    /// <summary>Sends the rows still waiting in a batch.</summary>
+    /// <summary>
+    /// Sends the rows still waiting: those a prepared insert holds, table by table in the order the tables were first
+    /// written — a record's own before the rows it owns, and a record's before those of an area that points to it (the
+    /// records come in dependency order) — then those waiting in a batch.
+    /// </summary>
     private async Task FlushAsync(CancellationToken cancellationToken)
     {
+        foreach (var table in _tablesInOrder)
+        {
+            if (table.Prepared is { } prepared)
+            {
+                await prepared.FlushAsync(cancellationToken);
+            }
+        }
+
         if (_batch is { BatchCommands.Count: > 0 })
         {
             await _batch.ExecuteNonQueryAsync(cancellationToken);
@@ -199,6 +212,7 @@ internal sealed class RecordInserter(ConfigurationDbContext db, IDatabaseProvide
         if (!_tables.TryGetValue(type, out var table))
         {
             _tables[type] = table = new TableInsert(db, database, type);
+            _tablesInOrder.Add(table);
         }
 
         return table;
@@ -229,7 +243,7 @@ internal sealed class RecordInserter(ConfigurationDbContext db, IDatabaseProvide
         {
             var sql = db.GetService<ISqlGenerationHelper>();
             var table = StoreObjectIdentifier.Table(type.GetTableName()!, type.GetSchema());
-            var columnNames = new List<string>();
+            var columnNames = new List<(string, RelationalTypeMapping)>();
             foreach (var property in Columns(type))
             {
                 // Named as the statement writes them (@p0 on SQLite): Microsoft.Data.Sqlite looks a name up as it is, then
@@ -237,17 +251,19 @@ internal sealed class RecordInserter(ConfigurationDbContext db, IDatabaseProvide
                 var getter = !property.IsShadowProperty() ? property.GetGetter()
                     : property.IsForeignKey() ? null
                     : throw new InvalidOperationException($"No value for the shadow property {property.Name}.");
-                _columns.Add((getter, (RelationalTypeMapping)property.GetTypeMapping(), sql.GenerateParameterNamePlaceholder($"p{_columns.Count}"), property.IsNullable));
-                columnNames.Add(sql.DelimitIdentifier(property.GetColumnName(table)!));
+                var mapping = (RelationalTypeMapping)property.GetTypeMapping();
+                _columns.Add((getter, mapping, sql.GenerateParameterNamePlaceholder($"p{_columns.Count}"), property.IsNullable));
+                columnNames.Add((sql.DelimitIdentifier(property.GetColumnName(table)!), mapping));
             }
 
             _command = db.Database.GetDbConnection().CreateCommand();
             _command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction()
                 ?? throw new InvalidOperationException("Records are inserted inside a transaction.");
+            var tableName = sql.DelimitIdentifier(table.Name, table.Schema);
             _command.CommandText =
-                $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({string.Join(", ", columnNames)}) " +
+                $"INSERT INTO {tableName} ({string.Join(", ", columnNames.Select(c => c.Item1))}) " +
                 $"VALUES ({string.Join(", ", _columns.Select(c => c.Name))})";
-            Prepared = database.PrepareInsert(db, _command.CommandText);
+            Prepared = database.PrepareInsert(db, new InsertStatement(_command.CommandText, tableName, columnNames));
             _values = new object?[_columns.Count];
         }
 

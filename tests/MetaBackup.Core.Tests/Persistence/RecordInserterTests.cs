@@ -12,8 +12,8 @@ namespace MetaBackup.Core.Tests.Persistence;
 
 /// <summary>
 /// The import inserts the records it creates through <see cref="RecordInserter"/> — on SQLite beneath Microsoft.Data.Sqlite,
-/// its values bound by position (<see cref="IPreparedInsert"/>, docs/performance.md, "Import"), on PostgreSQL through
-/// batches of commands — and not through EF Core's saves: what it stores must be what a save stores, to the byte.
+/// its values bound by position (<see cref="IPreparedInsert"/>, docs/performance.md, "Import"), on PostgreSQL by binary
+/// COPY — and not through EF Core's saves: what it stores must be what a save stores, to the byte.
 /// </summary>
 public sealed class RecordInserterTests : IDisposable
 {
@@ -77,6 +77,27 @@ public sealed class RecordInserterTests : IDisposable
 
         Assert.NotEmpty(inserter.Getters);
         Assert.All(inserter.Getters, getter => Assert.Contains(getter, madeAhead));
+    }
+
+    /// <summary>
+    /// A row the database refuses (here a second credential profile of the same name: a unique index) fails the insert
+    /// with the provider's own error — on PostgreSQL when the COPY of the call's rows completes — and the transaction
+    /// rolled back keeps none of the call's rows.
+    /// </summary>
+    [Fact]
+    public async Task A_row_the_database_refuses_fails_the_call_with_the_provider_s_own_error_and_nothing_of_it_stays()
+    {
+        await using var target = await _inserted.InitializeAndOpenAsync();
+        await using (var transaction = await target.BeginWriteAsync(CancellationToken.None))
+        {
+            using var inserter = target.NewRecordInserter();
+            ConfigRecord[] twins = [new CredentialProfile { Name = "twin" }, new CredentialProfile { Name = "other" }, new CredentialProfile { Name = "twin" }];
+            var refused = await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => inserter.InsertAsync(twins, CancellationToken.None));
+            Assert.Contains("unique", refused.Message, StringComparison.OrdinalIgnoreCase);
+            await transaction.RollbackAsync();
+        }
+
+        Assert.Empty(await target.Db.CredentialProfiles.AsNoTracking().ToListAsync());
     }
 
     /// <summary>
@@ -166,7 +187,7 @@ public sealed class RecordInserterTests : IDisposable
         ];
         var connection = (SqliteConnection)db.Database.GetDbConnection();
         await using var transaction = await db.Database.BeginTransactionAsync();
-        using (var prepared = _sqlite.PrepareInsert(db, "INSERT INTO \"Values\" (\"Way\", \"Value\") VALUES (@p0, @p1)"))
+        using (var prepared = _sqlite.PrepareInsert(db, new InsertStatement("INSERT INTO \"Values\" (\"Way\", \"Value\") VALUES (@p0, @p1)", "\"Values\"", [])))
         {
             foreach (var value in values)
             {
@@ -192,7 +213,7 @@ public sealed class RecordInserterTests : IDisposable
     {
         await using var db = await ScratchTableAsync("(\"Key\" TEXT PRIMARY KEY, \"Value\")");
         await using var transaction = await db.Database.BeginTransactionAsync();
-        using var prepared = _sqlite.PrepareInsert(db, "INSERT INTO \"Values\" (\"Key\", \"Value\") VALUES (@p0, @p1)");
+        using var prepared = _sqlite.PrepareInsert(db, new InsertStatement("INSERT INTO \"Values\" (\"Key\", \"Value\") VALUES (@p0, @p1)", "\"Values\"", []));
         var unknown = Assert.Throws<NotSupportedException>(() => prepared.Insert(["a", Guid.NewGuid()]));
         Assert.Contains(nameof(Guid), unknown.Message);
         prepared.Insert(["a", 1L]);
