@@ -243,7 +243,7 @@ internal sealed class RecordInserter(ConfigurationDbContext db, IDatabaseProvide
         {
             var sql = db.GetService<ISqlGenerationHelper>();
             var table = StoreObjectIdentifier.Table(type.GetTableName()!, type.GetSchema());
-            var columnNames = new List<(string, RelationalTypeMapping)>();
+            var statementColumns = new List<(string Name, RelationalTypeMapping Mapping)>();
             foreach (var property in Columns(type))
             {
                 // Named as the statement writes them (@p0 on SQLite): Microsoft.Data.Sqlite looks a name up as it is, then
@@ -253,7 +253,7 @@ internal sealed class RecordInserter(ConfigurationDbContext db, IDatabaseProvide
                     : throw new InvalidOperationException($"No value for the shadow property {property.Name}.");
                 var mapping = (RelationalTypeMapping)property.GetTypeMapping();
                 _columns.Add((getter, mapping, sql.GenerateParameterNamePlaceholder($"p{_columns.Count}"), property.IsNullable));
-                columnNames.Add((sql.DelimitIdentifier(property.GetColumnName(table)!), mapping));
+                statementColumns.Add((sql.DelimitIdentifier(property.GetColumnName(table)!), mapping));
             }
 
             _command = db.Database.GetDbConnection().CreateCommand();
@@ -261,9 +261,9 @@ internal sealed class RecordInserter(ConfigurationDbContext db, IDatabaseProvide
                 ?? throw new InvalidOperationException("Records are inserted inside a transaction.");
             var tableName = sql.DelimitIdentifier(table.Name, table.Schema);
             _command.CommandText =
-                $"INSERT INTO {tableName} ({string.Join(", ", columnNames.Select(c => c.Item1))}) " +
+                $"INSERT INTO {tableName} ({string.Join(", ", statementColumns.Select(c => c.Name))}) " +
                 $"VALUES ({string.Join(", ", _columns.Select(c => c.Name))})";
-            Prepared = database.PrepareInsert(db, new InsertStatement(_command.CommandText, tableName, columnNames));
+            Prepared = database.PrepareInsert(db, new InsertStatement(_command.CommandText, tableName, statementColumns));
             _values = new object?[_columns.Count];
         }
 
