@@ -7,7 +7,8 @@ namespace MetaBackup.Data.Postgres;
 /// <summary>
 /// A table's rows loaded by PostgreSQL's binary COPY, its own way of loading in bulk (what <c>psql</c> does with a
 /// <c>pg_dump</c>), rather than INSERT commands 250 to a round trip: the rows an inserter is given wait here, and
-/// <see cref="FlushAsync"/> sends them in one COPY inside the connection's transaction (docs/performance.md, "Import").
+/// <see cref="FlushAsync"/> sends them in one COPY inside the connection's transaction (docs/performance.md, "On
+/// PostgreSQL").
 /// Each value is written as the PostgreSQL type its parameter would have been given (the column's type mapping), so
 /// that COPY stores what the INSERT stored (<c>RecordInserterTests</c> compares every column of every table with rows EF
 /// Core saved). A refusal — a key, a constraint — is PostgreSQL's own, raised when the COPY completes, and aborts the

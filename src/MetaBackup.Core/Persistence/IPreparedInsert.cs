@@ -6,8 +6,8 @@ namespace MetaBackup.Core.Persistence;
 /// One table's INSERT, prepared once beneath the ADO.NET provider and run for row after row, its values bound by
 /// position (<see cref="IDatabaseProvider.PrepareInsert"/>): an import inserts up to millions of rows, and on SQLite
 /// an ADO.NET command a row — each value a parameter object, bound by name, each run through a data reader — took
-/// about twice the time SQLite itself takes; on PostgreSQL a round trip of commands per 250 rows took about nine times
-/// what its own bulk load (COPY) takes (docs/performance.md, "Import").
+/// about twice the time SQLite itself takes (docs/performance.md, "Import"); on PostgreSQL, INSERT commands 250 to a
+/// round trip took about twice as long to apply as its binary COPY (docs/performance.md, "On PostgreSQL").
 /// </summary>
 public interface IPreparedInsert : IDisposable
 {
