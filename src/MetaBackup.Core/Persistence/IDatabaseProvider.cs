@@ -65,10 +65,9 @@ public interface IDatabaseProvider
     /// <summary>
     /// <paramref name="statement"/> prepared beneath the ADO.NET provider on the context's open connection, for row after
     /// row inside its current transaction (<see cref="IPreparedInsert"/>): on SQLite its INSERT, stepped a row at a time;
-    /// on PostgreSQL a binary COPY into its table, the rows sent together. Null where the database has no faster way in
-    /// than ADO.NET commands: the rows then go in batches of commands, a round trip each.
+    /// on PostgreSQL a binary COPY into its table, the rows sent together.
     /// </summary>
-    IPreparedInsert? PrepareInsert(ConfigurationDbContext context, InsertStatement statement) => null;
+    IPreparedInsert PrepareInsert(ConfigurationDbContext context, InsertStatement statement);
 
     /// <summary>
     /// Drops the secondary indexes of <paramref name="tables"/>, inside the context's current transaction, before rows

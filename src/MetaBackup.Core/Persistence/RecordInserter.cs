@@ -1,5 +1,4 @@
 using System.Collections;
-using System.Data.Common;
 using MetaBackup.Core.Configuration;
 using MetaBackup.Core.Secrets;
 using Microsoft.EntityFrameworkCore;
@@ -13,20 +12,16 @@ namespace MetaBackup.Core.Persistence;
 /// Inserts new records — and the rows of their owned collections — through one reused INSERT per table, made from the
 /// EF Core model (tables, columns, value converters: nothing repeats the mapping), inside the caller's transaction. An
 /// import creates up to millions of records; SaveChanges sends one command per row and reads every generated key back,
-/// about ten times slower (docs/performance.md, "Import"). Nothing is tracked. Where the database offers a way beneath
-/// ADO.NET (<see cref="IDatabaseProvider.PrepareInsert"/>) the rows go through it, their values by position — on SQLite,
-/// in the process, each row at once; on PostgreSQL each call's rows in one binary COPY a table; elsewhere, where the
-/// provider batches commands, <see cref="RowsPerRoundTrip"/> rows to a round trip. One inserter serves a transaction's
-/// every insert: each table's INSERT is prepared, and each type of record's shape read from the model, once.
+/// about ten times slower (docs/performance.md, "Import"). Nothing is tracked. The rows go in by the database's own way
+/// beneath ADO.NET (<see cref="IDatabaseProvider.PrepareInsert"/>), their values by position — on SQLite, in the
+/// process, each row at once; on PostgreSQL each call's rows in one binary COPY a table. One inserter serves a
+/// transaction's every insert: each table's INSERT is prepared, and each type of record's shape read from the model, once.
 /// </summary>
 internal sealed class RecordInserter(ConfigurationDbContext db, IDatabaseProvider database) : IDisposable
 {
-    private const int RowsPerRoundTrip = 250;
     private readonly Dictionary<IEntityType, TableInsert> _tables = [];
     private readonly List<TableInsert> _tablesInOrder = [];
     private readonly Dictionary<Type, RecordShape> _shapes = [];
-    private readonly DbConnection _connection = db.Database.GetDbConnection();
-    private DbBatch? _batch;
 
     /// <summary>The keys found in force in <see cref="_keysCheckedIn"/> (<see cref="CheckSealedUnderKeyInForceAsync"/>).</summary>
     private readonly HashSet<string> _keysChecked = new(StringComparer.Ordinal);
@@ -62,14 +57,14 @@ internal sealed class RecordInserter(ConfigurationDbContext db, IDatabaseProvide
         foreach (var record in records)
         {
             var shape = Shape(record);
-            await InsertRowAsync(shape.Table, record, owner: null, cancellationToken);
+            shape.Table.Insert(record, owner: null);
             foreach (var (collection, table) in shape.OwnedCollections)
             {
                 if (collection.GetClrValue(record) is IEnumerable owned)
                 {
                     foreach (var row in owned)
                     {
-                        await InsertRowAsync(table, row, owner: record.Id, cancellationToken);
+                        table.Insert(row, owner: record.Id);
                     }
                 }
             }
@@ -104,50 +99,15 @@ internal sealed class RecordInserter(ConfigurationDbContext db, IDatabaseProvide
     }
 
     /// <summary>
-    /// Sends the rows still waiting: those a prepared insert holds, table by table in the order the tables were first
-    /// written — a record's own before the rows it owns, and a record's before those of an area that points to it (the
-    /// records come in dependency order) — then those waiting in a batch.
+    /// Sends the rows still waiting, table by table in the order the tables were first written — a record's own before
+    /// the rows it owns, and a record's before those of an area that points to it (the records come in dependency order).
     /// </summary>
     private async Task FlushAsync(CancellationToken cancellationToken)
     {
         foreach (var table in _tablesInOrder)
         {
-            if (table.Prepared is { } prepared)
-            {
-                await prepared.FlushAsync(cancellationToken);
-            }
+            await table.Prepared.FlushAsync(cancellationToken);
         }
-
-        if (_batch is { BatchCommands.Count: > 0 })
-        {
-            await _batch.ExecuteNonQueryAsync(cancellationToken);
-            _batch.BatchCommands.Clear();
-        }
-    }
-
-    private ValueTask InsertRowAsync(TableInsert table, object row, string? owner, CancellationToken cancellationToken)
-    {
-        if (table.Prepared is not null)
-        {
-            table.InsertPrepared(row, owner);
-            return ValueTask.CompletedTask;
-        }
-
-        if (!_connection.CanCreateBatch)
-        {
-            return new ValueTask(table.ExecuteAsync(row, owner, cancellationToken));
-        }
-
-        _batch ??= NewBatch();
-        table.AddTo(_batch, row, owner);
-        return _batch.BatchCommands.Count >= RowsPerRoundTrip ? new ValueTask(FlushAsync(cancellationToken)) : ValueTask.CompletedTask;
-    }
-
-    private DbBatch NewBatch()
-    {
-        var batch = _connection.CreateBatch();
-        batch.Transaction = db.Database.CurrentTransaction?.GetDbTransaction() ?? throw new InvalidOperationException("Records are inserted inside a transaction.");
-        return batch;
     }
 
     /// <summary>What inserting a record of this type takes, read from the model once per type.</summary>
@@ -224,102 +184,69 @@ internal sealed class RecordInserter(ConfigurationDbContext db, IDatabaseProvide
         {
             table.Dispose();
         }
-
-        _batch?.Dispose();
     }
 
     /// <summary>One table's INSERT: the columns the model maps but a key the database generates; an owned row's owner key from its owner.</summary>
     private sealed class TableInsert : IDisposable
     {
-        private readonly DbCommand _command;
-
         /// <summary>The row's values for <see cref="Prepared"/>, filled again for each row.</summary>
         private readonly object?[] _values;
 
         /// <summary>Each column's value: read by EF Core's compiled getter of the property, or the owner's key for an owned row's shadow key.</summary>
-        private readonly List<(IClrPropertyGetter? Getter, RelationalTypeMapping Mapping, string Name, bool IsNullable)> _columns = [];
+        private readonly List<(IClrPropertyGetter? Getter, RelationalTypeMapping Mapping)> _columns = [];
 
         public TableInsert(ConfigurationDbContext db, IDatabaseProvider database, IEntityType type)
         {
             var sql = db.GetService<ISqlGenerationHelper>();
             var table = StoreObjectIdentifier.Table(type.GetTableName()!, type.GetSchema());
             var statementColumns = new List<(string Name, RelationalTypeMapping Mapping)>();
+            var parameters = new List<string>();
             foreach (var property in Columns(type))
             {
-                // Named as the statement writes them (@p0 on SQLite): Microsoft.Data.Sqlite looks a name up as it is, then
-                // with each prefix it knows, a native call each — a fifth of the inserts' time (docs/performance.md, "Import").
                 var getter = !property.IsShadowProperty() ? property.GetGetter()
                     : property.IsForeignKey() ? null
                     : throw new InvalidOperationException($"No value for the shadow property {property.Name}.");
                 var mapping = (RelationalTypeMapping)property.GetTypeMapping();
-                _columns.Add((getter, mapping, sql.GenerateParameterNamePlaceholder($"p{_columns.Count}"), property.IsNullable));
+                _columns.Add((getter, mapping));
+                parameters.Add(sql.GenerateParameterNamePlaceholder($"p{parameters.Count}"));
                 statementColumns.Add((sql.DelimitIdentifier(property.GetColumnName(table)!), mapping));
             }
 
-            _command = db.Database.GetDbConnection().CreateCommand();
-            _command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction()
-                ?? throw new InvalidOperationException("Records are inserted inside a transaction.");
+            if (db.Database.CurrentTransaction is null)
+            {
+                throw new InvalidOperationException("Records are inserted inside a transaction.");
+            }
+
             var tableName = sql.DelimitIdentifier(table.Name, table.Schema);
-            _command.CommandText =
+            var insertSql =
                 $"INSERT INTO {tableName} ({string.Join(", ", statementColumns.Select(c => c.Name))}) " +
-                $"VALUES ({string.Join(", ", _columns.Select(c => c.Name))})";
-            Prepared = database.PrepareInsert(db, new InsertStatement(_command.CommandText, tableName, statementColumns));
+                $"VALUES ({string.Join(", ", parameters)})";
+            Prepared = database.PrepareInsert(db, new InsertStatement(insertSql, tableName, statementColumns));
             _values = new object?[_columns.Count];
         }
 
         /// <summary>The getters of the columns read from the row itself.</summary>
         public IEnumerable<IClrPropertyGetter> Getters => _columns.Select(c => c.Getter).OfType<IClrPropertyGetter>();
 
-        /// <summary>The INSERT prepared beneath ADO.NET, where the database has a way (then <see cref="_command"/> only names the SQL).</summary>
-        public IPreparedInsert? Prepared { get; }
+        /// <summary>The INSERT prepared beneath ADO.NET, the database's own way.</summary>
+        public IPreparedInsert Prepared { get; }
 
         /// <summary>Inserts the row through <see cref="Prepared"/>, each value converted as the model says, as a parameter made by the mapping would be.</summary>
-        public void InsertPrepared(object row, string? owner)
+        public void Insert(object row, string? owner)
         {
             for (var i = 0; i < _values.Length; i++)
             {
-                var (getter, mapping, _, _) = _columns[i];
+                var (getter, mapping) = _columns[i];
                 var value = getter is null ? owner : getter.GetClrValue(row);
                 _values[i] = mapping.Converter is { } converter ? converter.ConvertToProvider(value) : value;
             }
 
-            Prepared!.Insert(_values);
-        }
-
-        /// <summary>Inserts the row with a command of its own, where the provider offers neither a prepared insert nor batches.</summary>
-        public async Task ExecuteAsync(object row, string? owner, CancellationToken cancellationToken)
-        {
-            _command.Parameters.Clear();
-            _command.Parameters.AddRange(Parameters(row, owner));
-            await _command.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        /// <summary>Adds the row's INSERT to <paramref name="batch"/>.</summary>
-        public void AddTo(DbBatch batch, object row, string? owner)
-        {
-            var command = batch.CreateBatchCommand();
-            command.CommandText = _command.CommandText;
-            command.Parameters.AddRange(Parameters(row, owner));
-            batch.BatchCommands.Add(command);
-        }
-
-        /// <summary>The row's values as parameters, each converted as the model says (made by the prepared command, which only creates them).</summary>
-        private DbParameter[] Parameters(object row, string? owner)
-        {
-            var parameters = new DbParameter[_columns.Count];
-            for (var i = 0; i < parameters.Length; i++)
-            {
-                var (getter, mapping, name, isNullable) = _columns[i];
-                parameters[i] = mapping.CreateParameter(_command, name, getter is null ? owner : getter.GetClrValue(row), isNullable);
-            }
-
-            return parameters;
+            Prepared.Insert(_values);
         }
 
         public void Dispose()
         {
-            Prepared?.Dispose();
-            _command.Dispose();
+            Prepared.Dispose();
         }
     }
 }
