@@ -12,10 +12,11 @@ namespace MetaBackup.Bench;
 public static class ConfigurationComparison
 {
     /// <summary>The first difference, or null when the configurations are equal.</summary>
-    public static async Task<string?> FirstDifferenceAsync(string sourceDirectory, string importedDirectory)
+    /// <param name="importedEnvironment">The environment the imported directory's CLI ran with (its PostgreSQL database), if any.</param>
+    public static async Task<string?> FirstDifferenceAsync(string sourceDirectory, string importedDirectory, IReadOnlyDictionary<string, string>? importedEnvironment = null)
     {
         await using var source = await ConfigurationGenerator.Store(sourceDirectory).OpenAsync();
-        await using var imported = await ConfigurationGenerator.Store(importedDirectory, generated: false).OpenAsync();
+        await using var imported = await ConfigurationGenerator.Store(importedDirectory, generated: false, importedEnvironment).OpenAsync();
         foreach (var area in ConfigurationAreas.All)
         {
             await using var left = source.Db.RecordsOf(area).AsNoTracking().OrderBy(r => r.Id).AsAsyncEnumerable().GetAsyncEnumerator();

@@ -29,10 +29,11 @@ public static class ConfigurationGenerator
     public const string ProfileName = "bench";
 
     /// <summary>The store of a generated configuration (its system key from the environment), or of a directory <c>metabackup init</c> made (its own key file).</summary>
-    public static ConfigurationStore Store(string directory, bool generated = true)
+    /// <param name="environment">What the CLI was given in its environment for that directory (a PostgreSQL database and its password).</param>
+    public static ConfigurationStore Store(string directory, bool generated = true, IReadOnlyDictionary<string, string>? environment = null)
     {
         var dataDirectory = new DataDirectory(directory);
-        string? Env(string name) => generated && name == SystemKeySource.KeyVariable ? SystemKey : null;
+        string? Env(string name) => generated && name == SystemKeySource.KeyVariable ? SystemKey : environment?.GetValueOrDefault(name);
         return new ConfigurationStore(dataDirectory, DatabaseProviders.For(dataDirectory, Env), Env, NullLoggerFactory.Instance);
     }
 

@@ -8,8 +8,9 @@ namespace MetaBackup.Bench;
 /// <summary>
 /// Issue 14's figures on PostgreSQL beside SQLite (docs/performance.md, "On PostgreSQL"): the backup the SQLite suite
 /// exported is imported in full into a new PostgreSQL database, against <c>psql</c> loading a <c>pg_dump</c> of that
-/// same configuration; the configuration is then exported from PostgreSQL against <c>pg_dump | gzip -6</c>. One
-/// throwaway cluster (the tests' <see cref="PostgresServer"/>, fsync off) on loopback serves every size.
+/// same configuration; the configuration is then exported from PostgreSQL against <c>pg_dump | gzip -6</c>. The
+/// configuration the last timed import made is compared with the generated source, as on SQLite. One throwaway cluster
+/// (the tests' <see cref="PostgresServer"/>, fsync off) on loopback serves every size.
 /// </summary>
 public sealed class PostgresMeasurement(PostgresServer cluster, WholeProcess cli)
 {
@@ -31,20 +32,22 @@ public sealed class PostgresMeasurement(PostgresServer cluster, WholeProcess cli
 
     public ValueTask DisposeAsync() => cluster.DisposeAsync();
 
-    /// <summary>One table row: export and import on PostgreSQL and their baselines, medians of <paramref name="runs"/> paired runs.</summary>
-    public string Measure(int size, string backup, string keyFile, string root, int runs)
+    /// <summary>Export and import on PostgreSQL and their baselines, medians of <paramref name="runs"/> paired runs.</summary>
+    /// <param name="generated">The generated configuration the backup was exported from, which each import must equal.</param>
+    public async Task<PostgresFigures> MeasureAsync(int size, string generated, string backup, string keyFile, string root, int runs)
     {
         var source = Fresh(root);
         cli.Cli(source.Directory, source.Environment, "import", backup, "--mode", "full", "--key-file", keyFile);
         var dump = Path.Combine(root, "pg-dump.sql");
         WholeProcess.Shell($"'{cluster.Program("pg_dump")}' {Connection(source.Database)} --no-owner -f '{dump}'");
 
+        Target? imported = null;
         var (import, load) = Suite.Paired(
             runs,
             () =>
             {
-                var target = Fresh(root);
-                return cli.Cli(target.Directory, target.Environment, "import", backup, "--mode", "full", "--key-file", keyFile);
+                imported = Fresh(root);
+                return cli.Cli(imported.Directory, imported.Environment, "import", backup, "--mode", "full", "--key-file", keyFile);
             },
             () =>
             {
@@ -63,8 +66,11 @@ public sealed class PostgresMeasurement(PostgresServer cluster, WholeProcess cli
             },
             () => WholeProcess.Shell($"'{cluster.Program("pg_dump")}' {Connection(source.Database)} --no-owner | gzip -6 > '{root}/pg-dump.sql.gz'"));
 
-        return string.Create(CultureInfo.InvariantCulture,
+        Console.Error.WriteLine($"{size:N0}: comparing the configuration imported into PostgreSQL with the source …");
+        var difference = await ConfigurationComparison.FirstDifferenceAsync(generated, imported!.Directory, imported.Environment);
+        var row = string.Create(CultureInfo.InvariantCulture,
             $"| {size:N0} | {export.Seconds:F2} s | {dumpGzip.Seconds:F2} s | {export.Seconds / dumpGzip.Seconds:F1}× | {import.Seconds:F2} s | {load.Seconds:F2} s | {import.Seconds / load.Seconds:F1}× | {export.PeakRssMib:F0} MiB | {import.PeakRssMib:F0} MiB |");
+        return new PostgresFigures(row, import.PeakRssMib, difference);
     }
 
     public const string Header = """
@@ -92,3 +98,6 @@ public sealed class PostgresMeasurement(PostgresServer cluster, WholeProcess cli
 
     private sealed record Target(string Directory, string Database, Dictionary<string, string> Environment);
 }
+
+/// <summary>One size's figures on PostgreSQL: its table row, the import's peak, and how the import differed from its source (null when equal).</summary>
+public sealed record PostgresFigures(string Row, double ImportPeakRssMib, string? Difference);

@@ -6,7 +6,7 @@ using MetaBackup.Bench;
 // Usage: dotnet run -c Release --project bench/MetaBackup.Bench -- --suite [1000,10000,100000,1000000] [--postgres]   (whole processes against sqlite3; with --postgres, also on PostgreSQL against pg_dump and psql)
 //        dotnet run -c Release --project bench/MetaBackup.Bench [-- --records N]
 //        dotnet run -c Release --project bench/MetaBackup.Bench -- --crypto [MiB]   (the AES-GCM streams against openssl speed)
-//        dotnet run -c Release --project bench/MetaBackup.Bench -- --compare SOURCE-DIR IMPORTED-DIR   (an import's result against its source, as the suite compares them)
+//        dotnet run -c Release --project bench/MetaBackup.Bench -- --compare SOURCE-DIR IMPORTED-DIR   (an import's result against its source, as the suite compares them; the imported directory's database from METABACKUP_DATABASE when set)
 // The parent generates a configuration, then measures each export strategy in a child process of its
 // own, so that each peak-memory figure belongs to that strategy alone.
 if (args.Length >= 1 && args[0] == "--suite")
@@ -30,7 +30,11 @@ if (args.Length >= 1 && args[0] == "--crypto")
 
 if (args.Length >= 3 && args[0] == "--compare")
 {
-    var difference = await ConfigurationComparison.FirstDifferenceAsync(args[1], args[2]);
+    // The imported directory's database as the CLI was given it: METABACKUP_DATABASE and its password, when set.
+    var database = new[] { MetaBackup.Core.Persistence.DatabaseSetting.Variable, MetaBackup.Data.Postgres.PostgresConnectionSettings.PasswordVariable }
+        .Where(name => Environment.GetEnvironmentVariable(name) is not null)
+        .ToDictionary(name => name, name => Environment.GetEnvironmentVariable(name)!);
+    var difference = await ConfigurationComparison.FirstDifferenceAsync(args[1], args[2], database);
     Console.WriteLine(difference ?? "equal: every record, field and secret");
     return difference is null ? 0 : 1;
 }

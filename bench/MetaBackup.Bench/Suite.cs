@@ -20,6 +20,7 @@ public static class Suite
         var cli = WholeProcess.Locate();
         var onPostgres = postgres ? await PostgresMeasurement.StartAsync(cli) : null;
         var postgresRows = new List<string>();
+        var postgresImportRss = new Dictionary<int, double>();
         var generated = new Dictionary<string, string> { [Core.Secrets.SystemKeySource.KeyVariable] = ConfigurationGenerator.SystemKey };
         var rows = new List<string>();
         var importRss = new Dictionary<int, double>();
@@ -92,7 +93,15 @@ public static class Suite
                 if (onPostgres is not null)
                 {
                     Console.Error.WriteLine($"{size:N0}: on PostgreSQL …");
-                    postgresRows.Add(onPostgres.Measure(size, backup, keyFile, root, runs));
+                    var figures = await onPostgres.MeasureAsync(size, source, backup, keyFile, root, runs);
+                    if (figures.Difference is not null)
+                    {
+                        Console.WriteLine($"{size:N0} records: the configuration imported into PostgreSQL differs from the source: {figures.Difference}");
+                        return 1;
+                    }
+
+                    postgresRows.Add(figures.Row);
+                    postgresImportRss[size] = figures.ImportPeakRssMib;
                     Console.Error.WriteLine(postgresRows[^1]);
                 }
 
@@ -116,6 +125,12 @@ public static class Suite
             Console.WriteLine("On PostgreSQL (one throwaway cluster on loopback, fsync off), the same backups:");
             Console.WriteLine(PostgresMeasurement.Header);
             postgresRows.ForEach(Console.WriteLine);
+            if (postgresImportRss.Count > 1)
+            {
+                var (small, large) = (postgresImportRss.Keys.Min(), postgresImportRss.Keys.Max());
+                Console.WriteLine($"Import peak RSS on PostgreSQL at {large:N0} records / at {small:N0}: {postgresImportRss[large] / postgresImportRss[small]:F2}×. Every configuration imported into PostgreSQL equals its source.");
+            }
+
             Console.WriteLine();
             await onPostgres.DisposeAsync();
         }
