@@ -12,7 +12,7 @@ namespace MetaBackup.Bench;
 /// configuration the last timed import made is compared with the generated source, as on SQLite. One throwaway cluster
 /// (the tests' <see cref="PostgresServer"/>, fsync off) on loopback serves every size.
 /// </summary>
-public sealed class PostgresMeasurement(PostgresServer cluster, WholeProcess cli)
+public sealed class PostgresMeasurement(PostgresServer cluster, WholeProcess cli) : IAsyncDisposable
 {
     private int _databases;
 

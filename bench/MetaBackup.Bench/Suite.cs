@@ -18,7 +18,8 @@ public static class Suite
     public static async Task<int> RunAsync(IReadOnlyList<int> sizes, bool postgres = false)
     {
         var cli = WholeProcess.Locate();
-        var onPostgres = postgres ? await PostgresMeasurement.StartAsync(cli) : null;
+        // Stopped however the suite ends, a difference found included: the cluster is a server of its own.
+        await using var onPostgres = postgres ? await PostgresMeasurement.StartAsync(cli) : null;
         var postgresRows = new List<string>();
         var postgresImportRss = new Dictionary<int, double>();
         var generated = new Dictionary<string, string> { [Core.Secrets.SystemKeySource.KeyVariable] = ConfigurationGenerator.SystemKey };
@@ -132,7 +133,6 @@ public static class Suite
             }
 
             Console.WriteLine();
-            await onPostgres.DisposeAsync();
         }
 
         Console.WriteLine(startup);
