@@ -184,6 +184,9 @@ public sealed class RecordInserterTests : IDisposable
             StoredTime.Of(new DateTimeOffset(2026, 12, 5, 9, 30, 15, 123, TimeSpan.Zero).AddTicks(4560)),
             new DateTimeOffset(2001, 2, 3, 4, 5, 6, TimeSpan.FromHours(2)).AddTicks(1234567),
             new DateTimeOffset(1999, 12, 31, 23, 59, 59, TimeSpan.FromMinutes(-330)),
+            new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.FromHours(-11)).AddTicks(1),
+            new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.FromHours(14)).AddTicks(1_000_000),
+            DateTimeOffset.MinValue, DateTimeOffset.MaxValue,
         ];
         var connection = (SqliteConnection)db.Database.GetDbConnection();
         await using var transaction = await db.Database.BeginTransactionAsync();
