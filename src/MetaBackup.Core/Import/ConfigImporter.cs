@@ -3,6 +3,7 @@ using MetaBackup.Core.Export;
 using MetaBackup.Core.Persistence;
 using MetaBackup.Core.Secrets;
 using MetaBackup.Core.Snapshots;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace MetaBackup.Core.Import;
@@ -107,7 +108,7 @@ public sealed class ConfigImporter(ConfigurationSession session, DataDirectory d
             }
             catch
             {
-                await transaction.RollbackAsync(CancellationToken.None);
+                await RollBackAsync(transaction);
                 db.ChangeTracker.Clear();
                 if (snapshot is not null)
                 {
@@ -138,6 +139,25 @@ public sealed class ConfigImporter(ConfigurationSession session, DataDirectory d
 
     /// <summary>Whether the configuration holds no record of any area.</summary>
     private Task<bool> IsEmptyAsync(CancellationToken cancellationToken) => session.Db.HoldsNoRecordsAsync(cancellationToken);
+
+    /// <summary>
+    /// Rolls back an import that failed, without hiding why it failed: a rollback that cannot be made — the connection
+    /// broken by the failure itself, as a PostgreSQL operation cancelled halfway breaks it — has nothing to undo, since a
+    /// transaction ends uncommitted when its connection does (docs/recovery.md, "Applying: all or nothing"). The
+    /// failure being reported is the one the operator needs; a rollback's own error would have replaced it.
+    /// </summary>
+    private async Task RollBackAsync(IDbContextTransaction transaction)
+    {
+        try
+        {
+            await transaction.RollbackAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException or System.Data.Common.DbException)
+        {
+            // Its type only: a database's message may quote the values of the row it was writing.
+            session.Logger<ConfigImporter>().LogWarning("The failed import's rollback could not be made ({Error}); its transaction ended uncommitted with its connection.", e.GetType().Name);
+        }
+    }
 
     /// <summary>The safety snapshot of the state the import changes, inside its transaction (docs/recovery.md).</summary>
     private async Task<string> TakeSafetySnapshotAsync(Action<string> progress, CancellationToken cancellationToken)

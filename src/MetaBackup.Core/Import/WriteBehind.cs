@@ -10,31 +10,38 @@ namespace MetaBackup.Core.Import;
 /// <c>batchesInFlight</c> full batches wait, so memory stays flat. What the consumer throws is thrown, as it was
 /// thrown, to the next hand-over or to <see cref="CompleteAsync"/>; disposing stops the consumer and waits for it to
 /// have stopped, so that nothing works behind its owner's back (the consumer writes through the owner's connection).
+/// Disposing lets the batch in hand finish and drops those not begun, rather than cancel the batch's work halfway: a
+/// PostgreSQL COPY cancelled halfway breaks the connection, and the owner — rolling back because its plan was refused —
+/// then met a disposed transaction instead of reporting the refusal (docs/recovery.md, "Applying: all or nothing").
+/// The owner's own cancellation still reaches the batch in hand.
 /// </summary>
 internal sealed class WriteBehind<T> : IAsyncDisposable
 {
     private readonly Channel<List<T>> _queue;
-    private readonly CancellationTokenSource _stop;
     private readonly Task _consuming;
     private readonly int _batch;
     private readonly Queue<List<T>> _full = new();
     private List<T> _filling;
+    private volatile bool _dropped;
 
     public WriteBehind(Func<List<T>, CancellationToken, Task> consume, int batch, int batchesInFlight, CancellationToken cancellationToken)
     {
         _batch = batch;
         _filling = new List<T>(batch);
         _queue = Channel.CreateBounded<List<T>>(new BoundedChannelOptions(batchesInFlight) { SingleReader = true, SingleWriter = true });
-        _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var stop = _stop.Token;
         _consuming = Task.Run(
             async () =>
             {
                 try
                 {
-                    await foreach (var items in _queue.Reader.ReadAllAsync(stop))
+                    await foreach (var items in _queue.Reader.ReadAllAsync(cancellationToken))
                     {
-                        await consume(items, stop);
+                        if (_dropped)
+                        {
+                            break;
+                        }
+
+                        await consume(items, cancellationToken);
                     }
                 }
                 catch (Exception e)
@@ -97,7 +104,7 @@ internal sealed class WriteBehind<T> : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync();
+        _dropped = true;
         _queue.Writer.TryComplete();
         try
         {
@@ -107,7 +114,5 @@ internal sealed class WriteBehind<T> : IAsyncDisposable
         {
             // Reported by a hand-over or CompleteAsync; or the owner is already failing for a reason of its own.
         }
-
-        _stop.Dispose();
     }
 }

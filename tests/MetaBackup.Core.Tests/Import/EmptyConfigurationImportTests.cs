@@ -85,6 +85,33 @@ public sealed class EmptyConfigurationImportTests : IDisposable
         Assert.False(_empty.HasSafetySnapshots());
     }
 
+    /// <summary>
+    /// The server ends the import's connection as the records start going in (a restart, an administrator): the
+    /// operator is told that, not that the rollback found its transaction gone — a broken connection had replaced the
+    /// failure being reported. PostgreSQL only: SQLite has no server to lose.
+    /// </summary>
+    [Fact]
+    public async Task A_connection_the_server_ends_halfway_is_the_failure_reported_and_the_configuration_stays_empty()
+    {
+        Assert.SkipUnless(TestDatabase.IsPostgres, "A connection ended by the database server: PostgreSQL's, tested when the tests run on it.");
+        var backup = await ExportAsync();
+        await using var empty = await _empty.InitializeAndOpenAsync();
+        var before = _empty.Dump();
+
+        var failure = await Record.ExceptionAsync(() => new ConfigImporter(empty, _empty.DataDirectory).ImportConfigAsync(backup, new ImportOptions(ImportMode.Full), null, step =>
+        {
+            if (step == "applying")
+            {
+                // Every other connection to the test's own database: the import's. Waits until it has ended.
+                _empty.Execute("SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()");
+            }
+        }));
+
+        Assert.IsAssignableFrom<System.Data.Common.DbException>(failure);
+        Assert.Equal(before, _empty.Dump());
+        Assert.False(_empty.HasSafetySnapshots());
+    }
+
     [Fact]
     public async Task An_import_into_an_empty_configuration_that_is_not_the_plan_expected_changes_nothing()
     {
