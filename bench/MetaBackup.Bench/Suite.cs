@@ -9,7 +9,7 @@ namespace MetaBackup.Bench;
 /// --profile bench`) against `sqlite3 db .dump | gzip -6`; the file is validated, planned (`import --dry-run`) and
 /// imported in full into a fresh data directory, against `sqlite3 new.db &lt; dump.sql`, then imported again onto the
 /// same data; the imported configuration is compared with the source, record by record, secrets included. At the
-/// smallest size, the start-up of `profiles list`. Sizes up to 10,000 are run three times, paired, and the medians
+/// smallest size, the start-up of `profiles list`, beside the floor beneath it (<see cref="StartupFloor"/>). Sizes up to 10,000 are run three times, paired, and the medians
 /// shown; larger ones once.
 /// </summary>
 public static class Suite
@@ -18,6 +18,7 @@ public static class Suite
     public static async Task<int> RunAsync(IReadOnlyList<int> sizes, bool postgres = false)
     {
         var cli = WholeProcess.Locate();
+        var floor = StartupFloor.Publish(cli);
         // Stopped however the suite ends, a difference found included: the cluster is a server of its own.
         await using var onPostgres = postgres ? await PostgresMeasurement.StartAsync(cli) : null;
         var postgresRows = new List<string>();
@@ -85,10 +86,19 @@ public static class Suite
 
                 if (startup is null)
                 {
-                    var list = Median(5, () => cli.Cli(source, generated, "profiles", "list"));
+                    // Beside the least any program does to list the same profiles, in turn (list, EF Core, SQLite alone).
+                    var (list, throughEfCore, throughSqlite) = (new List<ProcessFigures>(), new List<ProcessFigures>(), new List<ProcessFigures>());
+                    for (var i = 0; i < 5; i++)
+                    {
+                        list.Add(cli.Cli(source, generated, "profiles", "list"));
+                        throughEfCore.Add(floor.ThroughEfCore(database));
+                        throughSqlite.Add(floor.ThroughSqliteAlone(database));
+                    }
+
                     var version = Median(5, () => cli.Bare("--version"));
                     var compiled = cli.MethodsCompiled(source, generated, "profiles", "list");
-                    startup = $"Start-up at {size:N0} records (median of 5): `profiles list` {list.Seconds:F2} s ({compiled:N0} methods JIT-compiled), `export` {export.Seconds:F2} s, `import --dry-run` {dryRun.Seconds:F2} s; `--version` (no configuration opened) {version.Seconds:F2} s.";
+                    startup = $"Start-up at {size:N0} records (median of 5): `profiles list` {MedianOf(list).Seconds:F2} s ({compiled:N0} methods JIT-compiled), `export` {export.Seconds:F2} s, `import --dry-run` {dryRun.Seconds:F2} s; `--version` (no configuration opened) {version.Seconds:F2} s. "
+                        + $"The floor (bench/EfCoreFloor, the same profiles listed by a program of nothing else): through EF Core {MedianOf(throughEfCore).Seconds:F2} s, through Microsoft.Data.Sqlite alone {MedianOf(throughSqlite).Seconds:F2} s.";
                 }
 
                 if (onPostgres is not null)

@@ -23,8 +23,9 @@ public sealed class WholeProcess
 
     private readonly DateTime _builtAt;
 
-    private WholeProcess(string launcher, FileInfo built)
+    private WholeProcess(string root, string launcher, FileInfo built)
     {
+        RepositoryRoot = root;
         _launcher = launcher;
         _built = built;
         _builtAt = built.LastWriteTimeUtc;
@@ -41,8 +42,11 @@ public sealed class WholeProcess
 
         var launcher = Path.Combine(root, "metabackup");
         Run("/bin/sh", ["-c", $"'{launcher}' --version > /dev/null"], null);
-        return new WholeProcess(launcher, new FileInfo(Path.Combine(root, ".artifacts", "cli", ".built")));
+        return new WholeProcess(root, launcher, new FileInfo(Path.Combine(root, ".artifacts", "cli", ".built")));
     }
+
+    /// <summary>The repository the CLI was built from.</summary>
+    public string RepositoryRoot { get; }
 
     /// <summary><c>metabackup --data-dir DIR -q ARGS</c>, with the environment given (the system key of a generated configuration).</summary>
     public ProcessFigures Cli(string dataDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args) =>
