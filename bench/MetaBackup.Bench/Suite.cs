@@ -9,8 +9,8 @@ namespace MetaBackup.Bench;
 /// --profile bench`) against `sqlite3 db .dump | gzip -6`; the file is validated, planned (`import --dry-run`) and
 /// imported in full into a fresh data directory, against `sqlite3 new.db &lt; dump.sql`, then imported again onto the
 /// same data; the imported configuration is compared with the source, record by record, secrets included. At the
-/// smallest size, the start-up of `profiles list`, beside the floor beneath it (<see cref="StartupFloor"/>). Sizes up to 10,000 are run three times, paired, and the medians
-/// shown; larger ones once.
+/// smallest size, the start-up of `profiles list`, beside the floor beneath it (<see cref="StartupFloor"/>). Sizes up
+/// to 10,000 are run three times, paired, and the medians shown; larger ones once.
 /// </summary>
 public static class Suite
 {
