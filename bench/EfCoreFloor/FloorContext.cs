@@ -11,7 +11,9 @@ public sealed class FloorContext(string databasePath) : DbContext
     protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder)
     {
         optionsBuilder.UseSqlite($"Data Source={databasePath};Mode=ReadOnly");
-        // The generator (`dotnet ef dbcontext optimize`) builds the model from OnModelCreating; a run uses what it wrote.
+        // The generator builds the model from OnModelCreating, and a run uses what it wrote; made again after a change of
+        // the entity or of EF Core with `dotnet dotnet-ef dbcontext optimize --project bench/EfCoreFloor --startup-project
+        // bench/EfCoreFloor --output-dir CompiledModel --namespace MetaBackup.Bench.EfCoreFloor.CompiledModel`.
         if (!EF.IsDesignTime)
         {
             optionsBuilder.UseModel(CompiledModel.FloorContextModel.Instance);
